@@ -1,0 +1,285 @@
+//! Enrolment, devices, revocation, held-back changes, and verifying the log's chains.
+
+use super::Nansen;
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::oplog::apply::blob_uuid;
+use crate::oplog::Change;
+use crate::sync::bundle::SignedHead;
+use crate::trust::{self, enrol, KnownDevice, Role};
+use rusqlite::params;
+use serde::Serialize;
+use std::path::Path;
+use uuid::Uuid;
+
+/// device, seq, author, hlc, bytes, bundle
+type HeldRow = (Vec<u8>, i64, String, i64, Vec<u8>, Option<String>);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldChange {
+    pub device: Uuid,
+    pub office: Option<String>,
+    pub seq: u64,
+    pub author: String,
+    pub at: String,
+    pub ops: usize,
+    /// Why it is held: `unknown device` or `revoked device`.
+    pub reason: String,
+    pub bundle: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainCheck {
+    pub device: Uuid,
+    pub office: Option<String>,
+    pub changes: u64,
+    pub chain_intact: bool,
+    /// The highest seq covered by a head signature that verifies.
+    pub signed_through: u64,
+    pub problem: Option<String>,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))
+}
+
+impl Nansen {
+    /// Office device: writes the enrolment request to carry to headquarters.
+    pub fn enrol_request(&self, out: &Path) -> Result<enrol::EnrolmentCheck> {
+        let bytes = enrol::write_request(&self.keys, &self.office);
+        super::sync::write_new_file(out, &bytes)?;
+        let key = self.keys.signing.verifying_key();
+        Ok(enrol::EnrolmentCheck {
+            device: self.device_id(),
+            office: self.office.clone(),
+            safety_number: String::new(),
+            org_fingerprint: String::new(),
+            device_fingerprint: trust::fingerprint(key.as_bytes()),
+        })
+    }
+
+    /// Headquarters: what a request says, before approving it.
+    pub fn enrol_inspect_request(&self, request: &Path) -> Result<enrol::EnrolmentCheck> {
+        let body = enrol::read_request(&read(request)?)?;
+        let org = trust::org_keys(self.conn())?
+            .ok_or_else(|| Error::Trust("only headquarters can enrol devices".into()))?;
+        let key = hex::decode(&body.sign_key).unwrap_or_default();
+        let org_key = org.signing.verifying_key();
+        Ok(enrol::EnrolmentCheck {
+            device: body.device,
+            office: body.office,
+            safety_number: trust::safety_number(org_key.as_bytes(), &key),
+            org_fingerprint: trust::fingerprint(org_key.as_bytes()),
+            device_fingerprint: trust::fingerprint(&key),
+        })
+    }
+
+    /// Headquarters: enrols the device of a request and writes the enrolment file.
+    pub fn enrol_approve(
+        &mut self,
+        request: &Path,
+        out: &Path,
+        role: Role,
+    ) -> Result<enrol::EnrolmentCheck> {
+        let req = read(request)?;
+        let tx = self.store.conn.transaction()?;
+        let (file, check) = enrol::approve(&tx, &req, role)?;
+        super::sync::write_new_file(out, &file)?;
+        tx.commit()?;
+        Ok(check)
+    }
+
+    /// Office device: what an enrolment file says, before accepting it.
+    pub fn enrol_inspect(&self, file: &Path) -> Result<enrol::EnrolmentCheck> {
+        enrol::inspect(&read(file)?, &self.keys)
+    }
+
+    /// Office device: adopts the organisation and its directory.
+    pub fn enrol_accept(&mut self, file: &Path) -> Result<enrol::EnrolmentCheck> {
+        let bytes = read(file)?;
+        let tx = self.store.conn.transaction()?;
+        let check = enrol::accept(&tx, &bytes, &self.keys)?;
+        tx.commit()?;
+        Ok(check)
+    }
+
+    pub fn devices(&self) -> Result<Vec<KnownDevice>> {
+        trust::known_devices(self.conn())
+    }
+
+    /// Headquarters: revokes a device. Its changes up to the highest seq this store has
+    /// applied stay; anything later is held back everywhere the revocation reaches.
+    pub fn revoke(&mut self, device: &str, reason: &str) -> Result<KnownDevice> {
+        let org = trust::org_keys(self.conn())?
+            .ok_or_else(|| Error::Trust("only headquarters can revoke devices".into()))?;
+        let target = self.peer_device_by_id(device)?;
+        if target.device == self.device_id() {
+            return Err(Error::invalid("a device cannot revoke itself"));
+        }
+        let through = crate::oplog::head(self.conn(), &target.device)?.0;
+        let signed = trust::issue_revocation(&org, target.device, through, reason.trim());
+        let tx = self.store.conn.transaction()?;
+        let mut dir = trust::directory(&tx)?.expect("headquarters has a directory");
+        dir.revocations.push(signed);
+        trust::merge_directory(&tx, &dir)?;
+        tx.commit()?;
+        trust::known_device(self.conn(), &target.device)?
+            .ok_or_else(|| Error::not_found("device", device))
+    }
+
+    fn peer_device_by_id(&self, device: &str) -> Result<KnownDevice> {
+        let d = device.trim().to_lowercase();
+        let all = trust::known_devices(self.conn())?;
+        let found: Vec<_> = all
+            .into_iter()
+            .filter(|k| {
+                k.device.to_string() == d
+                    || (d.len() >= 8
+                        && k.device
+                            .simple()
+                            .to_string()
+                            .starts_with(&d.replace('-', "")))
+            })
+            .collect();
+        match found.len() {
+            1 => Ok(found.into_iter().next().expect("one")),
+            0 => Err(Error::not_found("enrolled device", device)),
+            _ => Err(Error::invalid(format!(
+                "'{device}' matches several devices; give the whole id"
+            ))),
+        }
+    }
+
+    /// Changes kept but not applied because their device is unknown or revoked.
+    pub fn held_changes(&self) -> Result<Vec<HeldChange>> {
+        let rows: Vec<HeldRow> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT device, seq, author, hlc, bytes, bundle FROM changes WHERE state = 2 ORDER BY device, seq",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::new();
+        for (device, seq, author, hlc, bytes, bundle) in rows {
+            let device = blob_uuid(&device);
+            let known = trust::known_device(self.conn(), &device)?;
+            out.push(HeldChange {
+                reason: if known.is_some() {
+                    "revoked device".into()
+                } else {
+                    "unknown device".into()
+                },
+                office: self.office_of(&device)?,
+                device,
+                seq: seq as u64,
+                author,
+                at: Hlc(hlc as u64).to_rfc3339(),
+                ops: Change::decode(&bytes).map(|c| c.ops.len()).unwrap_or(0),
+                bundle,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Re-verifies every device's hash chain in this store and the signed heads that
+    /// vouch for it: the audit log is the op log, and this shows it is untampered.
+    pub fn verify_log(&self) -> Result<Vec<ChainCheck>> {
+        let devices: Vec<Uuid> = {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT DISTINCT device FROM changes ORDER BY device")?;
+            let rows = stmt.query_map([], |r| Ok(blob_uuid(r.get_ref(0)?.as_blob()?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::new();
+        for device in devices {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT seq, bytes, hash FROM changes WHERE device = ?1 ORDER BY seq",
+            )?;
+            let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = stmt
+                .query_map([&device.as_bytes()[..]], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut problem = None;
+            let mut prev = crate::oplog::ZERO_HASH;
+            let mut expected_seq = 1;
+            let mut hashes = std::collections::HashMap::new();
+            for (seq, bytes, stored) in &rows {
+                let hash = crate::oplog::change::hash(bytes);
+                let change = Change::decode(bytes);
+                let ok = hash[..] == stored[..]
+                    && *seq as u64 == expected_seq
+                    && change.as_ref().is_ok_and(|c| {
+                        c.prev == prev && c.seq == *seq as u64 && c.device == device
+                    });
+                if !ok && problem.is_none() {
+                    problem = Some(format!("the chain breaks at seq {seq}"));
+                }
+                hashes.insert(*seq as u64, hash);
+                prev = hash;
+                expected_seq = *seq as u64 + 1;
+            }
+            let key = if device == self.device_id() {
+                Some(self.keys.signing.verifying_key())
+            } else {
+                trust::known_device(self.conn(), &device)?.and_then(|k| {
+                    trust::verifying_key(&hex::decode(k.sign_key).unwrap_or_default()).ok()
+                })
+            };
+            let mut signed_through = 0;
+            if let Some(key) = key {
+                let mut stmt = self.conn().prepare_cached(
+                    "SELECT seq, hash, signature FROM chain_heads WHERE device = ?1",
+                )?;
+                let heads: Vec<(i64, Vec<u8>, Vec<u8>)> = stmt
+                    .query_map([&device.as_bytes()[..]], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (seq, hash, sig) in heads {
+                    let mut h = [0u8; 32];
+                    h.copy_from_slice(&hash);
+                    let head = SignedHead {
+                        device,
+                        seq: seq as u64,
+                        hash: h,
+                        signature: hex::encode(sig),
+                    };
+                    if head.verify(&key) && hashes.get(&(seq as u64)) == Some(&h) {
+                        signed_through = signed_through.max(seq as u64);
+                    }
+                }
+            }
+            out.push(ChainCheck {
+                office: self.office_of(&device)?,
+                device,
+                changes: rows.len() as u64,
+                chain_intact: problem.is_none(),
+                signed_through,
+                problem,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records how a change entered this store, for tests and diagnostics.
+    pub fn change_state(&self, device: &Uuid, seq: u64) -> Result<Option<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT state FROM changes WHERE device = ?1 AND seq = ?2")?;
+        Ok(rusqlite::OptionalExtension::optional(stmt.query_row(
+            params![&device.as_bytes()[..], seq as i64],
+            |r| r.get(0),
+        ))?)
+    }
+}

@@ -1,0 +1,310 @@
+//! The service API: the one surface over the core that both the `nansen` CLI and the
+//! desktop app's Tauri commands call. Everything here takes and returns serde types, so
+//! the CLI's `--json` output and the UI's data are the same shapes.
+
+mod audit;
+mod devices;
+mod persons;
+mod records;
+mod sync;
+
+pub use audit::AuditEntry;
+pub use devices::{ChainCheck, HeldChange};
+pub use persons::{GroupPage, PersonPage, PersonQuery, PersonSummary, TimelineItem};
+pub use records::{ListQuery, LiveValue, RecordSummary, RecordView, RefLabel};
+pub use sync::{
+    Conflict, ConflictValue, ExportReport, ExportRequest, ForkInfo, PeerStatus, Progress,
+    Recipient, ResolveChoice,
+};
+
+use crate::domain::vocab::Vocabularies;
+use crate::domain::Kind;
+use crate::error::{Error, Result};
+use crate::oplog::{self, Author};
+use crate::store::keyfile::{random_bytes, KdfProfile};
+use crate::store::{self, Store};
+use crate::trust::{self, DeviceKeys, Role};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+pub struct Nansen {
+    store: Store,
+    vocab: Vocabularies,
+    author: Author,
+    office: String,
+    keys: DeviceKeys,
+}
+
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    pub office: String,
+    pub user: String,
+    pub passphrase: String,
+    /// Create the organisation key: this store is headquarters.
+    pub hq: bool,
+    pub kdf: KdfProfile,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginInfo {
+    pub device: Uuid,
+    pub office: Option<String>,
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Info {
+    pub data_dir: PathBuf,
+    pub device: Uuid,
+    pub office: String,
+    pub user: String,
+    pub role: Option<String>,
+    pub enrolled: bool,
+    pub org_fingerprint: Option<String>,
+    pub device_fingerprint: String,
+    pub schema_version: i64,
+    /// This device's own sequence counter: how many changes it has made.
+    pub sequence: u64,
+    /// What this store holds, per origin device.
+    pub version_vector: Vec<OriginInfo>,
+    pub records: std::collections::BTreeMap<String, u64>,
+    pub waiting_changes: u64,
+    pub held_changes: u64,
+    pub conflicts: u64,
+}
+
+fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+fn check_office(office: &str) -> Result<String> {
+    let office = office.trim();
+    if office.is_empty() || office.chars().count() > 100 || office.contains(['\n', '\r']) {
+        return Err(Error::invalid(
+            "the office name must be one line of 1 to 100 characters",
+        ));
+    }
+    Ok(office.to_string())
+}
+
+fn check_user(user: &str) -> Result<String> {
+    let user = user.trim();
+    if user.is_empty() || user.chars().count() > 100 || user.contains(['\n', '\r']) {
+        return Err(Error::invalid(
+            "the user name must be one line of 1 to 100 characters",
+        ));
+    }
+    Ok(user.to_string())
+}
+
+impl Nansen {
+    /// Creates a new store in `dir` with fresh device keys. With `hq`, also creates the
+    /// organisation key and enrols this device as headquarters.
+    pub fn init(dir: &Path, opts: InitOptions) -> Result<Nansen> {
+        let office = check_office(&opts.office)?;
+        let user = check_user(&opts.user)?;
+        let mut store = Store::create(dir, &opts.passphrase, opts.kdf)?;
+        let keys = DeviceKeys::generate();
+        let tx = store.conn.transaction()?;
+        keys.save(&tx, "device")?;
+        trust::put_secret(&tx, "attachment_key", &random_bytes::<32>()[..])?;
+        set_meta(&tx, "device_id", &keys.device_id().to_string())?;
+        set_meta(&tx, "office", &office)?;
+        set_meta(&tx, "user", &user)?;
+        set_meta(&tx, "created_at", &chrono::Utc::now().to_rfc3339())?;
+        if opts.hq {
+            let org = DeviceKeys::generate();
+            org.save(&tx, "org")?;
+            trust::set_org(
+                &tx,
+                &hex::encode(org.signing.verifying_key().as_bytes()),
+                &org.recipient(),
+            )?;
+            let cert = trust::issue_cert(
+                &org,
+                keys.device_id(),
+                &office,
+                Role::Hq,
+                keys.signing.verifying_key().as_bytes(),
+                &keys.recipient(),
+            );
+            let mut dir = trust::directory(&tx)?.expect("org was just set");
+            dir.certs.push(cert);
+            trust::merge_directory(&tx, &dir)?;
+        }
+        tx.commit()?;
+        Nansen::from_store(store)
+    }
+
+    pub fn open(dir: &Path, passphrase: &str) -> Result<Nansen> {
+        Nansen::from_store(Store::open(dir, passphrase)?)
+    }
+
+    fn from_store(store: Store) -> Result<Nansen> {
+        let conn = &store.conn;
+        let keys = DeviceKeys::load(conn, "device")?
+            .ok_or_else(|| Error::Crypto("this store has no device key; it is damaged".into()))?;
+        let office = meta(conn, "office")?.unwrap_or_default();
+        let user = meta(conn, "user")?.unwrap_or_default();
+        let vocab = Vocabularies::load(conn)?;
+        Ok(Nansen {
+            author: Author {
+                device: keys.device_id(),
+                name: user,
+            },
+            store,
+            vocab,
+            office,
+            keys,
+        })
+    }
+
+    /// Who the changes made in this session are attributed to.
+    pub fn set_session_user(&mut self, user: &str) -> Result<()> {
+        self.author.name = check_user(user)?;
+        Ok(())
+    }
+
+    /// Changes the default user of this store.
+    pub fn set_user(&mut self, user: &str) -> Result<()> {
+        let user = check_user(user)?;
+        set_meta(&self.store.conn, "user", &user)?;
+        self.author.name = user;
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.store.conn
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.store.dir()
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.keys.device_id()
+    }
+
+    pub fn office(&self) -> &str {
+        &self.office
+    }
+
+    pub fn vocabularies(&self) -> &Vocabularies {
+        &self.vocab
+    }
+
+    pub fn change_passphrase(self, current: &str, new: &str, kdf: KdfProfile) -> Result<Nansen> {
+        let Nansen {
+            store,
+            vocab,
+            author,
+            office,
+            keys,
+        } = self;
+        let store = store.change_passphrase(current, new, kdf)?;
+        Ok(Nansen {
+            store,
+            vocab,
+            author,
+            office,
+            keys,
+        })
+    }
+
+    pub(crate) fn commit(&mut self, ops: Vec<oplog::Op>) -> Result<oplog::Committed> {
+        oplog::commit_local(&mut self.store.conn, &self.author, ops)
+    }
+
+    pub fn digest(&self) -> Result<String> {
+        oplog::digest::digest(self.conn())
+    }
+
+    pub fn rebuild(&mut self) -> Result<oplog::change::Hash> {
+        let r = oplog::rebuild(&mut self.store.conn)?;
+        let mut h = [0u8; 32];
+        hex::decode_to_slice(&r.digest_after, &mut h).map_err(|_| Error::invalid("digest"))?;
+        Ok(h)
+    }
+
+    pub fn rebuild_report(&mut self) -> Result<oplog::Rebuilt> {
+        oplog::rebuild(&mut self.store.conn)
+    }
+
+    pub fn info(&self) -> Result<Info> {
+        let conn = self.conn();
+        let own = self.device_id();
+        let org = trust::org(conn)?;
+        let me = trust::known_device(conn, &own)?;
+        let vv = oplog::version_vector(conn)?;
+        let mut version_vector = Vec::new();
+        for (device, seq) in &vv {
+            version_vector.push(OriginInfo {
+                device: *device,
+                office: self.office_of(device)?,
+                seq: *seq,
+            });
+        }
+        let mut records = std::collections::BTreeMap::new();
+        for kind in Kind::ALL {
+            let n: i64 = conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM {} WHERE coalesce(deleted, 0) = 0",
+                    kind.spec().table
+                ),
+                [],
+                |r| r.get(0),
+            )?;
+            records.insert(kind.spec().plural.to_string(), n as u64);
+        }
+        let count = |sql: &str| -> Result<u64> {
+            Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(Info {
+            data_dir: self.data_dir().to_path_buf(),
+            device: own,
+            office: self.office.clone(),
+            user: self.author.name.clone(),
+            role: me.as_ref().map(|d| d.role.clone()),
+            enrolled: org.is_some() && me.is_some(),
+            org_fingerprint: org
+                .as_ref()
+                .map(|o| trust::fingerprint(&hex::decode(&o.key).unwrap_or_default())),
+            device_fingerprint: trust::fingerprint(self.keys.signing.verifying_key().as_bytes()),
+            schema_version: store::migrations::user_version(conn)?,
+            sequence: vv.get(&own).copied().unwrap_or(0),
+            version_vector,
+            records,
+            waiting_changes: count("SELECT count(*) FROM changes WHERE state = 0")?,
+            held_changes: count("SELECT count(*) FROM changes WHERE state = 2")?,
+            conflicts: count(
+                "SELECT count(*) FROM (SELECT 1 FROM field_state GROUP BY entity, field HAVING count(*) > 1)",
+            )?,
+        })
+    }
+
+    /// The office a device belongs to, if this store knows it.
+    pub fn office_of(&self, device: &Uuid) -> Result<Option<String>> {
+        if *device == self.device_id() {
+            return Ok(Some(self.office.clone()));
+        }
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT office FROM devices WHERE device = ?1 UNION ALL SELECT office FROM peers WHERE device = ?1 LIMIT 1",
+        )?;
+        Ok(stmt
+            .query_row([&device.as_bytes()[..]], |r| r.get(0))
+            .optional()?)
+    }
+}

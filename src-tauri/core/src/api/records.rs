@@ -1,0 +1,840 @@
+//! Creating, editing, deleting, reading and listing records of every kind.
+//!
+//! Input is a JSON object:
+//!
+//! ```json
+//! { "name": {"text": "Азиз Каримов", "lang": "uz-Cyrl"},
+//!   "sex": "male",
+//!   "aliases": [{"text": "Aziz Karimov", "lang": "uz-Latn"}],
+//!   "add": {"identifiers": [{"type": "camp_id", "value": "B-117"}]},
+//!   "remove": {"aliases": [{"text": "Karimov A.", "lang": "ru-Cyrl"}]} }
+//! ```
+//!
+//! A field key sets that field (`null` clears it). A link key gives the whole wanted
+//! set; only the difference becomes ops, so a concurrent edit elsewhere is not undone.
+//! `add` and `remove` change a set incrementally. In an element, `"record": ID` may
+//! stand for whichever reference the element needs (a victim can be a person, a group
+//! or an actor): the kind is looked up. `"id"` on create fixes the new record's id.
+
+use super::Nansen;
+use crate::domain::schema::{FieldType, DELETED};
+use crate::domain::vocab::Vocabularies;
+use crate::domain::{Kind, LinkSpec};
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::ids::{new_record_id, parse_id};
+use crate::oplog::apply::blob_uuid;
+use crate::oplog::Op;
+use rusqlite::types::ValueRef;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub include_deleted: bool,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordSummary {
+    pub kind: Kind,
+    pub id: String,
+    pub label: String,
+    pub deleted: bool,
+    pub in_conflict: bool,
+    pub fields: Map<String, Value>,
+}
+
+/// One live value of a field: several of them make a conflict.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveValue {
+    pub value: Value,
+    /// `device:seq:idx` of the write; what `resolve --pick` takes.
+    pub value_id: String,
+    pub device: Uuid,
+    pub office: Option<String>,
+    pub author: String,
+    /// The author's clock when writing (RFC 3339).
+    pub at: String,
+    /// The value shown while the conflict lasts (the same on every store).
+    pub shown: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RefLabel {
+    pub kind: Kind,
+    pub label: String,
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stamp {
+    pub at: String,
+    pub author: String,
+    pub office: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordView {
+    pub kind: Kind,
+    pub id: String,
+    pub label: String,
+    pub deleted: bool,
+    pub fields: Map<String, Value>,
+    /// Fields in conflict, with every live value.
+    pub conflicts: BTreeMap<String, Vec<LiveValue>>,
+    pub links: BTreeMap<String, Vec<Value>>,
+    /// Labels of every record this one refers to.
+    pub refs: BTreeMap<String, RefLabel>,
+    pub created: Option<Stamp>,
+    pub updated: Option<Stamp>,
+}
+
+pub(crate) fn row_fields(kind: Kind, row: &rusqlite::Row) -> rusqlite::Result<Map<String, Value>> {
+    let mut out = Map::new();
+    for field in kind.spec().fields {
+        let v = row.get_ref(field.name)?;
+        let json = match (v, field.ty) {
+            (ValueRef::Null, _) => Value::Null,
+            (ValueRef::Integer(i), FieldType::Bool) => Value::Bool(i != 0),
+            (ValueRef::Integer(i), _) => Value::from(i),
+            (ValueRef::Real(f), _) => Value::from(f),
+            (ValueRef::Text(t), FieldType::Name | FieldType::Coordinates) => {
+                serde_json::from_slice(t).unwrap_or(Value::Null)
+            }
+            (ValueRef::Text(t), _) => Value::String(String::from_utf8_lossy(t).into_owned()),
+            (ValueRef::Blob(_), _) => Value::Null,
+        };
+        if !json.is_null() {
+            out.insert(field.name.to_string(), json);
+        }
+    }
+    Ok(out)
+}
+
+/// A record's display label, in English (the UI builds its own, localised).
+pub(crate) fn label(
+    vocabularies: &Vocabularies,
+    kind: Kind,
+    fields: &Map<String, Value>,
+) -> String {
+    let text = |f: &str| fields.get(f).and_then(Value::as_str).map(str::to_string);
+    let term = |vocab: &str, f: &str| text(f).map(|t| vocabularies.label(vocab, &t, "en"));
+    let label = match kind {
+        Kind::Person => fields
+            .get("name")
+            .and_then(|n| n.get("text"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        Kind::Event => text("title").or_else(|| {
+            term("event_type", "type").map(|t| match text("date") {
+                Some(d) => format!("{t}, {d}"),
+                None => t,
+            })
+        }),
+        Kind::Status => term("status", "value"),
+        Kind::Attachment => text("caption").or_else(|| text("filename")),
+        _ => text(kind.spec().label_field),
+    };
+    label.unwrap_or_else(|| format!("({} without a name)", kind))
+}
+
+impl Nansen {
+    pub(crate) fn label_of(&self, kind: Kind, fields: &Map<String, Value>) -> String {
+        label(&self.vocab, kind, fields)
+    }
+
+    /// The kind of the record with this id, if any.
+    pub fn kind_of(&self, id: &Uuid) -> Result<Option<Kind>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT kind FROM field_state WHERE entity = ?1 LIMIT 1")?;
+        let kind: Option<String> = stmt.query_row([id.to_string()], |r| r.get(0)).optional()?;
+        kind.map(|k| Kind::parse(&k)).transpose()
+    }
+
+    fn record_row(&self, kind: Kind, id: &Uuid) -> Result<Option<Map<String, Value>>> {
+        let sql = format!("SELECT * FROM {} WHERE id = ?1", kind.spec().table);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        Ok(stmt
+            .query_row([id.to_string()], |r| row_fields(kind, r))
+            .optional()?)
+    }
+
+    /// The record's shown fields; an error naming the id if it does not exist.
+    pub(crate) fn existing(&self, kind: Kind, id: &Uuid) -> Result<Map<String, Value>> {
+        self.record_row(kind, id)?
+            .ok_or_else(|| Error::not_found(kind.as_str(), id))
+    }
+
+    fn check_ref(&self, field: &str, target: Kind, value: &Value) -> Result<()> {
+        let Some(s) = value.as_str() else {
+            return Ok(());
+        };
+        let id = parse_id(target.as_str(), s)?;
+        match self.record_row(target, &id)? {
+            None => match self.kind_of(&id)? {
+                Some(other) => Err(Error::invalid(format!(
+                    "'{field}' must be a {target}, but {id} is a {other}"
+                ))),
+                None => Err(Error::not_found(target.as_str(), id)),
+            },
+            Some(f) if f.get(DELETED) == Some(&Value::Bool(true)) => Err(Error::invalid(format!(
+                "'{field}' refers to {target} {id}, which is deleted"
+            ))),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Normalises a field value and checks it against the store (references exist,
+    /// terms are known).
+    fn field_value(&self, kind: Kind, field: &str, raw: &Value) -> Result<Value> {
+        let spec = kind.spec().field(field)?;
+        let value = spec.ty.normalise(field, raw)?;
+        if value.is_null() {
+            return Ok(value);
+        }
+        match spec.ty {
+            FieldType::Ref { kind: target } => self.check_ref(field, target, &value)?,
+            FieldType::Vocab { vocab } => {
+                self.vocab.term(vocab, value.as_str().unwrap_or_default())?;
+            }
+            _ => {}
+        }
+        Ok(value)
+    }
+
+    fn element(&self, link: &'static LinkSpec, raw: &Value) -> Result<Value> {
+        let mut raw = raw.clone();
+        if let Some(obj) = raw.as_object_mut() {
+            if let Some(record) = obj.remove("record") {
+                let id = parse_id("record", record.as_str().unwrap_or_default())?;
+                let kind = self
+                    .kind_of(&id)?
+                    .ok_or_else(|| Error::not_found("record", id))?;
+                let key = link
+                    .fields
+                    .iter()
+                    .find(|f| matches!(f.ty, FieldType::Ref { kind: k } if k == kind))
+                    .ok_or_else(|| {
+                        Error::invalid(format!("a {} cannot refer to a {kind}", link.flag))
+                    })?;
+                obj.insert(key.name.to_string(), Value::String(id.to_string()));
+            }
+        }
+        let elem = link.normalise(&raw)?;
+        for field in link.fields {
+            let Some(v) = elem.get(field.name) else {
+                continue;
+            };
+            match field.ty {
+                FieldType::Ref { kind } => self.check_ref(field.name, kind, v)?,
+                FieldType::Vocab { vocab } => {
+                    self.vocab.term(vocab, v.as_str().unwrap_or_default())?;
+                }
+                _ => {}
+            }
+        }
+        Ok(elem)
+    }
+
+    fn elements(&self, link: &'static LinkSpec, raw: &Value) -> Result<Vec<Value>> {
+        let items = raw.as_array().ok_or_else(|| {
+            Error::invalid(format!(
+                "'{}' must be a list of {} entries",
+                link.name, link.flag
+            ))
+        })?;
+        let mut out: Vec<Value> = Vec::new();
+        for item in items {
+            let e = self.element(link, item)?;
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The elements present in a link set.
+    pub(crate) fn present_elements(&self, owner: &Uuid, link: &str) -> Result<Vec<Value>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT elem FROM link_state WHERE owner = ?1 AND link = ?2 GROUP BY elem_key ORDER BY elem",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![owner.to_string(), link], |r| {
+            r.get::<_, String>(0)
+        })?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(serde_json::from_str(&r?)?);
+        }
+        Ok(out)
+    }
+
+    fn live_values(&self, entity: &Uuid, field: Option<&str>) -> Result<Vec<(String, LiveValue)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.field, f.device, f.seq, f.idx, f.hlc, f.value, c.author
+             FROM field_state f LEFT JOIN changes c ON c.device = f.device AND c.seq = f.seq
+             WHERE f.entity = ?1 AND (?2 IS NULL OR f.field = ?2)
+             ORDER BY f.field, f.hlc, f.device, f.seq, f.idx",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![entity.to_string(), field], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                blob_uuid(r.get_ref(1)?.as_blob()?),
+                r.get::<_, i64>(2)? as u64,
+                r.get::<_, u32>(3)?,
+                r.get::<_, i64>(4)? as u64,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut out: Vec<(String, LiveValue)> = Vec::new();
+        for row in rows {
+            let (field, device, seq, idx, hlc, value, author) = row?;
+            out.push((
+                field,
+                LiveValue {
+                    value: serde_json::from_str(&value)?,
+                    value_id: format!("{device}:{seq}:{idx}"),
+                    office: self.office_of(&device)?,
+                    device,
+                    author: author.unwrap_or_default(),
+                    at: Hlc(hlc).to_rfc3339(),
+                    shown: false,
+                },
+            ));
+        }
+        // Rows are ordered by (field, hlc, device, seq, idx): the last of each field is shown.
+        for i in 0..out.len() {
+            if i + 1 == out.len() || out[i + 1].0 != out[i].0 {
+                out[i].1.shown = true;
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn ops_for(
+        &self,
+        kind: Kind,
+        id: Uuid,
+        input: &Value,
+        creating: bool,
+    ) -> Result<Vec<Op>> {
+        let obj = input
+            .as_object()
+            .ok_or_else(|| Error::invalid(format!("a {kind} must be given as a JSON object")))?;
+        let spec = kind.spec();
+        let mut ops = Vec::new();
+        let mut fields: Map<String, Value> = Map::new();
+        for (key, raw) in obj {
+            if key == "id" || key == "add" || key == "remove" || key == "kind" {
+                continue;
+            }
+            if key == DELETED {
+                return Err(Error::invalid(format!(
+                    "to delete or restore a {kind}, use delete or restore"
+                )));
+            }
+            if spec.fields.iter().any(|f| f.name == key) {
+                fields.insert(key.clone(), self.field_value(kind, key, raw)?);
+            } else if spec.links.iter().any(|l| l.name == key) {
+                let link = spec.link(key)?;
+                let wanted = self.elements(link, raw)?;
+                let present = if creating {
+                    vec![]
+                } else {
+                    self.present_elements(&id, key)?
+                };
+                for e in &present {
+                    if !wanted.contains(e) {
+                        ops.push(Op::Remove {
+                            kind,
+                            owner: id,
+                            link: link.name.into(),
+                            elem: e.clone(),
+                        });
+                    }
+                }
+                for e in wanted {
+                    if !present.contains(&e) {
+                        ops.push(Op::Add {
+                            kind,
+                            owner: id,
+                            link: link.name.into(),
+                            elem: e,
+                        });
+                    }
+                }
+            } else {
+                let known: Vec<&str> = spec
+                    .fields
+                    .iter()
+                    .filter(|f| f.name != DELETED)
+                    .map(|f| f.name)
+                    .chain(spec.links.iter().map(|l| l.name))
+                    .collect();
+                return Err(Error::invalid(format!(
+                    "a {kind} has no field '{key}'; its fields are: {}",
+                    known.join(", ")
+                )));
+            }
+        }
+        for (section, adding) in [("add", true), ("remove", false)] {
+            let Some(sets) = obj.get(section) else {
+                continue;
+            };
+            let sets = sets.as_object().ok_or_else(|| {
+                Error::invalid(format!("'{section}' must map link names to lists"))
+            })?;
+            for (name, raw) in sets {
+                let link = spec.link(name)?;
+                for e in self.elements(link, raw)? {
+                    ops.push(if adding {
+                        Op::Add {
+                            kind,
+                            owner: id,
+                            link: link.name.into(),
+                            elem: e,
+                        }
+                    } else {
+                        Op::Remove {
+                            kind,
+                            owner: id,
+                            link: link.name.into(),
+                            elem: e,
+                        }
+                    });
+                }
+            }
+        }
+        let current = if creating {
+            Map::new()
+        } else {
+            self.existing(kind, &id)?
+        };
+        let mut merged = current.clone();
+        for (k, v) in &fields {
+            if v.is_null() {
+                merged.remove(k);
+            } else {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        if creating {
+            if spec.fields.iter().any(|f| f.name == "confidentiality")
+                && !merged.contains_key("confidentiality")
+            {
+                merged.insert("confidentiality".into(), Value::String("restricted".into()));
+                fields.insert("confidentiality".into(), Value::String("restricted".into()));
+            }
+            if kind == Kind::Intervention && !merged.contains_key("status") {
+                merged.insert("status".into(), Value::String("planned".into()));
+                fields.insert("status".into(), Value::String("planned".into()));
+            }
+        }
+        for f in spec.fields.iter().filter(|f| f.required) {
+            if !merged.contains_key(f.name) {
+                return Err(Error::invalid(format!("a {kind} needs a '{}'", f.name)));
+            }
+        }
+        self.check_record_rules(kind, &merged)?;
+        let mut field_ops = Vec::new();
+        for (field, value) in fields {
+            if creating {
+                if !value.is_null() {
+                    field_ops.push(Op::Set {
+                        kind,
+                        id,
+                        field,
+                        value,
+                    });
+                }
+                continue;
+            }
+            // Writing the value already shown (and not in conflict) would only add noise.
+            let live = self.live_values(&id, Some(&field))?;
+            let unchanged = match live.as_slice() {
+                [] => value.is_null(),
+                [(_, only)] => only.value == value,
+                _ => false,
+            };
+            if !unchanged {
+                field_ops.push(Op::Set {
+                    kind,
+                    id,
+                    field,
+                    value,
+                });
+            }
+        }
+        field_ops.extend(ops);
+        Ok(field_ops)
+    }
+
+    fn check_record_rules(&self, kind: Kind, f: &Map<String, Value>) -> Result<()> {
+        match kind {
+            Kind::Status => {
+                let subjects = ["person", "group"]
+                    .iter()
+                    .filter(|k| f.contains_key(**k))
+                    .count();
+                if subjects != 1 {
+                    return Err(Error::invalid(
+                        "a status is about exactly one person or one group",
+                    ));
+                }
+                let ty = f.get("type").and_then(Value::as_str).unwrap_or_default();
+                let value = f.get("value").and_then(Value::as_str).unwrap_or_default();
+                let term = self.vocab.term("status", value)?;
+                if term.category.as_deref() != Some(ty) {
+                    let fitting: Vec<&str> = self.vocab.0["status"]
+                        .iter()
+                        .filter(|t| t.category.as_deref() == Some(ty))
+                        .map(|t| t.term.as_str())
+                        .collect();
+                    return Err(Error::invalid(format!(
+                        "'{value}' is not a {ty} status; use one of: {}",
+                        fitting.join(", ")
+                    )));
+                }
+            }
+            Kind::Event => {
+                let date = |k: &str| {
+                    f.get(k)
+                        .and_then(Value::as_str)
+                        .and_then(|d| crate::date::FuzzyDate::parse(d).ok())
+                };
+                if let (Some(start), Some(end)) = (date("date"), date("end_date")) {
+                    if let (Some(s), Some(e)) = (start.bounds().0, end.bounds().1) {
+                        if e < s {
+                            return Err(Error::invalid("an event cannot end before it starts"));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub fn add(&mut self, kind: Kind, input: &Value) -> Result<Uuid> {
+        let id = match input.get("id") {
+            Some(v) => {
+                let id = parse_id(kind.as_str(), v.as_str().unwrap_or_default())?;
+                if self.kind_of(&id)?.is_some() {
+                    return Err(Error::invalid(format!(
+                        "a record with id {id} already exists"
+                    )));
+                }
+                id
+            }
+            None => new_record_id(),
+        };
+        let ops = self.ops_for(kind, id, input, true)?;
+        self.commit(ops)?;
+        Ok(id)
+    }
+
+    /// Applies an edit; returns how many ops it wrote (0 when nothing changed).
+    pub fn edit(&mut self, kind: Kind, id: Uuid, input: &Value) -> Result<usize> {
+        let current = self.existing(kind, &id)?;
+        if current.get(DELETED) == Some(&Value::Bool(true)) {
+            return Err(Error::invalid(format!(
+                "{kind} {id} is deleted; restore it before editing"
+            )));
+        }
+        let ops = self.ops_for(kind, id, input, false)?;
+        if ops.is_empty() {
+            return Ok(0);
+        }
+        Ok(self.commit(ops)?.ops)
+    }
+
+    pub fn delete(&mut self, kind: Kind, id: Uuid) -> Result<()> {
+        self.set_deleted(kind, id, true)
+    }
+
+    pub fn restore(&mut self, kind: Kind, id: Uuid) -> Result<()> {
+        self.set_deleted(kind, id, false)
+    }
+
+    fn set_deleted(&mut self, kind: Kind, id: Uuid, deleted: bool) -> Result<()> {
+        let current = self.existing(kind, &id)?;
+        let is_deleted = current.get(DELETED) == Some(&Value::Bool(true));
+        let in_conflict = self.live_values(&id, Some(DELETED))?.len() > 1;
+        if is_deleted == deleted && !in_conflict && !self.has_delete_conflict(&id)? {
+            return Err(Error::invalid(format!(
+                "{kind} {id} is {} already",
+                if deleted { "deleted" } else { "not deleted" }
+            )));
+        }
+        self.commit(vec![Op::Set {
+            kind,
+            id,
+            field: DELETED.into(),
+            value: Value::Bool(deleted),
+        }])?;
+        Ok(())
+    }
+
+    pub fn get(&self, kind: Kind, id: Uuid) -> Result<RecordView> {
+        let fields = self.existing(kind, &id)?;
+        let mut conflicts: BTreeMap<String, Vec<LiveValue>> = BTreeMap::new();
+        let live = self.live_values(&id, None)?;
+        let mut per_field: BTreeMap<String, Vec<LiveValue>> = BTreeMap::new();
+        for (field, v) in live {
+            per_field.entry(field).or_default().push(v);
+        }
+        for (field, values) in per_field {
+            if values.len() > 1 {
+                conflicts.insert(field, values);
+            }
+        }
+        let mut links = BTreeMap::new();
+        for link in kind.spec().links {
+            links.insert(
+                link.name.to_string(),
+                self.present_elements(&id, link.name)?,
+            );
+        }
+        let mut ids: BTreeSet<(Kind, String)> = BTreeSet::new();
+        for field in kind.spec().fields {
+            if let (FieldType::Ref { kind: k }, Some(Value::String(s))) =
+                (field.ty, fields.get(field.name))
+            {
+                ids.insert((k, s.clone()));
+            }
+        }
+        for link in kind.spec().links {
+            for e in &links[link.name] {
+                for f in link.fields {
+                    if let (FieldType::Ref { kind: k }, Some(Value::String(s))) =
+                        (f.ty, e.get(f.name))
+                    {
+                        ids.insert((k, s.clone()));
+                    }
+                }
+            }
+        }
+        let refs = self.ref_labels(ids)?;
+        let (created, updated) = self.stamps(&id)?;
+        Ok(RecordView {
+            kind,
+            id: id.to_string(),
+            label: self.label_of(kind, &fields),
+            deleted: fields.get(DELETED) == Some(&Value::Bool(true)),
+            fields,
+            conflicts,
+            links,
+            refs,
+            created,
+            updated,
+        })
+    }
+
+    pub(crate) fn ref_labels(
+        &self,
+        ids: BTreeSet<(Kind, String)>,
+    ) -> Result<BTreeMap<String, RefLabel>> {
+        let mut refs = BTreeMap::new();
+        for (k, s) in ids {
+            let Ok(rid) = Uuid::parse_str(&s) else {
+                continue;
+            };
+            if let Some(f) = self.record_row(k, &rid)? {
+                refs.insert(
+                    s,
+                    RefLabel {
+                        kind: k,
+                        label: self.label_of(k, &f),
+                        deleted: f.get(DELETED) == Some(&Value::Bool(true)),
+                    },
+                );
+            }
+        }
+        Ok(refs)
+    }
+
+    fn stamps(&self, id: &Uuid) -> Result<(Option<Stamp>, Option<Stamp>)> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.hlc, c.author, c.device FROM change_entities e
+             JOIN changes c ON c.device = e.device AND c.seq = e.seq
+             WHERE e.entity = ?1 ORDER BY c.hlc",
+        )?;
+        let rows: Vec<(i64, String, Uuid)> = stmt
+            .query_map([id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, blob_uuid(r.get_ref(2)?.as_blob()?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let stamp = |row: Option<&(i64, String, Uuid)>| -> Result<Option<Stamp>> {
+            row.map(|(hlc, author, device)| {
+                Ok(Stamp {
+                    at: Hlc(*hlc as u64).to_rfc3339(),
+                    author: author.clone(),
+                    office: self.office_of(device)?,
+                })
+            })
+            .transpose()
+        };
+        Ok((stamp(rows.first())?, stamp(rows.last())?))
+    }
+
+    /// Records of one kind. `q` matches any name or alias across scripts for named
+    /// kinds, and the title or description otherwise.
+    pub fn list(&self, kind: Kind, query: &ListQuery) -> Result<Vec<RecordSummary>> {
+        let spec = kind.spec();
+        let mut sql = format!("SELECT * FROM {} WHERE 1 = 1", spec.table);
+        let mut params: Vec<String> = Vec::new();
+        if !query.include_deleted {
+            sql.push_str(" AND coalesce(deleted, 0) = 0");
+        }
+        if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            if matches!(
+                kind,
+                Kind::Person | Kind::Group | Kind::Location | Kind::Actor
+            ) {
+                let (frag, p) = name_filter(q);
+                sql.push_str(&frag);
+                params.extend(p);
+            } else {
+                let text_fields: Vec<&str> = spec
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.ty, FieldType::Text | FieldType::LongText))
+                    .map(|f| f.name)
+                    .collect();
+                let like: Vec<String> = text_fields
+                    .iter()
+                    .map(|f| format!("\"{f}\" LIKE ?{} ESCAPE '\\'", params.len() + 1))
+                    .collect();
+                sql.push_str(&format!(" AND ({})", like.join(" OR ")));
+                params.push(format!("%{}%", escape_like(q.trim())));
+            }
+        }
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            Ok((r.get::<_, String>("id")?, row_fields(kind, r)?))
+        })?;
+        let conflicted = self.conflicted_entities()?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, fields) = row?;
+            out.push(RecordSummary {
+                kind,
+                label: self.label_of(kind, &fields),
+                deleted: fields.get(DELETED) == Some(&Value::Bool(true)),
+                in_conflict: conflicted.contains(&id),
+                id,
+                fields,
+            });
+        }
+        out.sort_by(|a, b| {
+            a.label
+                .to_lowercase()
+                .cmp(&b.label.to_lowercase())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        if let Some(limit) = query.limit {
+            out.truncate(limit);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn conflicted_entities(&self) -> Result<BTreeSet<String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT DISTINCT entity FROM field_state GROUP BY entity, field HAVING count(*) > 1",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn has_delete_conflict(&self, id: &Uuid) -> Result<bool> {
+        Ok(!self.delete_conflict_edits(id)?.is_empty())
+    }
+
+    /// Edits made concurrently with a live delete of the record: (field, value_id).
+    pub(crate) fn delete_conflict_edits(&self, id: &Uuid) -> Result<Vec<(String, String)>> {
+        let live = self.live_values(id, None)?;
+        let deletes: Vec<&LiveValue> = live
+            .iter()
+            .filter(|(f, v)| f == DELETED && v.value == Value::Bool(true))
+            .map(|(_, v)| v)
+            .collect();
+        if deletes.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut out = Vec::new();
+        for d in deletes {
+            let (dev, seq) = parse_value_id(&d.value_id)?;
+            let bytes: Vec<u8> = self.conn().query_row(
+                "SELECT bytes FROM changes WHERE device = ?1 AND seq = ?2",
+                rusqlite::params![&dev.as_bytes()[..], seq as i64],
+                |r| r.get(0),
+            )?;
+            let change = crate::oplog::Change::decode(&bytes)?;
+            for (field, v) in &live {
+                if field == DELETED {
+                    continue;
+                }
+                let (vd, vs) = parse_value_id(&v.value_id)?;
+                if !change.has_seen(&vd, vs) {
+                    out.push((field.clone(), v.value_id.clone()));
+                }
+            }
+            let links: Vec<(Vec<u8>, i64)> = {
+                let mut stmt = self
+                    .conn()
+                    .prepare_cached("SELECT device, seq FROM link_state WHERE owner = ?1")?;
+                let rows = stmt.query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (ld, ls) in links {
+                let ld = blob_uuid(&ld);
+                if !change.has_seen(&ld, ls as u64) {
+                    out.push(("links".into(), format!("{ld}:{ls}")));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+pub(crate) fn parse_value_id(s: &str) -> Result<(Uuid, u64)> {
+    let mut parts = s.split(':');
+    let bad = || Error::invalid(format!("'{s}' is not a value id (device:seq:idx)"));
+    let device = parts
+        .next()
+        .and_then(|d| Uuid::parse_str(d).ok())
+        .ok_or_else(bad)?;
+    let seq = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    Ok((device, seq))
+}
+
+pub(crate) fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// SQL that keeps records with a name or alias matching every word of `q`, in any
+/// script or spelling (see `domain::names`).
+pub(crate) fn name_filter(q: &str) -> (String, Vec<String>) {
+    let key = crate::domain::names::search_key(q);
+    let mut sql = String::new();
+    let mut params = Vec::new();
+    for token in key.split(' ').filter(|t| !t.is_empty()) {
+        sql.push_str(" AND id IN (SELECT entity FROM name_keys WHERE key LIKE ? ESCAPE '\\')");
+        params.push(format!("%{}%", escape_like(token)));
+    }
+    if params.is_empty() {
+        sql.push_str(" AND 0");
+    }
+    (sql, params)
+}

@@ -1,0 +1,164 @@
+//! Attachments: photos and scanned documents, stored content-addressed and encrypted.
+//!
+//! A record holds the file's BLAKE3 hash; the bytes live in
+//! `attachments/<xx>/<name>` where `name` is a BLAKE3 hash *keyed* with the store's
+//! attachment key, so the file names do not reveal which known file is present. Each
+//! file is sealed with XChaCha20-Poly1305 under the same key (inside the encrypted
+//! store): `nonce (24 bytes) ‖ ciphertext`, with the content hash as associated data.
+
+use crate::api::Nansen;
+use crate::domain::Kind;
+use crate::error::{Error, Result};
+use crate::store::keyfile::random_bytes;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+/// Files larger than this are refused: bundles travel on USB sticks and are held in memory.
+pub const MAX_ATTACHMENT_BYTES: u64 = 64 << 20;
+
+fn key(conn: &Connection) -> Result<Zeroizing<[u8; 32]>> {
+    let k = crate::trust::get_secret(conn, "attachment_key")?
+        .ok_or_else(|| Error::Crypto("the attachment key is missing".into()))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    if k.len() != 32 {
+        return Err(Error::Crypto("the attachment key is damaged".into()));
+    }
+    out.copy_from_slice(&k);
+    Ok(out)
+}
+
+fn path_for(dir: &Path, key: &[u8; 32], hash: &[u8; 32]) -> PathBuf {
+    let name = blake3::keyed_hash(key, hash).to_hex().to_string();
+    dir.join("attachments").join(&name[..2]).join(&name[2..])
+}
+
+fn parse_hash(hash: &str) -> Result<[u8; 32]> {
+    let mut h = [0u8; 32];
+    hex::decode_to_slice(hash, &mut h)
+        .map_err(|_| Error::invalid(format!("'{hash}' is not a content hash")))?;
+    Ok(h)
+}
+
+pub fn write_blob(conn: &Connection, dir: &Path, hash: &[u8; 32], bytes: &[u8]) -> Result<()> {
+    if blake3::hash(bytes).as_bytes() != hash {
+        return Err(Error::invalid("attachment bytes do not match their hash"));
+    }
+    let key = key(conn)?;
+    let path = path_for(dir, &key, hash);
+    if path.exists() {
+        return Ok(());
+    }
+    let parent = path.parent().expect("has a parent");
+    crate::store::create_private_dir(parent)?;
+    let nonce = random_bytes::<24>();
+    let sealed = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&key[..]))
+        .encrypt(
+            XNonce::from_slice(&nonce[..]),
+            Payload {
+                msg: bytes,
+                aad: hash,
+            },
+        )
+        .map_err(|_| Error::Crypto("could not encrypt the attachment".into()))?;
+    let mut file = nonce.to_vec();
+    file.extend_from_slice(&sealed);
+    crate::store::write_atomically(&path, &file)
+}
+
+pub fn read_blob(conn: &Connection, dir: &Path, hash: &str) -> Result<Option<Vec<u8>>> {
+    let hash = parse_hash(hash)?;
+    let key = key(conn)?;
+    let path = path_for(dir, &key, &hash);
+    let file = match std::fs::read(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
+    };
+    if file.len() < 24 {
+        return Err(Error::Crypto("an attachment file is damaged".into()));
+    }
+    let plain = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&key[..]))
+        .decrypt(
+            XNonce::from_slice(&file[..24]),
+            Payload {
+                msg: &file[24..],
+                aad: &hash,
+            },
+        )
+        .map_err(|_| Error::Crypto("an attachment file is damaged or was altered".into()))?;
+    Ok(Some(plain))
+}
+
+fn guess_mime(name: &str) -> &'static str {
+    let ext = name
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "tif" | "tiff" => "image/tiff",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
+impl Nansen {
+    /// Stores a file and creates its attachment record. `input` may hold `caption`,
+    /// `captured`, `confidentiality` and `attached_to`.
+    pub fn attachment_add(&mut self, file: &Path, input: &Value) -> Result<Uuid> {
+        let meta = std::fs::metadata(file)
+            .map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+        if meta.len() > MAX_ATTACHMENT_BYTES {
+            return Err(Error::invalid(format!(
+                "{} is larger than {} MiB; attachments must fit on a USB stick bundle",
+                file.display(),
+                MAX_ATTACHMENT_BYTES >> 20
+            )));
+        }
+        let bytes =
+            std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+        let hash = *blake3::hash(&bytes).as_bytes();
+        let filename = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let mut record = input.as_object().cloned().unwrap_or_default();
+        record.insert("hash".into(), json!(hex::encode(hash)));
+        record.insert("filename".into(), json!(filename));
+        record.insert("mime".into(), json!(guess_mime(&filename)));
+        record.insert("size".into(), json!(bytes.len()));
+        // Validate everything before the blob is written.
+        let id = crate::ids::new_record_id();
+        record.insert("id".into(), json!(id.to_string()));
+        self.ops_for(Kind::Attachment, id, &Value::Object(record.clone()), true)?;
+        write_blob(self.conn(), self.data_dir(), &hash, &bytes)?;
+        self.add(Kind::Attachment, &Value::Object(record))
+    }
+
+    /// The attachment's bytes and MIME type; `None` when the file has not arrived here.
+    pub fn attachment_content(&self, id: Uuid) -> Result<Option<(String, Vec<u8>)>> {
+        let fields = self.existing(Kind::Attachment, &id)?;
+        let hash = fields
+            .get("hash")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let mime = fields
+            .get("mime")
+            .and_then(Value::as_str)
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        Ok(read_blob(self.conn(), self.data_dir(), hash)?.map(|b| (mime, b)))
+    }
+}

@@ -1,0 +1,762 @@
+//! Record kinds, their fields and their link sets.
+
+use crate::date::FuzzyDate;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Person,
+    Group,
+    Location,
+    Actor,
+    Event,
+    Status,
+    Source,
+    Intervention,
+    Attachment,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::Person,
+        Kind::Group,
+        Kind::Location,
+        Kind::Actor,
+        Kind::Event,
+        Kind::Status,
+        Kind::Source,
+        Kind::Intervention,
+        Kind::Attachment,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn parse(s: &str) -> Result<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "'{s}' is not a record kind; use one of: {}",
+                    Kind::ALL.map(|k| k.as_str()).join(", ")
+                ))
+            })
+    }
+
+    pub fn spec(self) -> &'static KindSpec {
+        match self {
+            Kind::Person => &PERSON,
+            Kind::Group => &GROUP,
+            Kind::Location => &LOCATION,
+            Kind::Actor => &ACTOR,
+            Kind::Event => &EVENT,
+            Kind::Status => &STATUS,
+            Kind::Source => &SOURCE,
+            Kind::Intervention => &INTERVENTION,
+            Kind::Attachment => &ATTACHMENT,
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldType {
+    /// One line of text, at most 500 characters.
+    Text,
+    /// Free text, at most 100 000 characters.
+    LongText,
+    /// A name with the BCP 47 tag of its language and script: `{"text": "…", "lang": "uz-Cyrl"}`.
+    Name,
+    Int {
+        min: i64,
+        max: i64,
+    },
+    Bool,
+    /// An EDTF date, see [`crate::date`].
+    Date,
+    /// The id of a record of this kind.
+    Ref {
+        kind: Kind,
+    },
+    /// A term of this vocabulary.
+    Vocab {
+        vocab: &'static str,
+    },
+    /// `{"lat": 40.5, "lon": 72.8}`.
+    Coordinates,
+    /// A BLAKE3 content hash, 64 lowercase hex digits.
+    Hash,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    #[serde(flatten)]
+    pub ty: FieldType,
+    pub required: bool,
+}
+
+/// A set of links owned by a record: an add-wins observed-remove set of elements.
+/// An element is a small JSON object of `fields`; its identity is its whole content.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LinkSpec {
+    pub name: &'static str,
+    /// The singular, for CLI flags (`--alias`) and messages.
+    pub flag: &'static str,
+    pub fields: &'static [FieldSpec],
+    /// Exactly one of these (reference) fields must be present, e.g. a victim is a
+    /// person, a group or an actor. Empty when the plain `required` flags suffice.
+    pub one_of: &'static [&'static str],
+}
+
+#[derive(Debug, Serialize)]
+pub struct KindSpec {
+    pub name: &'static str,
+    pub plural: &'static str,
+    pub table: &'static str,
+    /// The field that names a record in lists.
+    pub label_field: &'static str,
+    pub fields: &'static [FieldSpec],
+    pub links: &'static [LinkSpec],
+}
+
+const fn f(name: &'static str, ty: FieldType) -> FieldSpec {
+    FieldSpec {
+        name,
+        ty,
+        required: false,
+    }
+}
+const fn req(name: &'static str, ty: FieldType) -> FieldSpec {
+    FieldSpec {
+        name,
+        ty,
+        required: true,
+    }
+}
+const fn vocab(v: &'static str) -> FieldType {
+    FieldType::Vocab { vocab: v }
+}
+const fn r(kind: Kind) -> FieldType {
+    FieldType::Ref { kind }
+}
+
+/// Fields every record kind has.
+pub const DELETED: &str = "deleted";
+pub const SAMPLE: &str = "sample";
+
+const ALIAS: LinkSpec = LinkSpec {
+    name: "aliases",
+    flag: "alias",
+    fields: &[req("text", FieldType::Text), req("lang", FieldType::Text)],
+    one_of: &[],
+};
+const SOURCE_LINK: LinkSpec = LinkSpec {
+    name: "sources",
+    flag: "source",
+    fields: &[req("source", r(Kind::Source)), f("fact", FieldType::Text)],
+    one_of: &[],
+};
+
+static PERSON: KindSpec = KindSpec {
+    name: "person",
+    plural: "persons",
+    table: "person",
+    label_field: "name",
+    fields: &[
+        req("name", FieldType::Name),
+        f("sex", vocab("sex")),
+        f("birth_date", FieldType::Date),
+        f("nationality", FieldType::Text),
+        f("origin", r(Kind::Location)),
+        f("notes", FieldType::LongText),
+        f("confidentiality", vocab("confidentiality")),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[
+        ALIAS,
+        LinkSpec {
+            name: "identifiers",
+            flag: "identifier",
+            fields: &[
+                req("type", vocab("identifier_type")),
+                req("value", FieldType::Text),
+            ],
+            one_of: &[],
+        },
+        LinkSpec {
+            name: "family",
+            flag: "family",
+            fields: &[
+                req("relation", vocab("relation")),
+                req("person", r(Kind::Person)),
+            ],
+            one_of: &[],
+        },
+        SOURCE_LINK,
+    ],
+};
+
+static GROUP: KindSpec = KindSpec {
+    name: "group",
+    plural: "groups",
+    table: "grp",
+    label_field: "name",
+    fields: &[
+        req("name", FieldType::Text),
+        f(
+            "asserted_count",
+            FieldType::Int {
+                min: 0,
+                max: 10_000_000,
+            },
+        ),
+        f("location", r(Kind::Location)),
+        f("description", FieldType::LongText),
+        f("confidentiality", vocab("confidentiality")),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[
+        LinkSpec {
+            name: "members",
+            flag: "member",
+            fields: &[req("person", r(Kind::Person))],
+            one_of: &[],
+        },
+        SOURCE_LINK,
+    ],
+};
+
+static LOCATION: KindSpec = KindSpec {
+    name: "location",
+    plural: "locations",
+    table: "location",
+    label_field: "name",
+    fields: &[
+        req("name", FieldType::Text),
+        req("type", vocab("location_type")),
+        f("parent", r(Kind::Location)),
+        f("coordinates", FieldType::Coordinates),
+        f("notes", FieldType::LongText),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[ALIAS],
+};
+
+static ACTOR: KindSpec = KindSpec {
+    name: "actor",
+    plural: "actors",
+    table: "actor",
+    label_field: "name",
+    fields: &[
+        req("name", FieldType::Text),
+        req("type", vocab("actor_type")),
+        f("country", FieldType::Text),
+        f("notes", FieldType::LongText),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[ALIAS],
+};
+
+static EVENT: KindSpec = KindSpec {
+    name: "event",
+    plural: "events",
+    table: "event",
+    label_field: "title",
+    fields: &[
+        req("type", vocab("event_type")),
+        f("title", FieldType::Text),
+        f("date", FieldType::Date),
+        f("end_date", FieldType::Date),
+        f("location", r(Kind::Location)),
+        f("description", FieldType::LongText),
+        f("confidentiality", vocab("confidentiality")),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[
+        LinkSpec {
+            name: "involvements",
+            flag: "involvement",
+            fields: &[
+                req("role", vocab("role")),
+                f("person", r(Kind::Person)),
+                f("group", r(Kind::Group)),
+                f("actor", r(Kind::Actor)),
+            ],
+            one_of: &["person", "group", "actor"],
+        },
+        SOURCE_LINK,
+    ],
+};
+
+static STATUS: KindSpec = KindSpec {
+    name: "status",
+    plural: "statuses",
+    table: "status",
+    label_field: "value",
+    fields: &[
+        f("person", r(Kind::Person)),
+        f("group", r(Kind::Group)),
+        req("type", vocab("status_type")),
+        req("value", vocab("status")),
+        f("effective", FieldType::Date),
+        f("location", r(Kind::Location)),
+        f("imminent", FieldType::Bool),
+        f("event", r(Kind::Event)),
+        f("notes", FieldType::LongText),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[SOURCE_LINK],
+};
+
+static SOURCE: KindSpec = KindSpec {
+    name: "source",
+    plural: "sources",
+    table: "source",
+    label_field: "title",
+    fields: &[
+        req("type", vocab("source_type")),
+        req("title", FieldType::Text),
+        f("reliability", vocab("reliability")),
+        f("date", FieldType::Date),
+        f("reported_by", r(Kind::Actor)),
+        f("informant", FieldType::Text),
+        f("reference", FieldType::Text),
+        f("consent", FieldType::Bool),
+        f("content", FieldType::LongText),
+        f("confidentiality", vocab("confidentiality")),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[],
+};
+
+static INTERVENTION: KindSpec = KindSpec {
+    name: "intervention",
+    plural: "interventions",
+    table: "intervention",
+    label_field: "title",
+    fields: &[
+        req("type", vocab("intervention_type")),
+        req("title", FieldType::Text),
+        f("by", r(Kind::Actor)),
+        f("target", r(Kind::Actor)),
+        f("date", FieldType::Date),
+        f("due", FieldType::Date),
+        req("status", vocab("intervention_status")),
+        f("response", FieldType::LongText),
+        f("notes", FieldType::LongText),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[LinkSpec {
+        name: "concerns",
+        flag: "concerns",
+        fields: &[
+            f("person", r(Kind::Person)),
+            f("group", r(Kind::Group)),
+            f("event", r(Kind::Event)),
+        ],
+        one_of: &["person", "group", "event"],
+    }],
+};
+
+static ATTACHMENT: KindSpec = KindSpec {
+    name: "attachment",
+    plural: "attachments",
+    table: "attachment",
+    label_field: "caption",
+    fields: &[
+        req("hash", FieldType::Hash),
+        f("filename", FieldType::Text),
+        f("mime", FieldType::Text),
+        f(
+            "size",
+            FieldType::Int {
+                min: 0,
+                max: i64::MAX,
+            },
+        ),
+        f("caption", FieldType::Text),
+        f("captured", FieldType::Date),
+        f("confidentiality", vocab("confidentiality")),
+        f(SAMPLE, FieldType::Bool),
+        f(DELETED, FieldType::Bool),
+    ],
+    links: &[LinkSpec {
+        name: "attached_to",
+        flag: "to",
+        fields: &[
+            f("person", r(Kind::Person)),
+            f("event", r(Kind::Event)),
+            f("source", r(Kind::Source)),
+        ],
+        one_of: &["person", "event", "source"],
+    }],
+};
+
+impl KindSpec {
+    pub fn field(&'static self, name: &str) -> Result<&'static FieldSpec> {
+        let spec = self;
+        spec.fields.iter().find(|f| f.name == name).ok_or_else(|| {
+            Error::invalid(format!(
+                "a {} has no field '{name}'; its fields are: {}",
+                self.name,
+                spec.fields
+                    .iter()
+                    .map(|f| f.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    }
+
+    pub fn link(&'static self, name: &str) -> Result<&'static LinkSpec> {
+        let spec = self;
+        spec.links.iter().find(|l| l.name == name).ok_or_else(|| {
+            Error::invalid(format!(
+                "a {} has no links called '{name}'{}",
+                self.name,
+                if spec.links.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; it has: {}",
+                        spec.links
+                            .iter()
+                            .map(|l| l.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ))
+        })
+    }
+}
+
+/// A BCP 47 tag restricted to what names need: language, optional script, optional
+/// region (`uz`, `uz-Cyrl`, `ru-Latn`, `en-Latn-GB`, `und`).
+pub fn check_lang_tag(tag: &str) -> Result<()> {
+    let mut parts = tag.split('-');
+    let ok_lang = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()));
+    let mut ok = ok_lang;
+    let mut seen_script = false;
+    let mut seen_region = false;
+    for p in parts {
+        if !seen_script
+            && !seen_region
+            && p.len() == 4
+            && p.as_bytes()[0].is_ascii_uppercase()
+            && p[1..].bytes().all(|b| b.is_ascii_lowercase())
+        {
+            seen_script = true;
+        } else if !seen_region && p.len() == 2 && p.bytes().all(|b| b.is_ascii_uppercase()) {
+            seen_region = true;
+        } else {
+            ok = false;
+        }
+    }
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "'{tag}' is not a language tag; write language-Script, e.g. uz-Cyrl, uz-Latn, ru-Cyrl, en-Latn"
+        )))
+    }
+}
+
+impl FieldType {
+    /// Checks a value and returns its canonical form. `null` clears a field. Checks
+    /// that need the store (does the referenced record exist, is the term known) are
+    /// made by the service layer, which has it.
+    pub fn normalise(&self, field: &str, value: &Value) -> Result<Value> {
+        if value.is_null() {
+            return Ok(Value::Null);
+        }
+        let wrong =
+            |expected: &str| Error::invalid(format!("'{field}' must be {expected}, not {value}"));
+        let text = |max: usize, single_line: bool| -> Result<Value> {
+            let s = value.as_str().ok_or_else(|| wrong("text"))?;
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(Value::Null);
+            }
+            if s.chars().count() > max {
+                return Err(Error::invalid(format!(
+                    "'{field}' is longer than {max} characters"
+                )));
+            }
+            if single_line && s.contains(['\n', '\r']) {
+                return Err(Error::invalid(format!("'{field}' must be a single line")));
+            }
+            Ok(Value::String(s.to_string()))
+        };
+        match self {
+            FieldType::Text => text(500, true),
+            FieldType::LongText => text(100_000, false),
+            FieldType::Name => {
+                let obj = value
+                    .as_object()
+                    .ok_or_else(|| wrong("a name: {\"text\": …, \"lang\": …}"))?;
+                let t = obj
+                    .get("text")
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .unwrap_or("");
+                if t.is_empty() {
+                    return Err(Error::invalid(format!("'{field}' needs a text")));
+                }
+                if t.chars().count() > 500 || t.contains(['\n', '\r']) {
+                    return Err(Error::invalid(format!(
+                        "'{field}' must be one line of at most 500 characters"
+                    )));
+                }
+                let lang = obj.get("lang").and_then(Value::as_str).unwrap_or("und");
+                check_lang_tag(lang)?;
+                if let Some(extra) = obj.keys().find(|k| *k != "text" && *k != "lang") {
+                    return Err(Error::invalid(format!(
+                        "'{field}' has an unknown part '{extra}'"
+                    )));
+                }
+                let mut m = Map::new();
+                m.insert("lang".into(), Value::String(lang.into()));
+                m.insert("text".into(), Value::String(t.into()));
+                Ok(Value::Object(m))
+            }
+            FieldType::Int { min, max } => {
+                let n = match value {
+                    Value::Number(n) => n.as_i64().ok_or_else(|| wrong("a whole number"))?,
+                    Value::String(s) => s
+                        .trim()
+                        .parse::<i64>()
+                        .map_err(|_| wrong("a whole number"))?,
+                    _ => return Err(wrong("a whole number")),
+                };
+                if n < *min || n > *max {
+                    return Err(Error::invalid(format!(
+                        "'{field}' must be between {min} and {max}, not {n}"
+                    )));
+                }
+                Ok(Value::from(n))
+            }
+            FieldType::Bool => match value {
+                Value::Bool(b) => Ok(Value::Bool(*b)),
+                Value::String(s) if s == "true" || s == "yes" => Ok(Value::Bool(true)),
+                Value::String(s) if s == "false" || s == "no" => Ok(Value::Bool(false)),
+                _ => Err(wrong("true or false")),
+            },
+            FieldType::Date => {
+                let s = value.as_str().ok_or_else(|| wrong("a date"))?;
+                if s.trim().is_empty() {
+                    return Ok(Value::Null);
+                }
+                Ok(Value::String(
+                    FuzzyDate::parse(s)
+                        .map_err(|e| Error::invalid(format!("'{field}': {e}")))?
+                        .to_string(),
+                ))
+            }
+            FieldType::Ref { kind } => {
+                let s = value.as_str().ok_or_else(|| wrong("a record id"))?;
+                if s.trim().is_empty() {
+                    return Ok(Value::Null);
+                }
+                let id = uuid::Uuid::parse_str(s.trim()).map_err(|_| {
+                    Error::invalid(format!("'{field}' must be the id of a {kind}, not '{s}'"))
+                })?;
+                Ok(Value::String(id.to_string()))
+            }
+            FieldType::Vocab { .. } => {
+                let s = value.as_str().ok_or_else(|| wrong("a vocabulary term"))?;
+                let s = s.trim();
+                if s.is_empty() {
+                    return Ok(Value::Null);
+                }
+                if !s
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                {
+                    return Err(wrong("a vocabulary term (lowercase letters, digits and _)"));
+                }
+                Ok(Value::String(s.into()))
+            }
+            FieldType::Coordinates => {
+                let obj = value
+                    .as_object()
+                    .ok_or_else(|| wrong("{\"lat\": …, \"lon\": …}"))?;
+                let lat = obj
+                    .get("lat")
+                    .and_then(Value::as_f64)
+                    .ok_or_else(|| wrong("{\"lat\": …, \"lon\": …}"))?;
+                let lon = obj
+                    .get("lon")
+                    .and_then(Value::as_f64)
+                    .ok_or_else(|| wrong("{\"lat\": …, \"lon\": …}"))?;
+                if !(-90.0..=90.0).contains(&lat)
+                    || !(-180.0..=180.0).contains(&lon)
+                    || obj.len() != 2
+                {
+                    return Err(Error::invalid(format!(
+                        "'{field}': latitude must be within ±90 and longitude within ±180"
+                    )));
+                }
+                Ok(serde_json::json!({"lat": lat, "lon": lon}))
+            }
+            FieldType::Hash => {
+                let s = value
+                    .as_str()
+                    .ok_or_else(|| wrong("a hash"))?
+                    .to_ascii_lowercase();
+                if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(wrong("a BLAKE3 hash (64 hex digits)"));
+                }
+                Ok(Value::String(s))
+            }
+        }
+    }
+}
+
+impl LinkSpec {
+    /// Checks an element and returns its canonical form.
+    pub fn normalise(&self, elem: &Value) -> Result<Value> {
+        let obj = elem.as_object().ok_or_else(|| {
+            Error::invalid(format!("a {} must be an object, not {elem}", self.flag))
+        })?;
+        if let Some(extra) = obj
+            .keys()
+            .find(|k| !self.fields.iter().any(|f| f.name == k.as_str()))
+        {
+            return Err(Error::invalid(format!(
+                "a {} has no part '{extra}'; its parts are: {}",
+                self.flag,
+                self.fields
+                    .iter()
+                    .map(|f| f.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let mut out = Map::new();
+        for field in self.fields {
+            let v = field
+                .ty
+                .normalise(field.name, obj.get(field.name).unwrap_or(&Value::Null))?;
+            if v.is_null() {
+                if field.required {
+                    return Err(Error::invalid(format!(
+                        "a {} needs a '{}'",
+                        self.flag, field.name
+                    )));
+                }
+            } else {
+                if self.name == "aliases" && field.name == "lang" {
+                    check_lang_tag(v.as_str().unwrap_or_default())?;
+                }
+                out.insert(field.name.into(), v);
+            }
+        }
+        if !self.one_of.is_empty() {
+            let present = self.one_of.iter().filter(|n| out.contains_key(**n)).count();
+            if present != 1 {
+                return Err(Error::invalid(format!(
+                    "a {} must name exactly one of: {}",
+                    self.flag,
+                    self.one_of.join(", ")
+                )));
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// The record an element points at, if any (its single reference field).
+    pub fn target(&self, elem: &Value) -> Option<(Kind, String)> {
+        self.fields.iter().find_map(|f| match f.ty {
+            FieldType::Ref { kind } => elem
+                .get(f.name)
+                .and_then(Value::as_str)
+                .map(|s| (kind, s.to_string())),
+            _ => None,
+        })
+    }
+}
+
+/// The canonical JSON text of a value: object keys sorted, no whitespace. Two equal
+/// values always have the same text, which is what link identity and the digest hash.
+pub fn canonical_json(v: &Value) -> String {
+    // serde_json's Map is a BTreeMap (no preserve_order feature), so keys come out sorted.
+    serde_json::to_string(v).expect("a Value always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_carry_their_script() {
+        let n = FieldType::Name
+            .normalise(
+                "name",
+                &json!({"text": " Азиз Каримов ", "lang": "uz-Cyrl"}),
+            )
+            .unwrap();
+        assert_eq!(n, json!({"text": "Азиз Каримов", "lang": "uz-Cyrl"}));
+        assert!(FieldType::Name
+            .normalise("name", &json!({"text": "A", "lang": "cyrillic"}))
+            .is_err());
+        assert!(check_lang_tag("en-Latn-GB").is_ok());
+        assert!(check_lang_tag("und").is_ok());
+        assert!(check_lang_tag("UZ").is_err());
+    }
+
+    #[test]
+    fn an_involvement_names_exactly_one_party() {
+        let inv = PERSON.links[0]; // alias
+        assert!(inv
+            .normalise(&json!({"text": "Abdullaev", "lang": "uz-Latn"}))
+            .is_ok());
+        let involvement = EVENT.link("involvements").unwrap();
+        let id = uuid::Uuid::now_v7().to_string();
+        assert!(involvement
+            .normalise(&json!({"role": "victim", "person": id}))
+            .is_ok());
+        assert!(involvement.normalise(&json!({"role": "victim"})).is_err());
+        assert!(involvement
+            .normalise(&json!({"role": "victim", "person": id, "group": id}))
+            .is_err());
+        let (kind, target) = involvement
+            .target(&json!({"role": "victim", "group": id}))
+            .unwrap();
+        assert_eq!((kind, target), (Kind::Group, id));
+    }
+
+    #[test]
+    fn every_kind_has_the_common_fields() {
+        for kind in Kind::ALL {
+            let spec = kind.spec();
+            assert!(spec.field(DELETED).is_ok(), "{kind}");
+            assert!(spec.field(SAMPLE).is_ok(), "{kind}");
+            assert!(spec.field(spec.label_field).is_ok(), "{kind}");
+            assert_eq!(Kind::parse(spec.name).unwrap(), kind);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! nansen-core: everything Nansen does, without a user interface.
+//!
+//! | module      | what it holds                                                        |
+//! |-------------|----------------------------------------------------------------------|
+//! | [`api`]     | the service API: the one surface the CLI and the desktop app call    |
+//! | [`domain`]  | record kinds, fields, vocabularies, names, derived status            |
+//! | [`oplog`]   | changes and ops, the apply function, rebuild, digest                 |
+//! | [`store`]   | the encrypted SQLite store, its key file and migrations              |
+//! | [`sync`]    | bundle format, export, import (plan and apply), conflicts, peers     |
+//! | [`trust`]   | device and organisation keys, enrolment, certificates, revocation    |
+//! | [`date`]    | EDTF dates with their precision                                      |
+//! | [`hlc`]     | the hybrid logical clock (a tie-break, never causality)              |
+
+pub mod api;
+pub mod attachments;
+pub mod date;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod fault;
+pub mod hlc;
+pub mod ids;
+pub mod oplog;
+pub mod store;
+pub mod sync;
+pub mod trust;
+
+pub use api::Nansen;
+pub use error::{Error, ErrorBody, Result};

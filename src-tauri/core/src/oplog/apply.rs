@@ -1,0 +1,423 @@
+//! The one function that writes the materialised state: field registers, link sets,
+//! record tables and search keys. Local writes, imports and `rebuild` all come here.
+//!
+//! Applying a change is deterministic and depends only on the change and on the
+//! state built from the changes it had seen: never on local row ids, arrival times or
+//! the order in which concurrent changes arrive. Causal delivery (a change is applied
+//! only after everything in its `deps`) is the caller's job.
+
+use super::change::{Change, Op};
+use crate::domain::names::search_key;
+use crate::domain::schema::{canonical_json, DELETED};
+use crate::domain::Kind;
+use crate::error::Result;
+use crate::fault::tick;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// Lists in [`Effects`] keep at most this many entries; the counts are always complete.
+const DETAIL_LIMIT: usize = 500;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RecordRef {
+    pub kind: Kind,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldUpdate {
+    pub kind: Kind,
+    pub id: String,
+    pub field: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// What applying changes did, for import previews and reports.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Effects {
+    pub created_count: u64,
+    pub updated_count: u64,
+    pub deleted_count: u64,
+    pub conflicts_opened_count: u64,
+    pub links_added: u64,
+    pub links_removed: u64,
+    pub created: Vec<RecordRef>,
+    pub updated: Vec<FieldUpdate>,
+    pub deleted: Vec<RecordRef>,
+    pub conflicts_opened: Vec<FieldUpdate>,
+}
+
+fn push_capped<T>(list: &mut Vec<T>, item: T) {
+    if list.len() < DETAIL_LIMIT {
+        list.push(item);
+    }
+}
+
+struct Live {
+    device: Uuid,
+    seq: u64,
+    idx: u32,
+    hlc: u64,
+    value: String,
+}
+
+impl Live {
+    /// The shown value is the live value with the greatest (hlc, device, seq, idx): the
+    /// same on every store, whatever the arrival order.
+    fn order(&self) -> (u64, [u8; 16], u64, u32) {
+        (self.hlc, *self.device.as_bytes(), self.seq, self.idx)
+    }
+}
+
+/// Turns a canonical JSON value into what the record table column holds.
+fn column_value(json: &Value) -> SqlValue {
+    match json {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(*b as i64),
+        Value::Number(n) => n
+            .as_i64()
+            .map(SqlValue::Integer)
+            .unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0))),
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(canonical_json(other)),
+    }
+}
+
+pub(crate) fn element_key(elem: &Value) -> [u8; 16] {
+    let digest = blake3::hash(canonical_json(elem).as_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest.as_bytes()[..16]);
+    key
+}
+
+fn has_names(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Person | Kind::Group | Kind::Location | Kind::Actor
+    )
+}
+
+/// Applies one change's ops to the materialised state.
+pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effects) -> Result<()> {
+    let mut ensured: BTreeSet<(Kind, Uuid)> = BTreeSet::new();
+    let mut touched: BTreeSet<Uuid> = BTreeSet::new();
+    let mut names_dirty: BTreeSet<(Kind, Uuid)> = BTreeSet::new();
+    for (idx, op) in change.ops.iter().enumerate() {
+        let idx = idx as u32;
+        let (kind, id) = op.entity();
+        touched.insert(id);
+        match op {
+            Op::Set { field, value, .. } => {
+                if ensured.insert((kind, id)) && ensure_record(conn, kind, &id)? {
+                    effects.created_count += 1;
+                    push_capped(
+                        &mut effects.created,
+                        RecordRef {
+                            kind,
+                            id: id.to_string(),
+                        },
+                    );
+                }
+                apply_set(conn, change, idx, kind, &id, field, value, effects)?;
+                if field == kind.spec().label_field && has_names(kind) {
+                    names_dirty.insert((kind, id));
+                }
+            }
+            Op::Add { link, elem, .. } => {
+                let spec = kind.spec().link(link)?;
+                let target = spec.target(elem).map(|(_, t)| t);
+                let mut stmt = conn.prepare_cached(
+                    "INSERT OR IGNORE INTO link_state (owner, link, elem_key, device, seq, idx, kind, elem, target)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?;
+                tick()?;
+                stmt.execute(params![
+                    id.to_string(),
+                    link,
+                    &element_key(elem)[..],
+                    &change.device.as_bytes()[..],
+                    change.seq as i64,
+                    idx,
+                    kind.as_str(),
+                    canonical_json(elem),
+                    target
+                ])?;
+                effects.links_added += 1;
+                if link == "aliases" {
+                    names_dirty.insert((kind, id));
+                }
+            }
+            Op::Remove { link, elem, .. } => {
+                let key = element_key(elem);
+                let tags: Vec<(Uuid, u64, u32)> = {
+                    let mut stmt = conn.prepare_cached(
+                        "SELECT device, seq, idx FROM link_state WHERE owner = ?1 AND link = ?2 AND elem_key = ?3",
+                    )?;
+                    tick()?;
+                    let rows = stmt.query_map(params![id.to_string(), link, &key[..]], |r| {
+                        Ok((
+                            blob_uuid(r.get_ref(0)?.as_blob()?),
+                            r.get::<_, i64>(1)? as u64,
+                            r.get(2)?,
+                        ))
+                    })?;
+                    rows.collect::<rusqlite::Result<_>>()?
+                };
+                for (device, seq, tag_idx) in tags {
+                    let seen = change.has_seen(&device, seq)
+                        || (device == change.device && seq == change.seq && tag_idx < idx);
+                    if seen {
+                        let mut del = conn.prepare_cached(
+                            "DELETE FROM link_state WHERE owner = ?1 AND link = ?2 AND elem_key = ?3
+                             AND device = ?4 AND seq = ?5 AND idx = ?6",
+                        )?;
+                        tick()?;
+                        del.execute(params![
+                            id.to_string(),
+                            link,
+                            &key[..],
+                            &device.as_bytes()[..],
+                            seq as i64,
+                            tag_idx
+                        ])?;
+                        effects.links_removed += 1;
+                    }
+                }
+                if link == "aliases" {
+                    names_dirty.insert((kind, id));
+                }
+            }
+        }
+    }
+    for (kind, id) in names_dirty {
+        refresh_name_keys(conn, kind, &id)?;
+    }
+    let mut audit = conn.prepare_cached(
+        "INSERT OR IGNORE INTO change_entities (entity, device, seq) VALUES (?1, ?2, ?3)",
+    )?;
+    for id in touched {
+        tick()?;
+        audit.execute(params![
+            id.to_string(),
+            &change.device.as_bytes()[..],
+            change.seq as i64
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn blob_uuid(b: &[u8]) -> Uuid {
+    Uuid::from_slice(b).unwrap_or_default()
+}
+
+/// Makes sure the record's row exists; true when it did not before.
+fn ensure_record(conn: &Connection, kind: Kind, id: &Uuid) -> Result<bool> {
+    let sql = format!(
+        "INSERT OR IGNORE INTO {} (id) VALUES (?1)",
+        kind.spec().table
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    tick()?;
+    Ok(stmt.execute([id.to_string()])? == 1)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_set(
+    conn: &Connection,
+    change: &Change,
+    idx: u32,
+    kind: Kind,
+    id: &Uuid,
+    field: &str,
+    value: &Value,
+    effects: &mut Effects,
+) -> Result<()> {
+    let entity = id.to_string();
+    let rows: Vec<Live> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT device, seq, idx, hlc, value FROM field_state WHERE entity = ?1 AND field = ?2",
+        )?;
+        tick()?;
+        let rows = stmt.query_map(params![entity, field], |r| {
+            Ok(Live {
+                device: blob_uuid(r.get_ref(0)?.as_blob()?),
+                seq: r.get::<_, i64>(1)? as u64,
+                idx: r.get(2)?,
+                hlc: r.get::<_, i64>(3)? as u64,
+                value: r.get(4)?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let shown_before = rows
+        .iter()
+        .max_by_key(|l| l.order())
+        .map(|l| l.value.clone());
+    let mut live = Vec::with_capacity(rows.len() + 1);
+    for row in rows {
+        let seen = change.has_seen(&row.device, row.seq)
+            || (row.device == change.device && row.seq == change.seq && row.idx < idx);
+        if seen {
+            let mut del = conn.prepare_cached(
+                "DELETE FROM field_state WHERE entity = ?1 AND field = ?2 AND device = ?3 AND seq = ?4 AND idx = ?5",
+            )?;
+            tick()?;
+            del.execute(params![
+                entity,
+                field,
+                &row.device.as_bytes()[..],
+                row.seq as i64,
+                row.idx
+            ])?;
+        } else {
+            live.push(row);
+        }
+    }
+    let text = canonical_json(value);
+    {
+        let mut ins = conn.prepare_cached(
+            "INSERT INTO field_state (entity, field, device, seq, idx, kind, hlc, value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        tick()?;
+        ins.execute(params![
+            entity,
+            field,
+            &change.device.as_bytes()[..],
+            change.seq as i64,
+            idx,
+            kind.as_str(),
+            change.hlc as i64,
+            text
+        ])?;
+    }
+    let was_in_conflict = live.len() > 1;
+    live.push(Live {
+        device: change.device,
+        seq: change.seq,
+        idx,
+        hlc: change.hlc,
+        value: text,
+    });
+    let shown_after = live
+        .iter()
+        .max_by_key(|l| l.order())
+        .map(|l| l.value.clone());
+    if shown_after != shown_before {
+        let after: Value = shown_after
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()?
+            .unwrap_or(Value::Null);
+        let sql = format!(
+            "UPDATE {} SET \"{}\" = ?2 WHERE id = ?1",
+            kind.spec().table,
+            field
+        );
+        let mut upd = conn.prepare_cached(&sql)?;
+        tick()?;
+        upd.execute(params![entity, column_value(&after)])?;
+        if shown_before.is_some() {
+            effects.updated_count += 1;
+            push_capped(
+                &mut effects.updated,
+                FieldUpdate {
+                    kind,
+                    id: entity.clone(),
+                    field: field.to_string(),
+                    before: shown_before
+                        .as_deref()
+                        .map(serde_json::from_str)
+                        .transpose()?,
+                    after: Some(after.clone()),
+                },
+            );
+        }
+        if field == DELETED && after == Value::Bool(true) {
+            effects.deleted_count += 1;
+            push_capped(
+                &mut effects.deleted,
+                RecordRef {
+                    kind,
+                    id: entity.clone(),
+                },
+            );
+        }
+    }
+    if live.len() > 1 && !was_in_conflict {
+        effects.conflicts_opened_count += 1;
+        push_capped(
+            &mut effects.conflicts_opened,
+            FieldUpdate {
+                kind,
+                id: entity,
+                field: field.to_string(),
+                before: shown_before
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()?,
+                after: Some(value.clone()),
+            },
+        );
+    }
+    Ok(())
+}
+
+fn refresh_name_keys(conn: &Connection, kind: Kind, id: &Uuid) -> Result<()> {
+    let entity = id.to_string();
+    let mut names: Vec<String> = Vec::new();
+    {
+        let sql = format!("SELECT name FROM {} WHERE id = ?1", kind.spec().table);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        tick()?;
+        let shown: Option<Option<String>> = stmt
+            .query_row([&entity], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| {
+                if e == rusqlite::Error::QueryReturnedNoRows {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?;
+        if let Some(Some(name)) = shown {
+            // A person's name is {"text", "lang"}; other records' names are plain text.
+            let text = serde_json::from_str::<Value>(&name)
+                .ok()
+                .and_then(|v| v.get("text").and_then(Value::as_str).map(String::from))
+                .unwrap_or(name);
+            names.push(text);
+        }
+    }
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT json_extract(elem, '$.text') FROM link_state WHERE owner = ?1 AND link = 'aliases'",
+        )?;
+        tick()?;
+        let rows = stmt.query_map([&entity], |r| r.get::<_, Option<String>>(0))?;
+        for row in rows {
+            if let Some(text) = row? {
+                names.push(text);
+            }
+        }
+    }
+    let mut del = conn.prepare_cached("DELETE FROM name_keys WHERE entity = ?1")?;
+    tick()?;
+    del.execute([&entity])?;
+    let mut ins = conn.prepare_cached(
+        "INSERT OR IGNORE INTO name_keys (entity, kind, key) VALUES (?1, ?2, ?3)",
+    )?;
+    for name in names {
+        let key = search_key(&name);
+        if !key.is_empty() {
+            tick()?;
+            ins.execute(params![entity, kind.as_str(), key])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! Schema migrations: append-only, each SQL file beside the module that owns its tables.
+//!
+//! Every applied migration is recorded with a BLAKE3 checksum of its SQL. Opening a
+//! store checks them: a migration edited after it was applied fails loudly instead of
+//! leaving stores that silently differ. `PRAGMA user_version` holds the latest version,
+//! and a store written by a newer Nansen is refused before anything is touched.
+
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection, TransactionBehavior};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "op_log",
+        sql: include_str!("../oplog/migrations/001_op_log.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "records",
+        sql: include_str!("../domain/migrations/002_records.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "vocabularies",
+        sql: include_str!("../domain/migrations/003_vocabularies.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "sync",
+        sql: include_str!("../sync/migrations/004_sync.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "trust",
+        sql: include_str!("../trust/migrations/005_trust.sql"),
+    },
+];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+pub fn checksum(m: &Migration) -> String {
+    blake3::hash(m.sql.as_bytes()).to_hex().to_string()
+}
+
+pub fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the store up to `migrations`, after checking that it is not newer and that
+/// no applied migration has changed.
+pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
+    let latest = migrations.last().map(|m| m.version).unwrap_or(0);
+    let current = user_version(conn)?;
+    if current > latest {
+        return Err(Error::NewerStore {
+            found: current,
+            supported: latest,
+        });
+    }
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            checksum   TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )",
+    )?;
+    let applied: Vec<(i64, String, String)> = {
+        let mut stmt =
+            conn.prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (version, name, sum) in &applied {
+        match migrations.iter().find(|m| m.version == *version) {
+            Some(m) if checksum(m) == *sum && m.name == name => {}
+            _ => {
+                return Err(Error::MigrationChanged {
+                    version: *version,
+                    name: name.clone(),
+                })
+            }
+        }
+    }
+    for m in migrations.iter().filter(|m| m.version > current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        tx.execute_batch(m.sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
+            params![m.version, m.name, checksum(m), chrono::Utc::now().to_rfc3339()],
+        )?;
+        tx.pragma_update(None, "user_version", m.version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Released migrations, with their checksums. Editing a released migration breaks
+    /// every store it was applied to; add a new migration instead. When you add one,
+    /// append its line here.
+    const RELEASED: &str = include_str!("migrations.lock");
+
+    #[test]
+    fn released_migrations_have_not_changed() {
+        let released: Vec<(i64, &str, &str)> = RELEASED
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let mut parts = l.split_whitespace();
+                (
+                    parts.next().unwrap().parse().unwrap(),
+                    parts.next().unwrap(),
+                    parts.next().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            released.len(),
+            MIGRATIONS.len(),
+            "every migration is listed in migrations.lock"
+        );
+        for ((version, name, sum), m) in released.iter().zip(MIGRATIONS) {
+            assert_eq!((*version, *name), (m.version, m.name));
+            assert_eq!(
+                *sum,
+                checksum(m),
+                "migration {version} ({name}) was edited after release"
+            );
+        }
+        for pair in MIGRATIONS.windows(2) {
+            assert_eq!(
+                pair[1].version,
+                pair[0].version + 1,
+                "versions are contiguous"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fresh_database_migrates_and_records_each_step() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), latest_version());
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_store_from_the_previous_version_is_upgraded_with_its_data() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let previous = &MIGRATIONS[..MIGRATIONS.len() - 1];
+        migrate(&mut conn, previous).unwrap();
+        conn.execute(
+            "INSERT INTO person (id, name) VALUES ('p1', '{\"lang\":\"und\",\"text\":\"X\"}')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), latest_version());
+        let name: String = conn
+            .query_row("SELECT name FROM person WHERE id = 'p1'", [], |r| r.get(0))
+            .unwrap();
+        assert!(name.contains('X'));
+    }
+
+    #[test]
+    fn a_newer_store_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .unwrap();
+        let err = migrate(&mut conn, MIGRATIONS).unwrap_err();
+        assert_eq!(err.code(), "newer_store");
+        assert!(err.to_string().contains("newer version of Nansen"));
+    }
+
+    #[test]
+    fn an_edited_migration_fails_loudly() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let mut edited: Vec<Migration> = MIGRATIONS.to_vec();
+        edited[0].sql = "CREATE TABLE meta (key TEXT);";
+        let err = migrate(&mut conn, &edited).unwrap_err();
+        assert_eq!(err.code(), "migration_changed");
+    }
+}

@@ -1,0 +1,330 @@
+//! The store: one encrypted SQLite file (SQLCipher) in the data dir, opened with a key
+//! unwrapped from the passphrase (see [`keyfile`]).
+//!
+//! Data dir layout:
+//!
+//! | path                   | what                                                        |
+//! |------------------------|-------------------------------------------------------------|
+//! | `nansen.keys`          | the wrapped store key and KDF parameters (no personal data) |
+//! | `store-<id>.db` (+WAL) | the SQLCipher database the key file names                   |
+//! | `attachments/`         | encrypted attachment blobs, named by a keyed hash           |
+//! | `nansen.lock`          | held shared by every open store, exclusive for re-keying    |
+//! | `unlock-attempts.json` | count of recent wrong passphrases                           |
+//!
+//! Every connection sets WAL, `foreign_keys`, `busy_timeout` and in-memory temp
+//! storage (so no plaintext temp file is ever written). The desktop app and the CLI may
+//! have the same store open at once.
+
+pub mod keyfile;
+pub mod migrations;
+
+use crate::error::{Error, Result};
+use keyfile::{Attempts, KdfProfile, KeyFile};
+use rusqlite::{Connection, OpenFlags};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+pub const LOCK_FILE: &str = "nansen.lock";
+
+pub struct Store {
+    pub conn: Connection,
+    dir: PathBuf,
+    lock: File,
+}
+
+/// `--data-dir`, else `NANSEN_DATA_DIR`, else the platform data dir
+/// (`$XDG_DATA_HOME/nansen` on Linux).
+pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os("NANSEN_DATA_DIR").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    directories::ProjectDirs::from("org", "nansen", "Nansen")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".nansen"))
+}
+
+pub fn is_initialised(dir: &Path) -> bool {
+    dir.join(keyfile::KEYFILE_NAME).exists()
+}
+
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let ctx = |what: &str| format!("{what} {}", path.display());
+    let mut f = private_file(&tmp).map_err(|e| Error::io(ctx("writing"), e))?;
+    f.write_all(bytes)
+        .map_err(|e| Error::io(ctx("writing"), e))?;
+    f.sync_all().map_err(|e| Error::io(ctx("writing"), e))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(ctx("replacing"), e))?;
+    if let Some(parent) = path.parent() {
+        if let Ok(d) = File::open(parent) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Creates (or truncates) a file only its owner can read.
+pub(crate) fn private_file(path: &Path) -> std::io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+fn take_lock(dir: &Path) -> Result<File> {
+    let path = dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    file.try_lock_shared().map_err(|_| Error::Busy)?;
+    Ok(file)
+}
+
+fn open_connection(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    } else if !path.exists() {
+        return Err(Error::Crypto(format!(
+            "the database {} named by the key file is missing",
+            path.display()
+        )));
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    let hex_key = Zeroizing::new(hex::encode(key));
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::invalid(format!(
+            "could not switch the store to WAL (got {mode})"
+        )));
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "busy_timeout", 10_000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
+fn remove_database_files(dir: &Path, name: &str) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("{name}{suffix}")));
+    }
+}
+
+/// Removes databases left by an interrupted `create` or passphrase change.
+fn remove_strays(dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with("store-") && name.ends_with(".db") && name != keep {
+            remove_database_files(dir, &name);
+        }
+    }
+}
+
+impl Store {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn create(dir: &Path, passphrase: &str, profile: KdfProfile) -> Result<Store> {
+        if is_initialised(dir) {
+            return Err(Error::AlreadyInitialised {
+                dir: dir.to_path_buf(),
+            });
+        }
+        check_passphrase_rules(passphrase)?;
+        create_private_dir(dir)?;
+        let lock = take_lock(dir)?;
+        let database = format!("store-{}.db", uuid::Uuid::now_v7().simple());
+        let key = keyfile::random_bytes::<32>();
+        let mut conn = open_connection(&dir.join(&database), &key, true)?;
+        migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
+        KeyFile::seal(passphrase, &key, keyfile::calibrate(profile), &database)?.write(dir)?;
+        remove_strays(dir, &database);
+        Ok(Store {
+            conn,
+            dir: dir.to_path_buf(),
+            lock,
+        })
+    }
+
+    pub fn open(dir: &Path, passphrase: &str) -> Result<Store> {
+        let kf = KeyFile::read(dir)?.ok_or_else(|| Error::NotInitialised {
+            dir: dir.to_path_buf(),
+        })?;
+        let now = crate::hlc::wall_millis();
+        let wait = Attempts::load(dir).wait_remaining_ms(now);
+        if wait > 0 {
+            return Err(Error::TooManyAttempts {
+                retry_after_ms: wait,
+            });
+        }
+        let Some(key) = kf.open(passphrase)? else {
+            let retry_after_ms = Attempts::record_failure(dir, now);
+            return Err(Error::WrongPassphrase { retry_after_ms });
+        };
+        Attempts::reset(dir);
+        let lock = take_lock(dir)?;
+        let mut conn = open_connection(&dir.join(&kf.database), &key, false)?;
+        migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
+        remove_strays(dir, &kf.database);
+        Ok(Store {
+            conn,
+            dir: dir.to_path_buf(),
+            lock,
+        })
+    }
+
+    /// Re-keys the store under a new passphrase: the database is exported under a new
+    /// random key into a new file, and the key file is then switched to it in one atomic
+    /// rename. A crash at any point leaves the old passphrase working.
+    pub fn change_passphrase(self, current: &str, new: &str, profile: KdfProfile) -> Result<Store> {
+        check_passphrase_rules(new)?;
+        let dir = self.dir.clone();
+        let kf = KeyFile::read(&dir)?.ok_or_else(|| Error::NotInitialised { dir: dir.clone() })?;
+        if kf.open(current)?.is_none() {
+            return Err(Error::WrongPassphrase { retry_after_ms: 0 });
+        }
+        if self.lock.try_lock().is_err() {
+            let _ = self.lock.try_lock_shared();
+            return Err(Error::Busy);
+        }
+        let database = format!("store-{}.db", uuid::Uuid::now_v7().simple());
+        let key = keyfile::random_bytes::<32>();
+        let version = migrations::user_version(&self.conn)?;
+        let target = dir.join(&database);
+        let exported = (|| -> Result<()> {
+            let hex_key = Zeroizing::new(hex::encode(&key[..]));
+            self.conn.execute(
+                &format!(
+                    "ATTACH DATABASE ?1 AS rekeyed KEY \"x'{}'\"",
+                    hex_key.as_str()
+                ),
+                [target.to_string_lossy()],
+            )?;
+            self.conn
+                .query_row("SELECT sqlcipher_export('rekeyed')", [], |_| Ok(()))?;
+            self.conn
+                .pragma_update(Some("rekeyed"), "user_version", version)?;
+            self.conn.execute("DETACH DATABASE rekeyed", [])?;
+            Ok(())
+        })();
+        if let Err(e) = exported {
+            remove_database_files(&dir, &database);
+            let _ = self.lock.try_lock_shared();
+            return Err(e);
+        }
+        KeyFile::seal(new, &key, keyfile::calibrate(profile), &database)?.write(&dir)?;
+        let old = kf.database;
+        let Store { conn, lock, .. } = self;
+        drop(conn);
+        remove_database_files(&dir, &old);
+        lock.try_lock_shared().map_err(|_| Error::Busy)?;
+        let mut conn = open_connection(&target, &key, false)?;
+        migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
+        Ok(Store { conn, dir, lock })
+    }
+}
+
+/// Destroys the keys of the store in `dir`, so that nothing in it can ever be read
+/// again, then removes the database and attachments. Works even while another
+/// process has the store open. Unsent changes are lost with it.
+pub fn destroy(dir: &Path) -> Result<()> {
+    let keys = dir.join(keyfile::KEYFILE_NAME);
+    if let Ok(meta) = std::fs::metadata(&keys) {
+        if let Ok(mut f) = OpenOptions::new().write(true).open(&keys) {
+            let noise = vec![0u8; meta.len() as usize]
+                .into_iter()
+                .zip(std::iter::repeat_with(|| keyfile::random_bytes::<1>()[0]))
+                .map(|(_, b)| b)
+                .collect::<Vec<_>>();
+            let _ = f.write_all(&noise);
+            let _ = f.sync_all();
+        }
+        std::fs::remove_file(&keys)
+            .map_err(|e| Error::io(format!("destroying {}", keys.display()), e))?;
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with("store-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir.join("attachments"));
+    let _ = std::fs::remove_file(dir.join("unlock-attempts.json"));
+    Ok(())
+}
+
+pub fn check_passphrase_rules(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < 8 {
+        return Err(Error::invalid(
+            "the passphrase must be at least 8 characters long",
+        ));
+    }
+    Ok(())
+}
+
+/// A strength estimate (zxcvbn), 0 (very weak) to 4 (very strong), with advice.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Strength {
+    pub score: u8,
+    pub warning: Option<String>,
+    pub suggestions: Vec<String>,
+    pub acceptable: bool,
+}
+
+pub fn passphrase_strength(passphrase: &str) -> Strength {
+    if passphrase.is_empty() {
+        return Strength {
+            score: 0,
+            warning: None,
+            suggestions: vec![],
+            acceptable: false,
+        };
+    }
+    let estimate = zxcvbn::zxcvbn(passphrase, &[]);
+    let feedback = estimate.feedback();
+    Strength {
+        score: estimate.score() as u8,
+        warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
+        suggestions: feedback
+            .map(|f| f.suggestions().iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default(),
+        acceptable: check_passphrase_rules(passphrase).is_ok() && (estimate.score() as u8) >= 2,
+    }
+}

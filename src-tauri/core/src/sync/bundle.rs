@@ -1,0 +1,369 @@
+//! The bundle file, format version 1.
+//!
+//! A bundle is what travels between offices on a USB stick. On disk it is an
+//! [age](https://age-encryption.org/v1) file (binary, X25519 recipients): encrypted to
+//! the destination device(s) and to the organisation's escrow key, so headquarters can
+//! always read it. The reference `age` tool decrypts it with a recipient's identity.
+//! Inside is the envelope:
+//!
+//! ```text
+//! offset      size  field
+//! ----------  ----  ------------------------------------------------------------
+//! 0           8     magic "NANSENB\0"
+//! 8           2     envelope version, u16 big-endian (1)
+//! 10          4     manifest length M, u32 big-endian
+//! 14          M     manifest, JSON (below)
+//! 14+M        ...   parts, back to back, in manifest order, lengths in the manifest
+//! end-64      64    Ed25519 signature by the sender device over
+//!                   "nansen-bundle-v1\0" ‖ BLAKE3(every byte before the signature)
+//! ```
+//!
+//! The manifest:
+//!
+//! | field            | meaning                                                          |
+//! |------------------|------------------------------------------------------------------|
+//! | `bundle_id`      | UUID; importing the same bundle twice is a recognised no-op      |
+//! | `created_at`     | RFC 3339, the sender's clock                                     |
+//! | `schema_version` | the sender's store schema; a newer one than ours is refused      |
+//! | `app_version`    | the sending Nansen's version, for diagnostics                    |
+//! | `sender`         | `{device, office, user}`                                         |
+//! | `recipients`     | device ids the bundle is for                                     |
+//! | `escrow`         | true when also encrypted to the organisation's escrow key       |
+//! | `full`           | true for a full export (everything the sender holds)             |
+//! | `sender_vv`      | the sender's version vector: doubles as its acknowledgement      |
+//! | `ack`            | what the sender believed the recipient held: the delta's base    |
+//! | `counts`         | `{changes, ops, origins, attachments, attachment_bytes}`         |
+//! | `parts`          | `[{name, length, blake3, encoding}]`, in file order              |
+//!
+//! The parts:
+//!
+//! | name          | encoding | content                                                    |
+//! |---------------|----------|------------------------------------------------------------|
+//! | `directory`   | `json`   | organisation keys, device certificates, revocations        |
+//! | `heads`       | `json`   | per origin device: `{device, seq, hash, signature}`, the signed head of the range sent |
+//! | `changes`     | `zstd`   | frames `u32 BE length ‖ exact change bytes`, grouped by device, seq ascending |
+//! | `attachments` | `raw`    | frames `32-byte BLAKE3 ‖ u64 BE length ‖ file bytes`       |
+//!
+//! Every change keeps the exact bytes its origin device hashed into its chain, so a
+//! change relayed through headquarters is still verified against its origin: the chain
+//! links each change to the previous one, and the origin's signed head vouches for the
+//! last. Nothing is re-serialised before it is verified.
+
+use crate::error::{Error, Result};
+use crate::oplog::change::{hex_hash, Hash};
+use crate::oplog::VersionVector;
+use crate::trust::{self, BUNDLE_CONTEXT};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use uuid::Uuid;
+
+pub const MAGIC: &[u8; 8] = b"NANSENB\0";
+pub const ENVELOPE_VERSION: u16 = 1;
+const HEADER: usize = 14;
+const SIGNATURE: usize = 64;
+/// Refuse to decompress a changes part beyond this, whatever its header claims.
+const MAX_CHANGES_BYTES: u64 = 4 << 30;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    pub device: Uuid,
+    pub office: String,
+    pub user: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    pub changes: u64,
+    pub ops: u64,
+    pub origins: u64,
+    pub attachments: u64,
+    pub attachment_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub name: String,
+    pub length: u64,
+    pub blake3: String,
+    pub encoding: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub bundle_id: Uuid,
+    pub created_at: String,
+    pub schema_version: i64,
+    pub app_version: String,
+    pub sender: Sender,
+    pub recipients: Vec<Uuid>,
+    pub escrow: bool,
+    pub full: bool,
+    pub sender_vv: VersionVector,
+    pub ack: VersionVector,
+    pub counts: Counts,
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedHead {
+    pub device: Uuid,
+    pub seq: u64,
+    #[serde(with = "hex_hash")]
+    pub hash: Hash,
+    pub signature: String,
+}
+
+impl SignedHead {
+    pub fn sign(key: &SigningKey, device: Uuid, seq: u64, hash: Hash) -> SignedHead {
+        let sig = trust::sign(
+            key,
+            trust::HEAD_CONTEXT,
+            &trust::head_message(&device, seq, &hash),
+        );
+        SignedHead {
+            device,
+            seq,
+            hash,
+            signature: hex::encode(sig.to_bytes()),
+        }
+    }
+
+    pub fn verify(&self, key: &VerifyingKey) -> bool {
+        let sig = hex::decode(&self.signature).unwrap_or_default();
+        trust::verify(
+            key,
+            trust::HEAD_CONTEXT,
+            &trust::head_message(&self.device, self.seq, &self.hash),
+            &sig,
+        )
+    }
+}
+
+/// A parsed envelope whose structure and part hashes have been checked. The sender's
+/// signature is checked separately, once the sender's key is known.
+pub struct Envelope<'a> {
+    pub manifest: Manifest,
+    parts: Vec<(String, &'a [u8])>,
+    signed: &'a [u8],
+    signature: &'a [u8],
+}
+
+impl<'a> Envelope<'a> {
+    pub fn part(&self, name: &str) -> Option<&'a [u8]> {
+        self.parts.iter().find(|(n, _)| n == name).map(|(_, b)| *b)
+    }
+
+    pub fn verify_signature(&self, key: &VerifyingKey) -> bool {
+        trust::verify(
+            key,
+            BUNDLE_CONTEXT,
+            blake3::hash(self.signed).as_bytes(),
+            self.signature,
+        )
+    }
+}
+
+/// Assembles and signs an envelope. `manifest.parts` is filled in here.
+pub fn seal(
+    mut manifest: Manifest,
+    parts: Vec<(&str, &str, Vec<u8>)>,
+    key: &SigningKey,
+) -> Vec<u8> {
+    manifest.parts = parts
+        .iter()
+        .map(|(name, encoding, bytes)| Part {
+            name: name.to_string(),
+            length: bytes.len() as u64,
+            blake3: blake3::hash(bytes).to_hex().to_string(),
+            encoding: encoding.to_string(),
+        })
+        .collect();
+    let manifest_bytes = serde_json::to_vec(&manifest).expect("serialisable");
+    let total: usize =
+        HEADER + manifest_bytes.len() + parts.iter().map(|p| p.2.len()).sum::<usize>() + SIGNATURE;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&ENVELOPE_VERSION.to_be_bytes());
+    out.extend_from_slice(&(manifest_bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(&manifest_bytes);
+    for (_, _, bytes) in &parts {
+        out.extend_from_slice(bytes);
+    }
+    let sig = trust::sign(key, BUNDLE_CONTEXT, blake3::hash(&out).as_bytes());
+    out.extend_from_slice(&sig.to_bytes());
+    out
+}
+
+/// Parses an envelope and checks its structure and every part's hash.
+pub fn open(bytes: &[u8]) -> Result<Envelope<'_>> {
+    let damaged = |what: &str| Error::rejected(format!("the bundle is damaged ({what})"));
+    if bytes.len() < HEADER + SIGNATURE || &bytes[..8] != MAGIC {
+        return Err(Error::rejected("this file is not a Nansen bundle"));
+    }
+    let version = u16::from_be_bytes([bytes[8], bytes[9]]);
+    if version != ENVELOPE_VERSION {
+        return Err(Error::rejected(format!(
+            "it uses bundle format {version}, which this version of Nansen does not know; update Nansen"
+        )));
+    }
+    let m_len = u32::from_be_bytes(bytes[10..14].try_into().expect("4 bytes")) as usize;
+    let body_end = bytes.len() - SIGNATURE;
+    if HEADER + m_len > body_end {
+        return Err(damaged("manifest length"));
+    }
+    let manifest: Manifest = serde_json::from_slice(&bytes[HEADER..HEADER + m_len])
+        .map_err(|e| Error::rejected(format!("the bundle's manifest is malformed: {e}")))?;
+    let mut offset = HEADER + m_len;
+    let mut parts = Vec::new();
+    for part in &manifest.parts {
+        let end = offset
+            .checked_add(part.length as usize)
+            .filter(|&e| e <= body_end)
+            .ok_or_else(|| damaged("part lengths"))?;
+        let slice = &bytes[offset..end];
+        if blake3::hash(slice).to_hex().as_str() != part.blake3 {
+            return Err(damaged(&format!(
+                "part '{}' does not match its hash",
+                part.name
+            )));
+        }
+        parts.push((part.name.clone(), slice));
+        offset = end;
+    }
+    if offset != body_end {
+        return Err(damaged("trailing bytes"));
+    }
+    Ok(Envelope {
+        manifest,
+        parts,
+        signed: &bytes[..body_end],
+        signature: &bytes[body_end..],
+    })
+}
+
+pub fn encode_frames(items: impl IntoIterator<Item = impl AsRef<[u8]>>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for item in items {
+        let b = item.as_ref();
+        out.extend_from_slice(&(b.len() as u32).to_be_bytes());
+        out.extend_from_slice(b);
+    }
+    out
+}
+
+pub fn decode_frames(mut bytes: &[u8]) -> Result<Vec<&[u8]>> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        if bytes.len() < 4 {
+            return Err(Error::rejected(
+                "the bundle's changes are damaged (frame header)",
+            ));
+        }
+        let len = u32::from_be_bytes(bytes[..4].try_into().expect("4 bytes")) as usize;
+        if bytes.len() < 4 + len {
+            return Err(Error::rejected(
+                "the bundle's changes are damaged (frame length)",
+            ));
+        }
+        out.push(&bytes[4..4 + len]);
+        bytes = &bytes[4 + len..];
+    }
+    Ok(out)
+}
+
+pub fn compress(bytes: &[u8]) -> Result<Vec<u8>> {
+    zstd::bulk::compress(bytes, 3).map_err(|e| Error::io("compressing the bundle", e))
+}
+
+pub fn decompress(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    zstd::stream::read::Decoder::new(bytes)
+        .and_then(|d| d.take(MAX_CHANGES_BYTES).read_to_end(&mut out))
+        .map_err(|_| {
+            Error::rejected("the bundle's changes cannot be decompressed; the file is damaged")
+        })?;
+    Ok(out)
+}
+
+pub fn encode_attachments(blobs: &[(Hash, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (hash, bytes) in blobs {
+        out.extend_from_slice(hash);
+        out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+pub fn decode_attachments(mut bytes: &[u8]) -> Result<Vec<(Hash, &[u8])>> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        if bytes.len() < 40 {
+            return Err(Error::rejected("the bundle's attachments are damaged"));
+        }
+        let mut hash = [0u8; 32];
+        hash.copy_from_slice(&bytes[..32]);
+        let len = u64::from_be_bytes(bytes[32..40].try_into().expect("8 bytes")) as usize;
+        if bytes.len() - 40 < len {
+            return Err(Error::rejected("the bundle's attachments are damaged"));
+        }
+        let blob = &bytes[40..40 + len];
+        if blake3::hash(blob).as_bytes() != &hash {
+            return Err(Error::rejected(
+                "an attachment in the bundle does not match its hash",
+            ));
+        }
+        out.push((hash, blob));
+        bytes = &bytes[40 + len..];
+    }
+    Ok(out)
+}
+
+/// Encrypts to age X25519 recipients (binary age format).
+pub fn encrypt(plaintext: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>> {
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| Error::Crypto(format!("cannot encrypt the bundle: {e}")))?;
+    let mut out = Vec::with_capacity(plaintext.len() + 1024);
+    let mut w = encryptor
+        .wrap_output(&mut out)
+        .map_err(|e| Error::io("encrypting the bundle", e))?;
+    w.write_all(plaintext)
+        .map_err(|e| Error::io("encrypting the bundle", e))?;
+    w.finish()
+        .map_err(|e| Error::io("encrypting the bundle", e))?;
+    Ok(out)
+}
+
+/// Decrypts with whichever of our identities the bundle was made for.
+pub fn decrypt(file: &[u8], identities: &[&age::x25519::Identity]) -> Result<Vec<u8>> {
+    let decryptor = age::Decryptor::new_buffered(file).map_err(|e| match e {
+        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
+            Error::rejected("this file is not a Nansen bundle, or its header is damaged")
+        }
+        age::DecryptError::Io(_) => Error::rejected("the file is truncated or damaged"),
+        other => Error::rejected(format!("the file cannot be read as a bundle ({other})")),
+    })?;
+    let mut reader = decryptor
+        .decrypt(identities.iter().map(|i| *i as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => Error::rejected(
+                "this bundle is not addressed to this device (it was encrypted for other recipients)",
+            ),
+            age::DecryptError::InvalidMac | age::DecryptError::DecryptionFailed => {
+                Error::rejected("the bundle's header has been tampered with or is damaged")
+            }
+            other => Error::rejected(format!("the bundle cannot be decrypted ({other})")),
+        })?;
+    let mut out = Vec::with_capacity(file.len());
+    reader
+        .read_to_end(&mut out)
+        .map_err(|_| Error::rejected("the bundle is truncated or has been tampered with"))?;
+    Ok(out)
+}

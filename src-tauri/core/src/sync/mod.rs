@@ -1,0 +1,52 @@
+//! Sync between disconnected offices, by bundle files carried by hand.
+//!
+//! **Causality.** Each device numbers its changes contiguously from 1 and chains them by
+//! hash. A store's version vector (device → highest applied seq) summarises exactly
+//! what it holds. Every change carries the author's version vector (`deps`); it is
+//! applied only when those changes are present here, and until then it waits as
+//! pending. The hybrid logical clock is only a tie-break.
+//!
+//! **Fields** are multi-value registers: a write supersedes exactly the values its
+//! author had seen (per the change's `deps`). Concurrent writes all stay live; the
+//! shown value is the live one with the greatest (clock, device, seq), the same on
+//! every store, and the field is listed as a conflict until someone resolves it.
+//! A resolution is an ordinary write that has seen every live value.
+//!
+//! **Links** (aliases, identifiers, members, involvements, source links…) are add-wins
+//! observed-remove sets. **Deletes** are tombstones (`deleted = true`); an edit that
+//! the delete had not seen is flagged as a delete conflict, never dropped.
+//!
+//! **Bundles** ([`bundle`]) carry every change a peer has not acknowledged, from any
+//! origin. A peer acknowledges by sending a bundle: its version vector is its
+//! acknowledgement. Nothing counts as delivered just because it was sent.
+//!
+//! **Import** verifies everything first (decryption, the sender's signature, every
+//! part's hash, each origin's hash chain and signed head), then applies in one
+//! transaction. A preview is the same apply, rolled back. A bundle imported twice
+//! changes nothing the second time. A fork (the same device and seq with different
+//! content) rejects the bundle and is recorded for review.
+
+pub mod bundle;
+pub mod export;
+pub mod import;
+
+use crate::error::Result;
+use crate::oplog::Hash;
+use rusqlite::{Connection, OptionalExtension};
+use uuid::Uuid;
+
+/// The hash and state of a stored change, if this store has it.
+pub(crate) fn stored(conn: &Connection, device: &Uuid, seq: u64) -> Result<Option<(Hash, i64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT hash, state FROM changes WHERE device = ?1 AND seq = ?2")?;
+    let row: Option<(Vec<u8>, i64)> = stmt
+        .query_row(rusqlite::params![&device.as_bytes()[..], seq as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    Ok(row.map(|(h, state)| {
+        let mut hash = [0u8; 32];
+        hash.copy_from_slice(&h);
+        (hash, state)
+    }))
+}

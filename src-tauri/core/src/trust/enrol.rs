@@ -1,0 +1,215 @@
+//! Enrolment files, exchanged by hand between an office device and headquarters.
+//!
+//! Request (`*.nansen-request`, JSON), written by the office device:
+//!
+//! | field     | meaning                                                           |
+//! |-----------|-------------------------------------------------------------------|
+//! | `format`  | `"nansen-enrolment-request"`, `version` 1                         |
+//! | `request` | signed by the device itself (proof that it holds the key): `{device, office, sign_key, age_recipient, created_at}` |
+//!
+//! Enrolment (`*.nansen-enrolment`, JSON), written by headquarters:
+//!
+//! | field       | meaning                                                         |
+//! |-------------|-----------------------------------------------------------------|
+//! | `format`    | `"nansen-enrolment"`, `version` 1                               |
+//! | `cert`      | the device's certificate, signed by the organisation key        |
+//! | `directory` | the organisation's public keys, all certificates, revocations   |
+//!
+//! Neither file holds a secret or any personal data about the people in the records.
+
+use super::*;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBody {
+    pub device: Uuid,
+    pub office: String,
+    pub sign_key: String,
+    pub age_recipient: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestFile {
+    pub format: String,
+    pub version: u32,
+    pub request: Signed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolmentFile {
+    pub format: String,
+    pub version: u32,
+    pub cert: Signed,
+    pub directory: Directory,
+}
+
+/// What a person checks before trusting an enrolment step.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnrolmentCheck {
+    pub device: Uuid,
+    pub office: String,
+    pub safety_number: String,
+    pub org_fingerprint: String,
+    pub device_fingerprint: String,
+}
+
+pub fn write_request(keys: &DeviceKeys, office: &str) -> Vec<u8> {
+    let body = RequestBody {
+        device: keys.device_id(),
+        office: office.into(),
+        sign_key: hex::encode(keys.signing.verifying_key().as_bytes()),
+        age_recipient: keys.recipient(),
+        created_at: chrono::Utc::now().to_rfc3339(),
+    };
+    let file = RequestFile {
+        format: "nansen-enrolment-request".into(),
+        version: 1,
+        request: Signed::new(&keys.signing, REQUEST_CONTEXT, &body),
+    };
+    serde_json::to_vec_pretty(&file).expect("serialisable")
+}
+
+pub fn read_request(bytes: &[u8]) -> Result<RequestBody> {
+    let file: RequestFile = serde_json::from_slice(bytes)
+        .map_err(|_| Error::invalid("this is not a Nansen enrolment request"))?;
+    if file.format != "nansen-enrolment-request" || file.version != 1 {
+        return Err(Error::invalid(
+            "this is not an enrolment request this version understands",
+        ));
+    }
+    let claimed: RequestBody = serde_json::from_str(&file.request.body)
+        .map_err(|_| Error::invalid("the enrolment request is damaged"))?;
+    let key = verifying_key(&hex::decode(&claimed.sign_key).unwrap_or_default())?;
+    let body: RequestBody = file.request.open(&key, REQUEST_CONTEXT).map_err(|_| {
+        Error::Trust("the enrolment request's signature does not verify; it was altered".into())
+    })?;
+    if device_id_for_key(key.as_bytes()) != body.device {
+        return Err(Error::Trust(
+            "the enrolment request's device id does not match its key".into(),
+        ));
+    }
+    age::x25519::Recipient::from_str(&body.age_recipient)
+        .map_err(|_| Error::invalid("the enrolment request has a damaged encryption key"))?;
+    if body.office.trim().is_empty() {
+        return Err(Error::invalid("the enrolment request names no office"));
+    }
+    Ok(body)
+}
+
+/// Headquarters: checks a request and issues the certificate. Returns the enrolment file
+/// and what to compare with the office.
+pub fn approve(conn: &Connection, request: &[u8], role: Role) -> Result<(Vec<u8>, EnrolmentCheck)> {
+    let org = org_keys(conn)?.ok_or_else(|| {
+        Error::Trust(
+            "only headquarters can enrol devices: this store holds no organisation key".into(),
+        )
+    })?;
+    let body = read_request(request)?;
+    let sign_key = hex::decode(&body.sign_key).unwrap_or_default();
+    let sign_key: [u8; 32] = sign_key
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::invalid("damaged key"))?;
+    let cert = issue_cert(
+        &org,
+        body.device,
+        body.office.trim(),
+        role,
+        &sign_key,
+        &body.age_recipient,
+    );
+    let verified = merge_directory(
+        conn,
+        &Directory {
+            certs: vec![cert.clone()],
+            ..directory(conn)?.unwrap_or_default()
+        },
+    )?;
+    let _ = verified;
+    let file = EnrolmentFile {
+        format: "nansen-enrolment".into(),
+        version: 1,
+        cert,
+        directory: directory(conn)?.expect("headquarters has a directory"),
+    };
+    let org_key = org.signing.verifying_key();
+    Ok((
+        serde_json::to_vec_pretty(&file).expect("serialisable"),
+        EnrolmentCheck {
+            device: body.device,
+            office: body.office.trim().to_string(),
+            safety_number: safety_number(org_key.as_bytes(), &sign_key),
+            org_fingerprint: fingerprint(org_key.as_bytes()),
+            device_fingerprint: fingerprint(&sign_key),
+        },
+    ))
+}
+
+fn read_enrolment(bytes: &[u8], own: &DeviceKeys) -> Result<(EnrolmentFile, DeviceCert)> {
+    let file: EnrolmentFile = serde_json::from_slice(bytes)
+        .map_err(|_| Error::invalid("this is not a Nansen enrolment file"))?;
+    if file.format != "nansen-enrolment" || file.version != 1 {
+        return Err(Error::invalid(
+            "this is not an enrolment file this version understands",
+        ));
+    }
+    let org_key = verifying_key(&hex::decode(&file.directory.org_key).unwrap_or_default())?;
+    let cert: DeviceCert = file.cert.open(&org_key, CERT_CONTEXT).map_err(|_| {
+        Error::Trust(
+            "the certificate in this enrolment file is not signed by the organisation key it names"
+                .into(),
+        )
+    })?;
+    if cert.device != own.device_id()
+        || cert.sign_key != hex::encode(own.signing.verifying_key().as_bytes())
+    {
+        return Err(Error::Trust(
+            "this enrolment file was issued for another device; ask headquarters for the file made from this device's request".into(),
+        ));
+    }
+    if cert.age_recipient != own.recipient() {
+        return Err(Error::Trust(
+            "this enrolment file names another encryption key for this device".into(),
+        ));
+    }
+    Ok((file, cert))
+}
+
+/// Office: what to compare before accepting.
+pub fn inspect(bytes: &[u8], own: &DeviceKeys) -> Result<EnrolmentCheck> {
+    let (file, cert) = read_enrolment(bytes, own)?;
+    let org_key = hex::decode(&file.directory.org_key).unwrap_or_default();
+    let own_key = own.signing.verifying_key();
+    Ok(EnrolmentCheck {
+        device: cert.device,
+        office: cert.office,
+        safety_number: safety_number(&org_key, own_key.as_bytes()),
+        org_fingerprint: fingerprint(&org_key),
+        device_fingerprint: fingerprint(own_key.as_bytes()),
+    })
+}
+
+/// Office: adopts the organisation as trust root and stores the directory.
+pub fn accept(conn: &Connection, bytes: &[u8], own: &DeviceKeys) -> Result<EnrolmentCheck> {
+    let check = inspect(bytes, own)?;
+    let (file, _) = read_enrolment(bytes, own)?;
+    if let Some(existing) = org(conn)? {
+        if existing.key != file.directory.org_key {
+            return Err(Error::Trust(
+                "this store is already enrolled in another organisation; it cannot change organisation".into(),
+            ));
+        }
+    }
+    age::x25519::Recipient::from_str(&file.directory.escrow_recipient)
+        .map_err(|_| Error::invalid("the enrolment file has a damaged escrow key"))?;
+    set_org(
+        conn,
+        &file.directory.org_key,
+        &file.directory.escrow_recipient,
+    )?;
+    let mut dir = file.directory.clone();
+    dir.certs.push(file.cert.clone());
+    merge_directory(conn, &dir)?;
+    Ok(check)
+}
