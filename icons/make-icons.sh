@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Regenerates the app icons (committed; not part of the build).
+# Needs imagemagick and the DejaVu fonts (fonts-dejavu-core).
+set -euo pipefail
+cd "$(dirname "$0")"
+convert -size 1024x1024 xc:none \
+  -fill '#1f3a5f' -draw 'roundrectangle 64,64 959,959 180,180' \
+  -fill white -font DejaVu-Sans-Bold -pointsize 620 -gravity center -annotate +0+10 'N' \
+  PNG32:source-1024.png
+for spec in 32x32:32x32.png 128x128:128x128.png 256x256:128x128@2x.png 512x512:icon.png 64x64:../ui/public/favicon.png; do
+  size=${spec%%:*}; out=${spec#*:}
+  convert source-1024.png -filter Lanczos -resize "$size" -strip PNG32:"$out"
+done
+rm -f source-1024.png

@@ -1,0 +1,18 @@
+// THE list of app commands exposed to the web view. It is read by both
+// build.rs (to generate an `allow-<command>` permission for each, via
+// tauri_build::AppManifest) and lib.rs (to register the handlers), so a command
+// exists in exactly one list. To add a command:
+//   1. write `pub fn my_command(...)` with #[tauri::command] in src/commands.rs,
+//   2. add `my_command` below,
+//   3. add "allow-my-command" to capabilities/main.json (build.rs fails with a
+//      clear message if you forget, or if a stale permission is left there),
+//   4. add a typed wrapper in ui/src/lib/api.ts.
+//
+// This file must stay a plain macro with no other items: build.rs `include!`s it.
+macro_rules! app_commands {
+    ($callback:ident) => {
+        $callback! {
+            app_info,
+        }
+    };
+}

@@ -1,0 +1,84 @@
+// Internationalisation: i18next with bundled en/ru resources (nothing is
+// fetched at run time) and a Svelte store so components re-render when the
+// language changes:
+//
+//   <script> import { t } from "$lib/i18n"; </script>
+//   <h1>{$t("nav.persons")}</h1>
+//   <p>{$t("persons_count", { count: n })}</p>
+//
+// Plurals use i18next's Intl.PluralRules suffixes: _one/_other in English,
+// _one/_few/_many/_other in Russian.
+import i18next, { type TOptions } from "i18next";
+import { derived, get, writable, type Readable } from "svelte/store";
+import en from "./locales/en.json";
+import ru from "./locales/ru.json";
+
+export const LANGUAGES = ["en", "ru"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const STORAGE_KEY = "nansen.language";
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === "string" && (LANGUAGES as readonly string[]).includes(value);
+}
+
+function initialLanguage(): Language {
+  try {
+    const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+    if (isLanguage(saved)) return saved;
+  } catch {
+    // Storage unavailable: fall through to the default.
+  }
+  return "en";
+}
+
+/** The single i18next instance of the app (not the global default instance). */
+export const i18n = i18next.createInstance();
+
+void i18n.init({
+  lng: initialLanguage(),
+  fallbackLng: "en",
+  supportedLngs: [...LANGUAGES],
+  resources: {
+    en: { translation: en },
+    ru: { translation: ru },
+  },
+  // Svelte escapes interpolated text itself.
+  interpolation: { escapeValue: false },
+  // Resources are bundled, so initialise synchronously.
+  initAsync: false,
+  returnNull: false,
+});
+
+const languageStore = writable<Language>(i18n.language as Language);
+
+/** The current language; subscribe with `$language`. */
+export const language: Readable<Language> = { subscribe: languageStore.subscribe };
+
+export type Translate = (key: string, options?: TOptions) => string;
+
+/** Reactive translate function: `$t("key", { count })`. */
+export const t: Readable<Translate> = derived(languageStore, (lng) => {
+  const fixed = i18n.getFixedT(lng);
+  return (key: string, options?: TOptions) => fixed(key, options) as string;
+});
+
+/** Switch language at run time; every `$t(...)` re-renders. */
+export async function setLanguage(lng: Language): Promise<void> {
+  if (!isLanguage(lng)) throw new Error(`unsupported language: ${String(lng)}`);
+  await i18n.changeLanguage(lng);
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, lng);
+  } catch {
+    // Not persisted; still switched for this session.
+  }
+  if (typeof document !== "undefined") document.documentElement.lang = lng;
+  languageStore.set(lng);
+}
+
+/** Non-reactive translate, for code outside components. */
+export function translate(key: string, options?: TOptions): string {
+  return get(t)(key, options);
+}
+
+if (typeof document !== "undefined") document.documentElement.lang = i18n.language;
