@@ -1,0 +1,167 @@
+//! Shared set-up for the core's integration tests: real encrypted stores in temporary
+//! directories, enrolled in one organisation, exchanging real bundle files.
+#![allow(dead_code)]
+
+use nansen_core::api::{ExportRequest, InitOptions};
+use nansen_core::domain::Kind;
+use nansen_core::store::keyfile::KdfProfile;
+use nansen_core::sync::import::ImportReport;
+use nansen_core::Nansen;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+pub const PASS: &str = "correct horse battery staple";
+
+pub fn store(dir: &Path, office: &str, hq: bool) -> Nansen {
+    Nansen::init(
+        dir,
+        InitOptions {
+            office: office.into(),
+            user: format!("monitor of {office}"),
+            passphrase: PASS.into(),
+            hq,
+            kdf: KdfProfile::Test,
+        },
+    )
+    .expect("init")
+}
+
+/// Headquarters and `n` enrolled offices ("Office 1" …), each of which has received a
+/// bundle from headquarters, so every store knows every device.
+pub struct Net {
+    pub tmp: tempfile::TempDir,
+    pub hq: Nansen,
+    pub offices: Vec<Nansen>,
+    counter: u64,
+}
+
+pub fn enrol(hq: &mut Nansen, office: &mut Nansen, files: &Path) {
+    let req = files.join(format!("{}.request", office.office()));
+    let enr = files.join(format!("{}.enrolment", office.office()));
+    office.enrol_request(&req).expect("request");
+    hq.enrol_approve(&req, &enr, nansen_core::trust::Role::Office).expect("approve");
+    office.enrol_accept(&enr).expect("accept");
+}
+
+impl Net {
+    pub fn new(n: usize) -> Net {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(tmp.path().join("bundles")).unwrap();
+        let mut hq = store(&tmp.path().join("hq"), "HQ", true);
+        let mut offices = Vec::new();
+        for i in 1..=n {
+            let mut o = store(&tmp.path().join(format!("office{i}")), &format!("Office {i}"), false);
+            enrol(&mut hq, &mut o, &tmp.path().join("bundles"));
+            offices.push(o);
+        }
+        let mut net = Net { tmp, hq, offices, counter: 0 };
+        for i in 0..n {
+            let b = net.export_from_hq(i);
+            net.offices[i].import_bundle(&b, &mut |_| {}).expect("directory from HQ");
+        }
+        net
+    }
+
+    pub fn bundle_path(&mut self) -> PathBuf {
+        self.counter += 1;
+        self.tmp.path().join("bundles").join(format!("b{}.nansen", self.counter))
+    }
+
+    pub fn export_from_hq(&mut self, to: usize) -> PathBuf {
+        let path = self.bundle_path();
+        let peer = self.offices[to].office().to_string();
+        self.hq
+            .export_bundle(&ExportRequest { peer: Some(peer), full: false, out: path.clone() }, &mut |_| {})
+            .expect("export");
+        path
+    }
+
+    pub fn export_from_office(&mut self, from: usize, to: Option<usize>) -> PathBuf {
+        let path = self.bundle_path();
+        let peer = match to {
+            Some(i) => self.offices[i].office().to_string(),
+            None => "HQ".to_string(),
+        };
+        self.offices[from]
+            .export_bundle(&ExportRequest { peer: Some(peer), full: false, out: path.clone() }, &mut |_| {})
+            .expect("export");
+        path
+    }
+
+    pub fn store_mut(&mut self, i: Option<usize>) -> &mut Nansen {
+        match i {
+            Some(i) => &mut self.offices[i],
+            None => &mut self.hq,
+        }
+    }
+
+    pub fn store(&self, i: Option<usize>) -> &Nansen {
+        match i {
+            Some(i) => &self.offices[i],
+            None => &self.hq,
+        }
+    }
+
+    /// Exports from one store for another and imports it there.
+    pub fn send(&mut self, from: Option<usize>, to: Option<usize>) -> ImportReport {
+        let path = self.bundle_path();
+        let peer = self.store(to).office().to_string();
+        self.store_mut(from)
+            .export_bundle(&ExportRequest { peer: Some(peer), full: false, out: path.clone() }, &mut |_| {})
+            .expect("export");
+        self.store_mut(to).import_bundle(&path, &mut |_| {}).expect("import")
+    }
+
+    /// Every office sends to HQ, then HQ sends to every office.
+    pub fn full_exchange(&mut self) {
+        for i in 0..self.offices.len() {
+            self.send(Some(i), None);
+        }
+        for i in 0..self.offices.len() {
+            self.send(None, Some(i));
+        }
+    }
+
+    pub fn digests(&self) -> Vec<String> {
+        let mut d = vec![self.hq.digest().unwrap()];
+        d.extend(self.offices.iter().map(|o| o.digest().unwrap()));
+        d
+    }
+}
+
+pub fn person(n: &mut Nansen, name: &str, lang: &str) -> Uuid {
+    n.add(Kind::Person, &json!({"name": {"text": name, "lang": lang}})).expect("add person")
+}
+
+pub fn name_of(n: &Nansen, id: Uuid) -> Value {
+    n.get(Kind::Person, id).unwrap().fields["name"]["text"].clone()
+}
+
+/// Every row of every derived table, as text, in a fixed order: two stores with the same
+/// dump hold byte-for-byte the same materialised state.
+pub fn dump(n: &Nansen) -> Vec<String> {
+    let conn = n.conn();
+    let mut tables = vec!["field_state", "link_state", "name_keys", "change_entities", "origins"];
+    tables.extend(Kind::ALL.iter().map(|k| k.spec().table));
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        let cols = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut s = format!("{t}:");
+                for i in 0..cols {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    s.push_str(&format!("{v:?}|"));
+                }
+                Ok(s)
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
+}
