@@ -1,42 +1,499 @@
-//! The app's Tauri commands. Each one must also be listed in command_list.rs.
-
-use std::path::PathBuf;
-
-use serde::Serialize;
+//! The app's Tauri commands: each a delegation to nansen-core's service API, run off
+//! the UI thread. Each must also be listed in command_list.rs.
 
 use crate::error::{CommandError, CommandResult};
+use nansen_core::api::{
+    ExportReport, ExportRequest, InitOptions, ListQuery, PersonQuery, Progress, ResolveChoice,
+    Session, SessionState,
+};
+use nansen_core::domain::Kind;
+use nansen_core::store::keyfile::KdfProfile;
+use nansen_core::trust::Role;
+use nansen_core::{Nansen, Result};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::ipc::Channel;
+use tauri::State;
+use tauri_plugin_dialog::DialogExt;
+use uuid::Uuid;
 
-/// Environment variable that overrides the data directory (tests, portable use).
-pub const DATA_DIR_ENV: &str = "NANSEN_DATA_DIR";
+pub type AppSession = Arc<Session>;
 
-#[derive(Debug, Serialize)]
-pub struct AppInfo {
-    pub name: &'static str,
-    pub version: &'static str,
-    pub data_dir: String,
+/// Runs `f` on the unlocked store on a blocking thread.
+async fn with<T: Send + 'static>(
+    session: State<'_, AppSession>,
+    f: impl FnOnce(&mut Nansen) -> Result<T> + Send + 'static,
+) -> CommandResult<T> {
+    let session = Arc::clone(&session);
+    tauri::async_runtime::spawn_blocking(move || session.with(f))
+        .await
+        .map_err(|e| CommandError::new("internal", e.to_string()))?
+        .map_err(Into::into)
 }
 
-/// `NANSEN_DATA_DIR` if set and non-empty, else the platform data dir
-/// (Linux: `$XDG_DATA_HOME/nansen`, i.e. `~/.local/share/nansen`).
-pub fn data_dir() -> CommandResult<PathBuf> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("org", "nansen", "Nansen")
-        .map(|dirs| dirs.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            CommandError::new(
-                "data_dir_unavailable",
-                format!("no home directory found; set {DATA_DIR_ENV}"),
-            )
-        })
+async fn blocking<T: Send + 'static>(
+    session: State<'_, AppSession>,
+    f: impl FnOnce(&Session) -> Result<T> + Send + 'static,
+) -> CommandResult<T> {
+    let session = Arc::clone(&session);
+    tauri::async_runtime::spawn_blocking(move || f(&session))
+        .await
+        .map_err(|e| CommandError::new("internal", e.to_string()))?
+        .map_err(Into::into)
+}
+
+fn id(s: &str) -> Result<Uuid> {
+    nansen_core::ids::parse_id("record", s)
+}
+
+// ---- Session -------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn app_state(session: State<'_, AppSession>) -> CommandResult<SessionState> {
+    blocking(session, |s| s.state()).await
 }
 
 #[tauri::command]
-pub fn app_info() -> CommandResult<AppInfo> {
-    Ok(AppInfo {
-        name: "Nansen",
-        version: env!("CARGO_PKG_VERSION"),
-        data_dir: data_dir()?.to_string_lossy().into_owned(),
+pub async fn setup(
+    session: State<'_, AppSession>,
+    office: String,
+    user: String,
+    passphrase: String,
+    hq: bool,
+) -> CommandResult<SessionState> {
+    blocking(session, move |s| {
+        s.setup(InitOptions {
+            office,
+            user,
+            passphrase,
+            hq,
+            kdf: KdfProfile::Interactive,
+        })
     })
+    .await
+}
+
+#[tauri::command]
+pub fn passphrase_strength(passphrase: String) -> nansen_core::store::Strength {
+    Session::passphrase_strength(&passphrase)
+}
+
+#[tauri::command]
+pub async fn unlock(
+    session: State<'_, AppSession>,
+    passphrase: String,
+) -> CommandResult<SessionState> {
+    blocking(session, move |s| s.unlock(&passphrase)).await
+}
+
+#[tauri::command]
+pub async fn lock(session: State<'_, AppSession>) -> CommandResult<SessionState> {
+    blocking(session, |s| s.lock()).await
+}
+
+#[tauri::command]
+pub async fn set_idle_lock(
+    session: State<'_, AppSession>,
+    minutes: u64,
+) -> CommandResult<SessionState> {
+    blocking(session, move |s| s.set_idle_minutes(minutes)).await
+}
+
+#[tauri::command]
+pub async fn change_passphrase(
+    session: State<'_, AppSession>,
+    current: String,
+    new: String,
+) -> CommandResult<SessionState> {
+    blocking(session, move |s| s.change_passphrase(&current, &new)).await
+}
+
+#[tauri::command]
+pub async fn panic_destroy(
+    session: State<'_, AppSession>,
+    confirm: String,
+) -> CommandResult<SessionState> {
+    if confirm != "DESTROY" {
+        return Err(CommandError::new(
+            "invalid_input",
+            "type DESTROY to confirm",
+        ));
+    }
+    blocking(session, |s| s.panic()).await
+}
+
+#[tauri::command]
+pub async fn set_user(session: State<'_, AppSession>, name: String) -> CommandResult<()> {
+    with(session, move |n| n.set_user(&name)).await
+}
+
+// ---- Records -------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn vocabularies(
+    session: State<'_, AppSession>,
+) -> CommandResult<nansen_core::domain::vocab::Vocabularies> {
+    with(session, |n| Ok(n.vocabularies().clone())).await
+}
+
+#[tauri::command]
+pub fn schema() -> Vec<&'static nansen_core::domain::KindSpec> {
+    Kind::ALL.iter().map(|k| k.spec()).collect()
+}
+
+#[tauri::command]
+pub async fn record_add(
+    session: State<'_, AppSession>,
+    kind: Kind,
+    input: Value,
+) -> CommandResult<Value> {
+    with(session, move |n| Ok(json!({ "id": n.add(kind, &input)? }))).await
+}
+
+#[tauri::command]
+pub async fn record_edit(
+    session: State<'_, AppSession>,
+    kind: Kind,
+    id: String,
+    input: Value,
+) -> CommandResult<Value> {
+    with(session, move |n| {
+        Ok(json!({ "ops": n.edit(kind, self::id(&id)?, &input)? }))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn record_delete(
+    session: State<'_, AppSession>,
+    kind: Kind,
+    id: String,
+) -> CommandResult<()> {
+    with(session, move |n| n.delete(kind, self::id(&id)?)).await
+}
+
+#[tauri::command]
+pub async fn record_restore(
+    session: State<'_, AppSession>,
+    kind: Kind,
+    id: String,
+) -> CommandResult<()> {
+    with(session, move |n| n.restore(kind, self::id(&id)?)).await
+}
+
+#[tauri::command]
+pub async fn record_get(
+    session: State<'_, AppSession>,
+    kind: Kind,
+    id: String,
+) -> CommandResult<nansen_core::api::RecordView> {
+    with(session, move |n| n.get(kind, self::id(&id)?)).await
+}
+
+#[tauri::command]
+pub async fn record_list(
+    session: State<'_, AppSession>,
+    kind: Kind,
+    query: Option<ListQuery>,
+) -> CommandResult<Vec<nansen_core::api::RecordSummary>> {
+    with(session, move |n| n.list(kind, &query.unwrap_or_default())).await
+}
+
+#[tauri::command]
+pub async fn person_list(
+    session: State<'_, AppSession>,
+    query: Option<PersonQuery>,
+) -> CommandResult<Vec<nansen_core::api::PersonSummary>> {
+    with(session, move |n| n.person_list(&query.unwrap_or_default())).await
+}
+
+#[tauri::command]
+pub async fn person_page(
+    session: State<'_, AppSession>,
+    id: String,
+) -> CommandResult<nansen_core::api::PersonPage> {
+    with(session, move |n| n.person_page(self::id(&id)?)).await
+}
+
+#[tauri::command]
+pub async fn group_page(
+    session: State<'_, AppSession>,
+    id: String,
+) -> CommandResult<nansen_core::api::GroupPage> {
+    with(session, move |n| n.group_page(self::id(&id)?)).await
+}
+
+#[tauri::command]
+pub async fn attachment_add(
+    session: State<'_, AppSession>,
+    path: String,
+    input: Value,
+) -> CommandResult<Value> {
+    with(session, move |n| {
+        Ok(json!({ "id": n.attachment_add(&PathBuf::from(path), &input)? }))
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub struct AttachmentData {
+    mime: String,
+    /// `data:` URL for previews (the CSP allows data: images and nothing remote).
+    url: Option<String>,
+    bytes: usize,
+}
+
+#[tauri::command]
+pub async fn attachment_data(
+    session: State<'_, AppSession>,
+    id: String,
+) -> CommandResult<Option<AttachmentData>> {
+    with(session, move |n| {
+        Ok(n.attachment_content(self::id(&id)?)?
+            .map(|(mime, bytes)| AttachmentData {
+                url: mime
+                    .starts_with("image/")
+                    .then(|| format!("data:{mime};base64,{}", base64(&bytes))),
+                bytes: bytes.len(),
+                mime,
+            }))
+    })
+    .await
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[tauri::command]
+pub async fn load_demo(
+    session: State<'_, AppSession>,
+) -> CommandResult<nansen_core::demo::DemoReport> {
+    with(session, |n| n.load_demo()).await
+}
+
+#[tauri::command]
+pub async fn info(session: State<'_, AppSession>) -> CommandResult<nansen_core::api::Info> {
+    with(session, |n| n.info()).await
+}
+
+#[tauri::command]
+pub async fn audit(
+    session: State<'_, AppSession>,
+    id: Option<String>,
+    limit: Option<usize>,
+) -> CommandResult<Vec<nansen_core::api::AuditEntry>> {
+    with(session, move |n| {
+        n.audit(
+            id.as_deref().map(self::id).transpose()?,
+            limit.unwrap_or(200),
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn verify_log(
+    session: State<'_, AppSession>,
+) -> CommandResult<Vec<nansen_core::api::ChainCheck>> {
+    with(session, |n| n.verify_log()).await
+}
+
+// ---- Sync ----------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn peers(
+    session: State<'_, AppSession>,
+) -> CommandResult<Vec<nansen_core::api::PeerStatus>> {
+    with(session, |n| n.peers()).await
+}
+
+#[tauri::command]
+pub async fn export_bundle(
+    session: State<'_, AppSession>,
+    peer: Option<String>,
+    full: bool,
+    path: String,
+    on_progress: Channel<Progress>,
+) -> CommandResult<ExportReport> {
+    with(session, move |n| {
+        n.export_bundle(
+            &ExportRequest {
+                peer,
+                full,
+                out: PathBuf::from(path),
+            },
+            &mut |p| {
+                let _ = on_progress.send(p);
+            },
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn import_preview(
+    session: State<'_, AppSession>,
+    path: String,
+) -> CommandResult<nansen_core::sync::import::ImportReport> {
+    with(session, move |n| n.import_preview(&PathBuf::from(path))).await
+}
+
+#[tauri::command]
+pub async fn import_apply(
+    session: State<'_, AppSession>,
+    path: String,
+    on_progress: Channel<Progress>,
+) -> CommandResult<nansen_core::sync::import::ImportReport> {
+    with(session, move |n| {
+        n.import_bundle(&PathBuf::from(path), &mut |p| {
+            let _ = on_progress.send(p);
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn conflicts(
+    session: State<'_, AppSession>,
+) -> CommandResult<Vec<nansen_core::api::Conflict>> {
+    with(session, |n| n.conflicts()).await
+}
+
+#[tauri::command]
+pub async fn resolve(
+    session: State<'_, AppSession>,
+    id: String,
+    field: String,
+    choice: ResolveChoice,
+) -> CommandResult<()> {
+    with(session, move |n| n.resolve(self::id(&id)?, &field, choice)).await
+}
+
+#[tauri::command]
+pub async fn forks(
+    session: State<'_, AppSession>,
+) -> CommandResult<Vec<nansen_core::api::ForkInfo>> {
+    with(session, |n| n.forks()).await
+}
+
+/// Opens the native file dialog from Rust, so the web view never needs file-system
+/// access: it only learns the path the person chose.
+#[tauri::command]
+pub async fn pick_file(
+    app: tauri::AppHandle,
+    save: bool,
+    suggested_name: Option<String>,
+) -> CommandResult<Option<String>> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let dialog = app.dialog().file();
+        let picked = if save {
+            dialog
+                .set_file_name(suggested_name.unwrap_or_else(|| "bundle.nansen".into()))
+                .blocking_save_file()
+        } else {
+            dialog.blocking_pick_file()
+        };
+        picked
+            .and_then(|p| p.into_path().ok())
+            .map(|p| p.to_string_lossy().into_owned())
+    })
+    .await
+    .map_err(|e| CommandError::new("internal", e.to_string()))
+}
+
+// ---- Trust ---------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn devices(
+    session: State<'_, AppSession>,
+) -> CommandResult<Vec<nansen_core::trust::KnownDevice>> {
+    with(session, |n| n.devices()).await
+}
+
+#[tauri::command]
+pub async fn enrol_request(
+    session: State<'_, AppSession>,
+    path: String,
+) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
+    with(session, move |n| n.enrol_request(&PathBuf::from(path))).await
+}
+
+#[tauri::command]
+pub async fn enrol_inspect_request(
+    session: State<'_, AppSession>,
+    path: String,
+) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
+    with(session, move |n| {
+        n.enrol_inspect_request(&PathBuf::from(path))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn enrol_approve(
+    session: State<'_, AppSession>,
+    request: String,
+    out: String,
+    hq: bool,
+) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
+    with(session, move |n| {
+        n.enrol_approve(
+            &PathBuf::from(request),
+            &PathBuf::from(out),
+            if hq { Role::Hq } else { Role::Office },
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn enrol_inspect(
+    session: State<'_, AppSession>,
+    path: String,
+) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
+    with(session, move |n| n.enrol_inspect(&PathBuf::from(path))).await
+}
+
+#[tauri::command]
+pub async fn enrol_accept(
+    session: State<'_, AppSession>,
+    path: String,
+) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
+    with(session, move |n| n.enrol_accept(&PathBuf::from(path))).await
+}
+
+#[tauri::command]
+pub async fn revoke(
+    session: State<'_, AppSession>,
+    device: String,
+    reason: String,
+) -> CommandResult<nansen_core::trust::KnownDevice> {
+    with(session, move |n| n.revoke(&device, &reason)).await
+}
+
+#[tauri::command]
+pub async fn held_changes(
+    session: State<'_, AppSession>,
+) -> CommandResult<Vec<nansen_core::api::HeldChange>> {
+    with(session, |n| n.held_changes()).await
 }

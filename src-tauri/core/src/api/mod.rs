@@ -6,12 +6,14 @@ mod audit;
 mod devices;
 mod persons;
 mod records;
+pub mod session;
 mod sync;
 
 pub use audit::AuditEntry;
 pub use devices::{ChainCheck, HeldChange};
 pub use persons::{GroupPage, PersonPage, PersonQuery, PersonSummary, TimelineItem};
 pub use records::{ListQuery, LiveValue, RecordSummary, RecordView, RefLabel};
+pub use session::{Lock, Session, SessionState};
 pub use sync::{
     Conflict, ConflictValue, ExportReport, ExportRequest, ForkInfo, PeerStatus, Progress,
     Recipient, ResolveChoice,
@@ -75,13 +77,13 @@ pub struct Info {
     pub conflicts: u64,
 }
 
-fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub(crate) fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()?)
 }
 
-fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![key, value],

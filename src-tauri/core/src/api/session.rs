@@ -1,0 +1,178 @@
+//! A desktop session: the store, unlocked or locked, shared across the app's threads.
+//! Locking drops the store and with it every key held in memory. The session locks
+//! itself after the configured idle time, whatever the window is doing.
+
+use super::{Info, InitOptions, Nansen};
+use crate::error::{Error, Result};
+use crate::store::keyfile::KdfProfile;
+use crate::store::{self, Strength};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const DEFAULT_IDLE_MINUTES: u64 = 10;
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Lock {
+    /// No store yet: first run.
+    Uninitialised,
+    Locked,
+    Unlocked,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionState {
+    pub state: Lock,
+    pub data_dir: PathBuf,
+    pub version: &'static str,
+    pub idle_lock_minutes: u64,
+    pub info: Option<Info>,
+}
+
+struct Inner {
+    nansen: Option<Nansen>,
+    last_activity: Instant,
+    idle: Duration,
+}
+
+pub struct Session {
+    dir: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+impl Session {
+    pub fn new(dir: &Path) -> Session {
+        Session {
+            dir: dir.to_path_buf(),
+            inner: Mutex::new(Inner {
+                nansen: None,
+                last_activity: Instant::now(),
+                idle: Duration::from_secs(DEFAULT_IDLE_MINUTES * 60),
+            }),
+        }
+    }
+
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock must not brick the app: the store itself is
+        // transactional, so the data behind a poisoned lock is consistent.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn state(&self) -> Result<SessionState> {
+        let inner = self.inner();
+        self.state_of(&inner)
+    }
+
+    fn state_of(&self, inner: &Inner) -> Result<SessionState> {
+        let state = match (&inner.nansen, store::is_initialised(&self.dir)) {
+            (Some(_), _) => Lock::Unlocked,
+            (None, true) => Lock::Locked,
+            (None, false) => Lock::Uninitialised,
+        };
+        Ok(SessionState {
+            state,
+            data_dir: self.dir.clone(),
+            version: env!("CARGO_PKG_VERSION"),
+            idle_lock_minutes: inner.idle.as_secs() / 60,
+            info: inner.nansen.as_ref().map(|n| n.info()).transpose()?,
+        })
+    }
+
+    fn opened(&self, inner: &mut Inner, nansen: Nansen) -> Result<SessionState> {
+        let minutes = super::meta(nansen.conn(), "idle_lock_minutes")?
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(DEFAULT_IDLE_MINUTES);
+        inner.idle = Duration::from_secs(minutes * 60);
+        inner.nansen = Some(nansen);
+        inner.last_activity = Instant::now();
+        self.state_of(inner)
+    }
+
+    /// First run: creates the store.
+    pub fn setup(&self, mut opts: InitOptions) -> Result<SessionState> {
+        let mut inner = self.inner();
+        opts.kdf = KdfProfile::from_env();
+        let nansen = Nansen::init(&self.dir, opts)?;
+        self.opened(&mut inner, nansen)
+    }
+
+    pub fn unlock(&self, passphrase: &str) -> Result<SessionState> {
+        let mut inner = self.inner();
+        if inner.nansen.is_some() {
+            return self.state_of(&inner);
+        }
+        let nansen = Nansen::open(&self.dir, passphrase)?;
+        self.opened(&mut inner, nansen)
+    }
+
+    pub fn lock(&self) -> Result<SessionState> {
+        let mut inner = self.inner();
+        inner.nansen = None;
+        self.state_of(&inner)
+    }
+
+    /// Locks when idle for longer than the configured time; true if it did.
+    pub fn lock_if_idle(&self) -> bool {
+        let mut inner = self.inner();
+        if inner.nansen.is_some() && inner.last_activity.elapsed() >= inner.idle {
+            inner.nansen = None;
+            return true;
+        }
+        false
+    }
+
+    /// Runs `f` on the unlocked store; every call counts as activity.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Nansen) -> Result<T>) -> Result<T> {
+        let mut inner = self.inner();
+        if inner.nansen.is_some() && inner.last_activity.elapsed() >= inner.idle {
+            inner.nansen = None;
+        }
+        inner.last_activity = Instant::now();
+        let nansen = inner.nansen.as_mut().ok_or(Error::Locked)?;
+        f(nansen)
+    }
+
+    pub fn set_idle_minutes(&self, minutes: u64) -> Result<SessionState> {
+        if !(1..=240).contains(&minutes) {
+            return Err(Error::invalid(
+                "the idle time must be between 1 and 240 minutes",
+            ));
+        }
+        let mut inner = self.inner();
+        let nansen = inner.nansen.as_ref().ok_or(Error::Locked)?;
+        super::set_meta(nansen.conn(), "idle_lock_minutes", &minutes.to_string())?;
+        inner.idle = Duration::from_secs(minutes * 60);
+        self.state_of(&inner)
+    }
+
+    pub fn change_passphrase(&self, current: &str, new: &str) -> Result<SessionState> {
+        let mut inner = self.inner();
+        let nansen = inner.nansen.take().ok_or(Error::Locked)?;
+        let dir = nansen.data_dir().to_path_buf();
+        match nansen.change_passphrase(current, new, KdfProfile::from_env()) {
+            Ok(n) => {
+                inner.nansen = Some(n);
+                self.state_of(&inner)
+            }
+            Err(e) => {
+                // The old store is untouched; reopen it with the current passphrase.
+                inner.nansen = Nansen::open(&dir, current).ok();
+                Err(e)
+            }
+        }
+    }
+
+    /// Destroys the keys; the store can never be read again.
+    pub fn panic(&self) -> Result<SessionState> {
+        let mut inner = self.inner();
+        inner.nansen = None;
+        store::destroy(&self.dir)?;
+        self.state_of(&inner)
+    }
+
+    pub fn passphrase_strength(passphrase: &str) -> Strength {
+        store::passphrase_strength(passphrase)
+    }
+}
