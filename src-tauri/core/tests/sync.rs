@@ -20,8 +20,20 @@ fn two_offices_rename_one_person_offline_and_both_see_the_same_conflict() {
     assert_eq!(name_of(&net.offices[1], id), "Азиз Каримов");
 
     // Offline, each office writes a different name.
-    net.offices[0].edit(Kind::Person, id, &json!({"name": {"text": "Азиз Каримов-Osh", "lang": "uz-Cyrl"}})).unwrap();
-    net.offices[1].edit(Kind::Person, id, &json!({"name": {"text": "Aziz Karimov", "lang": "uz-Latn"}})).unwrap();
+    net.offices[0]
+        .edit(
+            Kind::Person,
+            id,
+            &json!({"name": {"text": "Азиз Каримов-Osh", "lang": "uz-Cyrl"}}),
+        )
+        .unwrap();
+    net.offices[1]
+        .edit(
+            Kind::Person,
+            id,
+            &json!({"name": {"text": "Aziz Karimov", "lang": "uz-Latn"}}),
+        )
+        .unwrap();
     let to_1 = net.send(Some(0), Some(1));
     let to_0 = net.send(Some(1), Some(0));
     assert_eq!(to_1.effects.conflicts_opened_count, 1);
@@ -32,11 +44,21 @@ fn two_offices_rename_one_person_offline_and_both_see_the_same_conflict() {
         let conflicts = o.conflicts().unwrap();
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].field, "name");
-        let values: HashSet<String> = conflicts[0].values.iter().map(|v| v.value["text"].as_str().unwrap().to_string()).collect();
-        assert_eq!(values, HashSet::from(["Азиз Каримов-Osh".to_string(), "Aziz Karimov".to_string()]));
+        let values: HashSet<String> = conflicts[0]
+            .values
+            .iter()
+            .map(|v| v.value["text"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            values,
+            HashSet::from(["Азиз Каримов-Osh".to_string(), "Aziz Karimov".to_string()])
+        );
     }
     assert_eq!(name_of(&net.offices[0], id), name_of(&net.offices[1], id));
-    assert_eq!(net.offices[0].digest().unwrap(), net.offices[1].digest().unwrap());
+    assert_eq!(
+        net.offices[0].digest().unwrap(),
+        net.offices[1].digest().unwrap()
+    );
 
     // Resolving is a change like any other: it syncs and converges.
     let keep = net.offices[1].conflicts().unwrap()[0]
@@ -46,13 +68,18 @@ fn two_offices_rename_one_person_offline_and_both_see_the_same_conflict() {
         .unwrap()
         .value_id
         .clone();
-    net.offices[1].resolve(id, "name", ResolveChoice::Pick(keep)).unwrap();
+    net.offices[1]
+        .resolve(id, "name", ResolveChoice::Pick(keep))
+        .unwrap();
     net.send(Some(1), Some(0));
     for o in &net.offices {
         assert!(o.conflicts().unwrap().is_empty());
         assert_eq!(name_of(o, id), "Aziz Karimov");
     }
-    assert_eq!(net.offices[0].digest().unwrap(), net.offices[1].digest().unwrap());
+    assert_eq!(
+        net.offices[0].digest().unwrap(),
+        net.offices[1].digest().unwrap()
+    );
 }
 
 #[test]
@@ -61,18 +88,32 @@ fn an_edit_made_while_someone_else_deleted_the_record_is_flagged_not_lost() {
     let id = person(&mut net.offices[0], "Дилшод Абдуллаев", "uz-Cyrl");
     net.send(Some(0), Some(1));
     net.offices[0].delete(Kind::Person, id).unwrap();
-    net.offices[1].edit(Kind::Person, id, &json!({"notes": "seen in Osh on 12 June"})).unwrap();
+    net.offices[1]
+        .edit(
+            Kind::Person,
+            id,
+            &json!({"notes": "seen in Osh on 12 June"}),
+        )
+        .unwrap();
     net.send(Some(0), Some(1));
     net.send(Some(1), Some(0));
     for o in &net.offices {
         let c = o.conflicts().unwrap();
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(c[0].conflict, "delete");
-        assert_eq!(o.get(Kind::Person, id).unwrap().fields["notes"], "seen in Osh on 12 June");
+        assert_eq!(
+            o.get(Kind::Person, id).unwrap().fields["notes"],
+            "seen in Osh on 12 June"
+        );
     }
-    assert_eq!(net.offices[0].digest().unwrap(), net.offices[1].digest().unwrap());
+    assert_eq!(
+        net.offices[0].digest().unwrap(),
+        net.offices[1].digest().unwrap()
+    );
     // Keeping the record restores it with the edit.
-    net.offices[0].resolve(id, "deleted", ResolveChoice::Keep).unwrap();
+    net.offices[0]
+        .resolve(id, "deleted", ResolveChoice::Keep)
+        .unwrap();
     net.send(Some(0), Some(1));
     for o in &net.offices {
         assert!(o.conflicts().unwrap().is_empty());
@@ -85,18 +126,31 @@ fn changes_relayed_through_headquarters_wait_for_their_predecessors() {
     let mut net = Net::new(2);
     let id = person(&mut net.offices[0], "Шерзод Турсунов", "uz-Cyrl");
     let first = net.export_from_office(0, None);
-    net.offices[0].edit(Kind::Person, id, &json!({"sex": "male"})).unwrap();
+    net.offices[0]
+        .edit(Kind::Person, id, &json!({"sex": "male"}))
+        .unwrap();
     // Office 2 edits after seeing office 1's edit, relayed by HQ.
-    let hq_first = { net.hq.import_bundle(&first, &mut |_| {}).unwrap(); net.send(Some(0), None); net.export_from_hq(1) };
-    net.offices[1].import_bundle(&hq_first, &mut |_| {}).unwrap();
-    net.offices[1].edit(Kind::Person, id, &json!({"notes": "relayed"})).unwrap();
+    let hq_first = {
+        net.hq.import_bundle(&first, &mut |_| {}).unwrap();
+        net.send(Some(0), None);
+        net.export_from_hq(1)
+    };
+    net.offices[1]
+        .import_bundle(&hq_first, &mut |_| {})
+        .unwrap();
+    net.offices[1]
+        .edit(Kind::Person, id, &json!({"notes": "relayed"}))
+        .unwrap();
     // HQ gets office 2's change before anything else from office 2: it applies at once.
     let report = net.send(Some(1), None);
     assert_eq!(report.waiting, 0);
     net.full_exchange();
     let d = net.digests();
     assert!(d.iter().all(|x| x == &d[0]));
-    assert_eq!(net.offices[0].get(Kind::Person, id).unwrap().fields["notes"], "relayed");
+    assert_eq!(
+        net.offices[0].get(Kind::Person, id).unwrap().fields["notes"],
+        "relayed"
+    );
 }
 
 #[test]
@@ -106,7 +160,10 @@ fn a_lost_bundle_is_made_up_by_the_next_one() {
     let _lost = net.export_from_office(0, None);
     let b = person(&mut net.offices[0], "Комил Назаров", "uz-Cyrl");
     let report = net.send(Some(0), None);
-    assert_eq!(report.new_changes, 2, "the second bundle carries the first one's change again");
+    assert_eq!(
+        report.new_changes, 2,
+        "the second bundle carries the first one's change again"
+    );
     assert!(net.hq.get(Kind::Person, a).is_ok() && net.hq.get(Kind::Person, b).is_ok());
     // Once HQ's bundle acknowledges them, they are not sent again.
     net.send(None, Some(0));
@@ -136,27 +193,41 @@ fn a_change_whose_predecessor_is_missing_waits_until_it_arrives() {
     let backup = net.tmp.path().join("office2-backup");
     drop(net.offices.remove(1));
     copy_dir(&dir, &backup);
-    net.offices.insert(1, nansen_core::Nansen::open(&dir, common::PASS).unwrap());
+    net.offices
+        .insert(1, nansen_core::Nansen::open(&dir, common::PASS).unwrap());
 
     let id = person(&mut net.offices[0], "Отабек Мирзаев", "uz-Cyrl");
     let first = net.export_from_office(0, Some(1));
     net.offices[1].import_bundle(&first, &mut |_| {}).unwrap();
     net.send(Some(1), Some(0));
-    net.offices[0].edit(Kind::Person, id, &json!({"notes": "moved to Osh"})).unwrap();
+    net.offices[0]
+        .edit(Kind::Person, id, &json!({"notes": "moved to Osh"}))
+        .unwrap();
     let second = net.export_from_office(0, Some(1));
 
     drop(net.offices.remove(1));
     std::fs::remove_dir_all(&dir).unwrap();
     copy_dir(&backup, &dir);
-    net.offices.insert(1, nansen_core::Nansen::open(&dir, common::PASS).unwrap());
+    net.offices
+        .insert(1, nansen_core::Nansen::open(&dir, common::PASS).unwrap());
 
     let early = net.offices[1].import_bundle(&second, &mut |_| {}).unwrap();
     assert_eq!((early.new_changes, early.applied, early.waiting), (1, 0, 1));
     assert!(net.offices[1].get(Kind::Person, id).is_err());
     let late = net.offices[1].import_bundle(&first, &mut |_| {}).unwrap();
-    assert_eq!((late.applied, late.waiting), (2, 0), "the creation, then the waiting edit");
-    assert_eq!(net.offices[1].get(Kind::Person, id).unwrap().fields["notes"], "moved to Osh");
-    assert_eq!(net.offices[1].digest().unwrap(), net.offices[0].digest().unwrap());
+    assert_eq!(
+        (late.applied, late.waiting),
+        (2, 0),
+        "the creation, then the waiting edit"
+    );
+    assert_eq!(
+        net.offices[1].get(Kind::Person, id).unwrap().fields["notes"],
+        "moved to Osh"
+    );
+    assert_eq!(
+        net.offices[1].digest().unwrap(),
+        net.offices[0].digest().unwrap()
+    );
 }
 
 #[test]
@@ -168,11 +239,22 @@ fn the_preview_changes_nothing_and_the_import_matches_it() {
     let preview = net.hq.import_preview(&bundle).unwrap();
     assert!(preview.dry_run);
     assert_eq!(net.hq.digest().unwrap(), before);
-    assert!(net.hq.list(Kind::Person, &ListQuery::default()).unwrap().is_empty());
+    assert!(net
+        .hq
+        .list(Kind::Person, &ListQuery::default())
+        .unwrap()
+        .is_empty());
     let applied = net.hq.import_bundle(&bundle, &mut |_| {}).unwrap();
     assert_eq!(preview.effects.created_count, applied.effects.created_count);
     assert_eq!(preview.applied, applied.applied);
-    assert_eq!(applied.effects.created_count, net.hq.list(Kind::Person, &ListQuery::default()).unwrap().len() as u64 + 30);
+    assert_eq!(
+        applied.effects.created_count,
+        net.hq
+            .list(Kind::Person, &ListQuery::default())
+            .unwrap()
+            .len() as u64
+            + 30
+    );
     let again = net.hq.import_bundle(&bundle, &mut |_| {}).unwrap();
     assert!(again.already_imported);
     assert_eq!(net.hq.digest().unwrap(), net.offices[0].digest().unwrap());
@@ -186,8 +268,12 @@ fn a_fault_at_any_statement_of_an_import_leaves_the_store_exactly_as_it_was() {
         .edit(Kind::Person, a, &json!({"aliases": [{"text": "Farrux Xolmatov", "lang": "uz-Latn"}], "identifiers": [{"type": "camp_id", "value": "A-7"}]}))
         .unwrap();
     net.send(Some(0), Some(1));
-    net.offices[0].edit(Kind::Person, a, &json!({"notes": "office 1"})).unwrap();
-    net.offices[1].edit(Kind::Person, a, &json!({"notes": "office 2"})).unwrap();
+    net.offices[0]
+        .edit(Kind::Person, a, &json!({"notes": "office 1"}))
+        .unwrap();
+    net.offices[1]
+        .edit(Kind::Person, a, &json!({"notes": "office 2"}))
+        .unwrap();
     let g = net.offices[0].add(Kind::Group, &json!({"name": "29 taken to Osh", "asserted_count": 29, "members": [{"person": a.to_string()}]})).unwrap();
     net.offices[0].delete(Kind::Group, g).unwrap();
     let bundle = net.export_from_office(0, Some(1));
@@ -203,12 +289,19 @@ fn a_fault_at_any_statement_of_an_import_leaves_the_store_exactly_as_it_was() {
         match result {
             Err(e) => {
                 assert_eq!(e.code(), "injected_fault", "{e}");
-                assert_eq!(target.digest().unwrap(), before_digest, "fault at statement {statement}");
+                assert_eq!(
+                    target.digest().unwrap(),
+                    before_digest,
+                    "fault at statement {statement}"
+                );
                 assert_eq!(dump(target), before, "fault at statement {statement}");
                 statement += 1;
             }
             Ok(report) => {
-                assert!(seen < statement, "the import finished without reaching the fault");
+                assert!(
+                    seen < statement,
+                    "the import finished without reaching the fault"
+                );
                 assert_eq!(report.effects.conflicts_opened_count, 1);
                 break;
             }
@@ -254,17 +347,32 @@ fn step(stores: usize) -> impl Strategy<Value = Step> {
 }
 
 fn scenario() -> impl Strategy<Value = (usize, Vec<Step>)> {
-    (2usize..=6).prop_flat_map(|offices| (Just(offices), prop::collection::vec(step(offices + 1), 10..40)))
+    (2usize..=6).prop_flat_map(|offices| {
+        (
+            Just(offices),
+            prop::collection::vec(step(offices + 1), 10..40),
+        )
+    })
 }
 
 /// Store index 0 is HQ, 1..=n the offices.
 fn idx(i: usize) -> Option<usize> {
-    if i == 0 { None } else { Some(i - 1) }
+    if i == 0 {
+        None
+    } else {
+        Some(i - 1)
+    }
 }
 
 fn persons(net: &Net, at: usize) -> Vec<uuid::Uuid> {
     net.store(idx(at))
-        .list(Kind::Person, &ListQuery { include_deleted: true, ..Default::default() })
+        .list(
+            Kind::Person,
+            &ListQuery {
+                include_deleted: true,
+                ..Default::default()
+            },
+        )
         .unwrap()
         .into_iter()
         .map(|p| p.id.parse().unwrap())
@@ -278,7 +386,12 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
             Step::Create { at, name } => {
                 person(net.store_mut(idx(at)), &format!("Person {name}"), "en-Latn");
             }
-            Step::Rename { at, target, name } | Step::Note { at, target, note: name } => {
+            Step::Rename { at, target, name }
+            | Step::Note {
+                at,
+                target,
+                note: name,
+            } => {
                 let ps = persons(net, at);
                 if let Some(id) = ps.get(target % ps.len().max(1)) {
                     let field = if matches!(s, Step::Rename { .. }) {
@@ -293,7 +406,11 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                 let ps = persons(net, at);
                 if let Some(id) = ps.get(target % ps.len().max(1)) {
                     let n = net.store_mut(idx(at));
-                    let _ = if matches!(s, Step::Delete { .. }) { n.delete(Kind::Person, *id) } else { n.restore(Kind::Person, *id) };
+                    let _ = if matches!(s, Step::Delete { .. }) {
+                        n.delete(Kind::Person, *id)
+                    } else {
+                        n.restore(Kind::Person, *id)
+                    };
                 }
             }
             Step::AddAlias { at, target, alias } => {
@@ -309,7 +426,9 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
             Step::RemoveAlias { at, target } => {
                 let ps = persons(net, at);
                 if let Some(id) = ps.get(target % ps.len().max(1)) {
-                    let _ = net.store_mut(idx(at)).edit(Kind::Person, *id, &json!({"aliases": []}));
+                    let _ = net
+                        .store_mut(idx(at))
+                        .edit(Kind::Person, *id, &json!({"aliases": []}));
                 }
             }
             Step::Export { from, to } => {
@@ -317,7 +436,14 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                     let path = net.bundle_path();
                     let peer = net.store(idx(to)).office().to_string();
                     net.store_mut(idx(from))
-                        .export_bundle(&nansen_core::api::ExportRequest { peer: Some(peer), full: false, out: path.clone() }, &mut |_| {})
+                        .export_bundle(
+                            &nansen_core::api::ExportRequest {
+                                peer: Some(peer),
+                                full: false,
+                                out: path.clone(),
+                            },
+                            &mut |_| {},
+                        )
                         .map_err(|e| TestCaseError::fail(e.to_string()))?;
                     in_flight.push((to, path));
                 }
@@ -327,14 +453,22 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                     continue;
                 }
                 let i = which % in_flight.len();
-                let (to, path) = if again { in_flight[i].clone() } else { in_flight.remove(i) };
+                let (to, path) = if again {
+                    in_flight[i].clone()
+                } else {
+                    in_flight.remove(i)
+                };
                 let n = net.store_mut(idx(to));
-                let first = n.import_bundle(&path, &mut |_| {}).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let first = n
+                    .import_bundle(&path, &mut |_| {})
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 if again || first.already_imported {
                     // Importing a bundle twice is the same as importing it once.
                     let digest = n.digest().unwrap();
                     let state = dump(n);
-                    let second = n.import_bundle(&path, &mut |_| {}).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    let second = n
+                        .import_bundle(&path, &mut |_| {})
+                        .map_err(|e| TestCaseError::fail(e.to_string()))?;
                     prop_assert!(second.already_imported);
                     prop_assert_eq!(n.digest().unwrap(), digest);
                     prop_assert_eq!(dump(n), state);
@@ -355,26 +489,47 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
 /// author had seen it.
 fn no_silent_loss(n: &nansen_core::Nansen) -> Result<(), TestCaseError> {
     let conn = n.conn();
-    let mut stmt = conn.prepare("SELECT bytes FROM changes WHERE state = 1").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT bytes FROM changes WHERE state = 1")
+        .unwrap();
     let changes: Vec<Change> = stmt
         .query_map([], |r| r.get::<_, Vec<u8>>(0))
         .unwrap()
         .map(|b| Change::decode(&b.unwrap()).unwrap())
         .collect();
     let mut live = HashSet::new();
-    let mut stmt = conn.prepare("SELECT entity, field, device, seq, idx FROM field_state").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT entity, field, device, seq, idx FROM field_state")
+        .unwrap();
     for row in stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?)))
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })
         .unwrap()
     {
         let (e, f, d, s, i) = row.unwrap();
-        live.insert((e, f, uuid::Uuid::from_slice(&d).unwrap(), s as u64, i as usize));
+        live.insert((
+            e,
+            f,
+            uuid::Uuid::from_slice(&d).unwrap(),
+            s as u64,
+            i as usize,
+        ));
     }
     let mut writes: BTreeMap<(String, String), Vec<(&Change, usize)>> = BTreeMap::new();
     for c in &changes {
         for (i, op) in c.ops.iter().enumerate() {
             if let Op::Set { id, field, .. } = op {
-                writes.entry((id.to_string(), field.clone())).or_default().push((c, i));
+                writes
+                    .entry((id.to_string(), field.clone()))
+                    .or_default()
+                    .push((c, i));
             }
         }
     }
@@ -384,9 +539,16 @@ fn no_silent_loss(n: &nansen_core::Nansen) -> Result<(), TestCaseError> {
                 continue;
             }
             let superseded = ws.iter().any(|(o, j)| {
-                (o.device == w.device && o.seq == w.seq && j > i) || (!(o.device == w.device && o.seq == w.seq) && o.has_seen(&w.device, w.seq))
+                (o.device == w.device && o.seq == w.seq && j > i)
+                    || (!(o.device == w.device && o.seq == w.seq) && o.has_seen(&w.device, w.seq))
             });
-            prop_assert!(superseded, "write {}:{}:{} to {entity}.{field} vanished", w.device, w.seq, i);
+            prop_assert!(
+                superseded,
+                "write {}:{}:{} to {entity}.{field} vanished",
+                w.device,
+                w.seq,
+                i
+            );
         }
     }
     Ok(())

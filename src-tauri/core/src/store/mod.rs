@@ -160,6 +160,18 @@ impl Store {
     }
 
     pub fn create(dir: &Path, passphrase: &str, profile: KdfProfile) -> Result<Store> {
+        Store::create_with(dir, passphrase, profile, migrations::MIGRATIONS)
+    }
+
+    /// Creates a store at the schema of `migrations` (a prefix of the real list): how
+    /// tests make a store "written by the previous version".
+    #[doc(hidden)]
+    pub fn create_with(
+        dir: &Path,
+        passphrase: &str,
+        profile: KdfProfile,
+        migrations: &[migrations::Migration],
+    ) -> Result<Store> {
         if is_initialised(dir) {
             return Err(Error::AlreadyInitialised {
                 dir: dir.to_path_buf(),
@@ -171,7 +183,7 @@ impl Store {
         let database = format!("store-{}.db", uuid::Uuid::now_v7().simple());
         let key = keyfile::random_bytes::<32>();
         let mut conn = open_connection(&dir.join(&database), &key, true)?;
-        migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
+        migrations::migrate(&mut conn, migrations)?;
         KeyFile::seal(passphrase, &key, keyfile::calibrate(profile), &database)?.write(dir)?;
         remove_strays(dir, &database);
         Ok(Store {

@@ -40,7 +40,8 @@ pub fn enrol(hq: &mut Nansen, office: &mut Nansen, files: &Path) {
     let req = files.join(format!("{}.request", office.office()));
     let enr = files.join(format!("{}.enrolment", office.office()));
     office.enrol_request(&req).expect("request");
-    hq.enrol_approve(&req, &enr, nansen_core::trust::Role::Office).expect("approve");
+    hq.enrol_approve(&req, &enr, nansen_core::trust::Role::Office)
+        .expect("approve");
     office.enrol_accept(&enr).expect("accept");
 }
 
@@ -51,28 +52,49 @@ impl Net {
         let mut hq = store(&tmp.path().join("hq"), "HQ", true);
         let mut offices = Vec::new();
         for i in 1..=n {
-            let mut o = store(&tmp.path().join(format!("office{i}")), &format!("Office {i}"), false);
+            let mut o = store(
+                &tmp.path().join(format!("office{i}")),
+                &format!("Office {i}"),
+                false,
+            );
             enrol(&mut hq, &mut o, &tmp.path().join("bundles"));
             offices.push(o);
         }
-        let mut net = Net { tmp, hq, offices, counter: 0 };
+        let mut net = Net {
+            tmp,
+            hq,
+            offices,
+            counter: 0,
+        };
         for i in 0..n {
             let b = net.export_from_hq(i);
-            net.offices[i].import_bundle(&b, &mut |_| {}).expect("directory from HQ");
+            net.offices[i]
+                .import_bundle(&b, &mut |_| {})
+                .expect("directory from HQ");
         }
         net
     }
 
     pub fn bundle_path(&mut self) -> PathBuf {
         self.counter += 1;
-        self.tmp.path().join("bundles").join(format!("b{}.nansen", self.counter))
+        self.tmp
+            .path()
+            .join("bundles")
+            .join(format!("b{}.nansen", self.counter))
     }
 
     pub fn export_from_hq(&mut self, to: usize) -> PathBuf {
         let path = self.bundle_path();
         let peer = self.offices[to].office().to_string();
         self.hq
-            .export_bundle(&ExportRequest { peer: Some(peer), full: false, out: path.clone() }, &mut |_| {})
+            .export_bundle(
+                &ExportRequest {
+                    peer: Some(peer),
+                    full: false,
+                    out: path.clone(),
+                },
+                &mut |_| {},
+            )
             .expect("export");
         path
     }
@@ -84,7 +106,14 @@ impl Net {
             None => "HQ".to_string(),
         };
         self.offices[from]
-            .export_bundle(&ExportRequest { peer: Some(peer), full: false, out: path.clone() }, &mut |_| {})
+            .export_bundle(
+                &ExportRequest {
+                    peer: Some(peer),
+                    full: false,
+                    out: path.clone(),
+                },
+                &mut |_| {},
+            )
             .expect("export");
         path
     }
@@ -108,9 +137,18 @@ impl Net {
         let path = self.bundle_path();
         let peer = self.store(to).office().to_string();
         self.store_mut(from)
-            .export_bundle(&ExportRequest { peer: Some(peer), full: false, out: path.clone() }, &mut |_| {})
+            .export_bundle(
+                &ExportRequest {
+                    peer: Some(peer),
+                    full: false,
+                    out: path.clone(),
+                },
+                &mut |_| {},
+            )
             .expect("export");
-        self.store_mut(to).import_bundle(&path, &mut |_| {}).expect("import")
+        self.store_mut(to)
+            .import_bundle(&path, &mut |_| {})
+            .expect("import")
     }
 
     /// Every office sends to HQ, then HQ sends to every office.
@@ -131,7 +169,8 @@ impl Net {
 }
 
 pub fn person(n: &mut Nansen, name: &str, lang: &str) -> Uuid {
-    n.add(Kind::Person, &json!({"name": {"text": name, "lang": lang}})).expect("add person")
+    n.add(Kind::Person, &json!({"name": {"text": name, "lang": lang}}))
+        .expect("add person")
 }
 
 pub fn name_of(n: &Nansen, id: Uuid) -> Value {
@@ -142,7 +181,13 @@ pub fn name_of(n: &Nansen, id: Uuid) -> Value {
 /// dump hold byte-for-byte the same materialised state.
 pub fn dump(n: &Nansen) -> Vec<String> {
     let conn = n.conn();
-    let mut tables = vec!["field_state", "link_state", "name_keys", "change_entities", "origins"];
+    let mut tables = vec![
+        "field_state",
+        "link_state",
+        "name_keys",
+        "change_entities",
+        "origins",
+    ];
     tables.extend(Kind::ALL.iter().map(|k| k.spec().table));
     let mut out = Vec::new();
     for t in tables {
