@@ -354,7 +354,21 @@ pub fn main_with(out_json: &mut bool) -> Result<()> {
     for kind in Kind::ALL {
         cmd = cmd.subcommand(records::command(kind));
     }
-    let matches = cmd.get_matches();
+    let matches = match cmd.try_get_matches() {
+        Ok(m) => m,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // One line, like every other error: clap's first line names the problem.
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            eprintln!("error: {first} (see --help)");
+            std::process::exit(2);
+        }
+    };
     let global = Global::from_arg_matches(&matches).map_err(|e| Error::invalid(e.to_string()))?;
     *out_json = global.json;
     let out = Out { json: global.json };
@@ -537,6 +551,7 @@ pub fn run(cli: Cli, out: &Out) -> Result<()> {
                 };
                 match r {
                     Ok(report) => reports.push(json!(report)),
+                    Err(e) if files.len() == 1 => return Err(e),
                     Err(e) => {
                         failures += 1;
                         if !out.json {
@@ -565,9 +580,10 @@ pub fn run(cli: Cli, out: &Out) -> Result<()> {
                     .join("\n")
             });
             if failures > 0 {
-                return Err(Error::rejected(format!(
-                    "{failures} of {} bundles could not be imported",
-                    files.len()
+                return Err(Error::invalid(format!(
+                    "{failures} of {} bundles could not be imported (see above); the other {} were",
+                    files.len(),
+                    files.len() - failures
                 )));
             }
         }

@@ -76,6 +76,10 @@ fn record_args(kind: Kind, editing: bool) -> Vec<Arg> {
         args.push(
             Arg::new(format!("field:{}", field.name))
                 .long(dashed(field.name))
+                .allow_negative_numbers(matches!(
+                    field.ty,
+                    FieldType::Int { .. } | FieldType::Coordinates
+                ))
                 .value_name(field_hint(field.ty))
                 .help(match field.ty {
                     FieldType::Vocab { vocab } => format!("a term of the '{vocab}' vocabulary"),

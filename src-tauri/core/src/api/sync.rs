@@ -602,6 +602,13 @@ impl Nansen {
             .kind_of(&id)?
             .ok_or_else(|| Error::not_found("record", id))?;
         let view = self.get(kind, id)?;
+        let in_conflict = view.conflicts.contains_key(field)
+            || (field == DELETED && self.has_delete_conflict(&id)?);
+        if !in_conflict {
+            return Err(Error::invalid(format!(
+                "{kind} {id} has no conflict on '{field}'"
+            )));
+        }
         let value = match choice {
             ResolveChoice::Keep => Value::Bool(false),
             ResolveChoice::Delete => Value::Bool(true),
@@ -642,11 +649,6 @@ impl Nansen {
                 v
             }
         };
-        if field != DELETED && !view.conflicts.contains_key(field) {
-            return Err(Error::invalid(format!(
-                "{kind} {id} has no conflict on '{field}'"
-            )));
-        }
         self.commit(vec![Op::Set {
             kind,
             id,

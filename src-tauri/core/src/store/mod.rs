@@ -106,10 +106,11 @@ fn take_lock(dir: &Path) -> Result<File> {
 }
 
 fn open_connection(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if create {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
-    } else if !path.exists() {
+    // CREATE is needed even for an existing store: re-keying ATTACHes a new file.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if !create && !path.exists() {
         return Err(Error::Crypto(format!(
             "the database {} named by the key file is missing",
             path.display()
