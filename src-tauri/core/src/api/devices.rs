@@ -154,7 +154,7 @@ impl Nansen {
     pub fn held_changes(&self) -> Result<Vec<HeldChange>> {
         let rows: Vec<HeldRow> = {
             let mut stmt = self.conn().prepare(
-                "SELECT device, seq, author, hlc, bytes, bundle FROM changes WHERE state = 2 ORDER BY device, seq",
+                "SELECT device, seq, author, hlc, bytes, bundle FROM changes WHERE state <> 1 AND state = 2 ORDER BY device, seq",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok((

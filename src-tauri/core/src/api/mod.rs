@@ -288,8 +288,8 @@ impl Nansen {
             sequence: vv.get(&own).copied().unwrap_or(0),
             version_vector,
             records,
-            waiting_changes: count("SELECT count(*) FROM changes WHERE state = 0")?,
-            held_changes: count("SELECT count(*) FROM changes WHERE state = 2")?,
+            waiting_changes: count("SELECT count(*) FROM changes WHERE state <> 1 AND state = 0")?,
+            held_changes: count("SELECT count(*) FROM changes WHERE state <> 1 AND state = 2")?,
             conflicts: count(
                 "SELECT count(*) FROM (SELECT 1 FROM field_state GROUP BY entity, field HAVING count(*) > 1)",
             )?,

@@ -403,7 +403,7 @@ impl Nansen {
             done: 0,
             total: 0,
         });
-        let opened = self.open_bundle_file(path)?;
+        let mut opened = self.open_bundle_file(path)?;
         let total = opened.incoming.len() as u64;
         progress(Progress {
             stage: "applying",
@@ -416,7 +416,7 @@ impl Nansen {
             .store
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let outcome = import::apply(&tx, &opened, dry_run)?;
+        let outcome = import::apply(&tx, &mut opened, dry_run)?;
         match outcome {
             Outcome::Fork(_, forks) => {
                 drop(tx);

@@ -68,53 +68,57 @@ fn is_vowel(c: char) -> bool {
 }
 
 fn fold_word(word: &str) -> String {
-    let mut w = word.to_string();
-    for (from, to) in [
-        ("shch", "sh"),
-        ("dzh", "j"),
-        ("dj", "j"),
-        ("zh", "j"),
-        ("kh", "h"),
-        ("x", "h"),
-        ("q", "k"),
-        ("w", "v"),
-    ] {
-        w = w.replace(from, to);
-    }
-    // Drop a y between vowels (Abdullayev → Abdullaev) before iotated vowels are reduced.
-    let chars: Vec<char> = w.chars().collect();
-    let mut out = String::with_capacity(w.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let between_vowels = c == 'y'
-            && i > 0
-            && i + 1 < chars.len()
-            && is_vowel(chars[i - 1])
-            && is_vowel(chars[i + 1]);
-        if !between_vowels {
+    // One pass over the Latin letters; `out` only ever shrinks what it is given.
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+    let push = |out: &mut String, c: char| {
+        if !out.ends_with(c) {
             out.push(c);
         }
-    }
-    w = out;
-    for (from, to) in [
-        ("yu", "u"),
-        ("iu", "u"),
-        ("ya", "a"),
-        ("ia", "a"),
-        ("yo", "o"),
-        ("ye", "e"),
-        ("y", "i"),
-    ] {
-        w = w.replace(from, to);
-    }
-    let mut folded = String::with_capacity(w.len());
-    let mut last = None;
-    for c in w.chars() {
-        if Some(c) != last {
-            folded.push(c);
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let (folded, used) = match (c, at(i + 1), at(i + 2), at(i + 3)) {
+            ('s', 'h', 'c', 'h') => ('s', 4),
+            ('d', 'z', 'h', _) => ('j', 3),
+            ('d', 'j', _, _) | ('z', 'h', _, _) => ('j', 2),
+            ('k', 'h', _, _) => ('h', 2),
+            ('s', 'h', _, _) => ('\u{1}', 2),
+            ('c', 'h', _, _) => ('\u{2}', 2),
+            ('x', _, _, _) => ('h', 1),
+            ('q', _, _, _) => ('k', 1),
+            ('w', _, _, _) => ('v', 1),
+            // A y between vowels disappears (Abdullayev → Abdullaev).
+            ('y', next, _, _) if i > 0 && is_vowel(chars[i - 1]) && is_vowel(next) => {
+                i += 1;
+                continue;
+            }
+            // Iotated vowels: ya/ia → a, yu/iu → u, yo → o, ye → e.
+            ('y' | 'i', 'a', _, _) => ('a', 2),
+            ('y' | 'i', 'u', _, _) => ('u', 2),
+            ('y', 'o', _, _) => ('o', 2),
+            ('y', 'e', _, _) => ('e', 2),
+            ('y', _, _, _) => ('i', 1),
+            (c, _, _, _) => (c, 1),
+        };
+        match folded {
+            '\u{1}' => {
+                if !out.ends_with("sh") {
+                    out.push_str("sh");
+                }
+            }
+            '\u{2}' => {
+                if !out.ends_with("ch") {
+                    out.push_str("ch");
+                }
+            }
+            c => push(&mut out, c),
         }
-        last = Some(c);
+        i += used;
     }
-    folded
+    out
 }
 
 /// The search key of a name or a query: Latin, folded, words separated by one space.

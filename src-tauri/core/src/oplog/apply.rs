@@ -16,7 +16,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Lists in [`Effects`] keep at most this many entries; the counts are always complete.
@@ -102,18 +102,31 @@ fn has_names(kind: Kind) -> bool {
     )
 }
 
+/// What one change has done so far, so that work can be batched per record.
+#[derive(Default)]
+struct Scope {
+    /// Records this change created: they had no state before it.
+    created: BTreeSet<(Kind, Uuid)>,
+    ensured: BTreeSet<(Kind, Uuid)>,
+    /// Fields this change has already written.
+    written: BTreeSet<(Uuid, String)>,
+    /// New shown values, written to the record tables once per record at the end.
+    columns: BTreeMap<(Kind, Uuid), BTreeMap<String, SqlValue>>,
+    names_dirty: BTreeSet<(Kind, Uuid)>,
+    touched: BTreeSet<Uuid>,
+}
+
 /// Applies one change's ops to the materialised state.
 pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effects) -> Result<()> {
-    let mut ensured: BTreeSet<(Kind, Uuid)> = BTreeSet::new();
-    let mut touched: BTreeSet<Uuid> = BTreeSet::new();
-    let mut names_dirty: BTreeSet<(Kind, Uuid)> = BTreeSet::new();
+    let mut scope = Scope::default();
     for (idx, op) in change.ops.iter().enumerate() {
         let idx = idx as u32;
         let (kind, id) = op.entity();
-        touched.insert(id);
+        scope.touched.insert(id);
         match op {
             Op::Set { field, value, .. } => {
-                if ensured.insert((kind, id)) && ensure_record(conn, kind, &id)? {
+                if scope.ensured.insert((kind, id)) && ensure_record(conn, kind, &id)? {
+                    scope.created.insert((kind, id));
                     effects.created_count += 1;
                     push_capped(
                         &mut effects.created,
@@ -123,9 +136,21 @@ pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effe
                         },
                     );
                 }
-                apply_set(conn, change, idx, kind, &id, field, value, effects)?;
+                // A field of a record created by this change, not yet written by it,
+                // has no live values: no need to look for them.
+                let first_write = scope.written.insert((id, field.clone()));
+                let fresh = first_write && scope.created.contains(&(kind, id));
+                if let Some(shown) =
+                    apply_set(conn, change, idx, kind, &id, field, value, fresh, effects)?
+                {
+                    scope
+                        .columns
+                        .entry((kind, id))
+                        .or_default()
+                        .insert(field.clone(), shown);
+                }
                 if field == kind.spec().label_field && has_names(kind) {
-                    names_dirty.insert((kind, id));
+                    scope.names_dirty.insert((kind, id));
                 }
             }
             Op::Add { link, elem, .. } => {
@@ -149,7 +174,7 @@ pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effe
                 ])?;
                 effects.links_added += 1;
                 if link == "aliases" {
-                    names_dirty.insert((kind, id));
+                    scope.names_dirty.insert((kind, id));
                 }
             }
             Op::Remove { link, elem, .. } => {
@@ -189,18 +214,21 @@ pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effe
                     }
                 }
                 if link == "aliases" {
-                    names_dirty.insert((kind, id));
+                    scope.names_dirty.insert((kind, id));
                 }
             }
         }
     }
-    for (kind, id) in names_dirty {
-        refresh_name_keys(conn, kind, &id)?;
+    for ((kind, id), columns) in &scope.columns {
+        write_columns(conn, *kind, id, columns)?;
+    }
+    for (kind, id) in &scope.names_dirty {
+        refresh_name_keys(conn, *kind, id, scope.created.contains(&(*kind, *id)))?;
     }
     let mut audit = conn.prepare_cached(
         "INSERT OR IGNORE INTO change_entities (entity, device, seq) VALUES (?1, ?2, ?3)",
     )?;
-    for id in touched {
+    for id in &scope.touched {
         tick()?;
         audit.execute(params![
             id.to_string(),
@@ -208,6 +236,33 @@ pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effe
             change.seq as i64
         ])?;
     }
+    Ok(())
+}
+
+/// One UPDATE per record per change, however many of its fields changed.
+fn write_columns(
+    conn: &Connection,
+    kind: Kind,
+    id: &Uuid,
+    columns: &BTreeMap<String, SqlValue>,
+) -> Result<()> {
+    let sets: Vec<String> = columns
+        .keys()
+        .enumerate()
+        .map(|(i, f)| format!("\"{f}\" = ?{}", i + 2))
+        .collect();
+    let sql = format!(
+        "UPDATE {} SET {} WHERE id = ?1",
+        kind.spec().table,
+        sets.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let id = id.to_string();
+    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(columns.len() + 1);
+    values.push(&id);
+    values.extend(columns.values().map(|v| v as &dyn rusqlite::ToSql));
+    tick()?;
+    stmt.execute(values.as_slice())?;
     Ok(())
 }
 
@@ -226,6 +281,8 @@ fn ensure_record(conn: &Connection, kind: Kind, id: &Uuid) -> Result<bool> {
     Ok(stmt.execute([id.to_string()])? == 1)
 }
 
+/// Writes one field's multi-value register. Returns the field's new shown value when
+/// it changed, for the caller to write to the record table.
 #[allow(clippy::too_many_arguments)]
 fn apply_set(
     conn: &Connection,
@@ -235,10 +292,13 @@ fn apply_set(
     id: &Uuid,
     field: &str,
     value: &Value,
+    fresh: bool,
     effects: &mut Effects,
-) -> Result<()> {
+) -> Result<Option<SqlValue>> {
     let entity = id.to_string();
-    let rows: Vec<Live> = {
+    let rows: Vec<Live> = if fresh {
+        Vec::new()
+    } else {
         let mut stmt = conn.prepare_cached(
             "SELECT device, seq, idx, hlc, value FROM field_state WHERE entity = ?1 AND field = ?2",
         )?;
@@ -297,31 +357,29 @@ fn apply_set(
         ])?;
     }
     let was_in_conflict = live.len() > 1;
-    live.push(Live {
+    let mine = Live {
         device: change.device,
         seq: change.seq,
         idx,
         hlc: change.hlc,
         value: text,
-    });
-    let shown_after = live
+    };
+    let mine_order = mine.order();
+    live.push(mine);
+    let shown = live
         .iter()
         .max_by_key(|l| l.order())
-        .map(|l| l.value.clone());
+        .expect("at least this write");
+    let shown_is_mine = shown.order() == mine_order;
+    let shown_after = Some(shown.value.clone());
+    let mut column = None;
     if shown_after != shown_before {
-        let after: Value = shown_after
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()?
-            .unwrap_or(Value::Null);
-        let sql = format!(
-            "UPDATE {} SET \"{}\" = ?2 WHERE id = ?1",
-            kind.spec().table,
-            field
-        );
-        let mut upd = conn.prepare_cached(&sql)?;
-        tick()?;
-        upd.execute(params![entity, column_value(&after)])?;
+        let after: Value = if shown_is_mine {
+            value.clone()
+        } else {
+            serde_json::from_str(&shown.value)?
+        };
+        column = Some(column_value(&after));
         if shown_before.is_some() {
             effects.updated_count += 1;
             push_capped(
@@ -365,10 +423,10 @@ fn apply_set(
             },
         );
     }
-    Ok(())
+    Ok(column)
 }
 
-fn refresh_name_keys(conn: &Connection, kind: Kind, id: &Uuid) -> Result<()> {
+fn refresh_name_keys(conn: &Connection, kind: Kind, id: &Uuid, created: bool) -> Result<()> {
     let entity = id.to_string();
     let mut names: Vec<String> = Vec::new();
     {
@@ -406,9 +464,11 @@ fn refresh_name_keys(conn: &Connection, kind: Kind, id: &Uuid) -> Result<()> {
             }
         }
     }
-    let mut del = conn.prepare_cached("DELETE FROM name_keys WHERE entity = ?1")?;
-    tick()?;
-    del.execute([&entity])?;
+    if !created {
+        let mut del = conn.prepare_cached("DELETE FROM name_keys WHERE entity = ?1")?;
+        tick()?;
+        del.execute([&entity])?;
+    }
     let mut ins = conn.prepare_cached(
         "INSERT OR IGNORE INTO name_keys (entity, kind, key) VALUES (?1, ?2, ?3)",
     )?;

@@ -17,6 +17,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use uuid::Uuid;
 
+// Queries for waiting or held changes say `state <> 1 AND state = N`: the extra term
+// lets SQLite use the partial index `changes_waiting` instead of scanning the log.
 pub const STATE_PENDING: i64 = 0;
 pub const STATE_APPLIED: i64 = 1;
 pub const STATE_HELD: i64 = 2;
@@ -127,10 +129,33 @@ pub(crate) fn record_applied(
     bytes: &[u8],
     bundle: Option<&str>,
 ) -> Result<()> {
+    let order = next_applied_order(conn)?;
+    insert_applied(conn, change, hash, bytes, bundle, order)?;
+    set_origin(conn, &change.device, change.seq, hash)
+}
+
+/// The next position in this store's apply order.
+pub(crate) fn next_applied_order(conn: &Connection) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(max(applied_order), 0) + 1 FROM changes WHERE applied_order IS NOT NULL",
+    )?;
+    tick()?;
+    Ok(stmt.query_row([], |r| r.get(0))?)
+}
+
+/// Stores an applied change at `order` in the apply order, without touching `origins`:
+/// an import advances each device's head once, at the end.
+pub(crate) fn insert_applied(
+    conn: &Connection,
+    change: &Change,
+    hash: &Hash,
+    bytes: &[u8],
+    bundle: Option<&str>,
+    order: i64,
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO changes (device, seq, hash, prev, hlc, author, bytes, state, applied_order, received_at, bundle)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1,
-                 (SELECT coalesce(max(applied_order), 0) + 1 FROM changes), ?8, ?9)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?10)
          ON CONFLICT (device, seq) DO UPDATE SET state = 1, applied_order = excluded.applied_order",
     )?;
     tick()?;
@@ -142,10 +167,11 @@ pub(crate) fn record_applied(
         change.hlc as i64,
         change.author,
         bytes,
+        order,
         hlc::wall_millis() as i64,
         bundle
     ])?;
-    set_origin(conn, &change.device, change.seq, hash)
+    Ok(())
 }
 
 pub(crate) fn set_origin(conn: &Connection, device: &Uuid, seq: u64, hash: &Hash) -> Result<()> {

@@ -20,7 +20,7 @@ pub struct Range {
 /// Changes above `base`, per device: applied or waiting, never held-back ones.
 pub fn ranges_to_send(conn: &Connection, base: &VersionVector) -> Result<Vec<Range>> {
     let devices: Vec<Uuid> = {
-        let mut stmt = conn.prepare("SELECT DISTINCT device FROM changes WHERE state IN (0, 1)")?;
+        let mut stmt = conn.prepare("SELECT device FROM origins UNION SELECT DISTINCT device FROM changes WHERE state <> 1 AND state = 0")?;
         let rows = stmt.query_map([], |r| Ok(blob_uuid(r.get_ref(0)?.as_blob()?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };

@@ -1,7 +1,6 @@
 //! Import: verify everything, then apply in one transaction (or roll back, for a preview).
 
 use super::bundle::{self, Manifest, SignedHead};
-use super::stored;
 use crate::error::{Error, Result};
 use crate::fault::tick;
 use crate::hlc::{self, Hlc};
@@ -280,7 +279,7 @@ struct Candidate {
 }
 
 /// Applies an opened bundle inside the caller's transaction.
-pub fn apply(conn: &Connection, opened: &Opened, dry_run: bool) -> Result<Outcome> {
+pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Outcome> {
     let m = &opened.manifest;
     let mut report = ImportReport {
         bundle_id: m.bundle_id.to_string(),
@@ -324,46 +323,83 @@ pub fn apply(conn: &Connection, opened: &Opened, dry_run: bool) -> Result<Outcom
         }
     }
 
-    // Intake: duplicates, forks, and what is new.
+    // Intake: duplicates, forks, and what is new. What this store already holds of each
+    // origin's range is read in one query per origin.
+    let incoming = std::mem::take(&mut opened.incoming);
+    let mut known: HashMap<(Uuid, u64), Hash> = HashMap::new();
+    let mut ranges: BTreeMap<Uuid, (u64, u64)> = BTreeMap::new();
+    let clocks: Vec<(Uuid, u64)> = incoming
+        .iter()
+        .map(|i| (i.change.device, i.change.hlc))
+        .collect();
+    for inc in &incoming {
+        let r = ranges
+            .entry(inc.change.device)
+            .or_insert((inc.change.seq, inc.change.seq));
+        r.0 = r.0.min(inc.change.seq);
+        r.1 = r.1.max(inc.change.seq);
+    }
+    for (device, (from, to)) in &ranges {
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, hash FROM changes WHERE device = ?1 AND seq BETWEEN ?2 AND ?3",
+        )?;
+        tick()?;
+        let rows = stmt.query_map(
+            params![
+                &device.as_bytes()[..],
+                from.saturating_sub(1) as i64,
+                *to as i64
+            ],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
+        )?;
+        for row in rows {
+            let (seq, h) = row?;
+            let mut hash = [0u8; 32];
+            hash.copy_from_slice(&h);
+            known.insert((*device, seq), hash);
+        }
+    }
     let mut candidates: HashMap<Uuid, BTreeMap<u64, Candidate>> = HashMap::new();
     let mut forks = Vec::new();
-    let mut previous: Option<(Uuid, u64, Hash)> = None;
     let mut held_new = Vec::new();
-    for inc in &opened.incoming {
+    let mut lines: HashMap<Uuid, Option<Option<u64>>> = HashMap::new();
+    for inc in incoming {
         let c = &inc.change;
-        match stored(conn, &c.device, c.seq)? {
-            Some((hash, _)) if hash == inc.hash => {
+        match known.get(&(c.device, c.seq)) {
+            Some(hash) if *hash == inc.hash => {
                 report.duplicates += 1;
-                previous = Some((c.device, c.seq, inc.hash));
                 continue;
             }
-            Some((hash, _)) => {
-                forks.push(fork(c, hash, inc));
+            Some(hash) => {
+                forks.push(fork(c, *hash, &inc));
                 continue;
             }
             None => {}
         }
-        let prev_here = match previous {
-            Some((d, s, h)) if d == c.device && s + 1 == c.seq => Some(h),
-            _ if c.seq > 1 => stored(conn, &c.device, c.seq - 1)?.map(|(h, _)| h),
-            _ => None,
-        };
-        if let Some(h) = prev_here {
-            if h != c.prev {
-                forks.push(fork(c, h, inc));
-                continue;
+        if c.seq > 1 {
+            if let Some(h) = known.get(&(c.device, c.seq - 1)) {
+                if *h != c.prev {
+                    forks.push(fork(c, *h, &inc));
+                    continue;
+                }
             }
         }
-        previous = Some((c.device, c.seq, inc.hash));
+        known.insert((c.device, c.seq), inc.hash);
         report.new_changes += 1;
-        if inc.verified && trust::trusts(conn, &c.device, c.seq)? {
+        let line = match lines.get(&c.device) {
+            Some(l) => *l,
+            None => *lines
+                .entry(c.device)
+                .or_insert(trust::trust_line(conn, &c.device)?),
+        };
+        if inc.verified && trust::accepts(line, c.seq) {
             candidates.entry(c.device).or_default().insert(
                 c.seq,
                 Candidate {
-                    change: c.clone(),
-                    bytes: inc.bytes.clone(),
                     hash: inc.hash,
                     stored: false,
+                    change: inc.change,
+                    bytes: inc.bytes,
                 },
             );
         } else {
@@ -415,19 +451,21 @@ pub fn apply(conn: &Connection, opened: &Opened, dry_run: bool) -> Result<Outcom
             }
         }
     }
-    report.waiting = conn.query_row("SELECT count(*) FROM changes WHERE state = 0", [], |r| {
-        r.get::<_, i64>(0)
-    })? as u64;
+    report.waiting = conn.query_row(
+        "SELECT count(*) FROM changes WHERE state <> 1 AND state = 0",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64;
 
     // The clock: merge the newest remote timestamp unless it is implausibly far ahead.
     let now = hlc::wall_millis();
     let mut clock = oplog::local_clock(conn)?;
     let mut ahead: BTreeMap<Uuid, u64> = BTreeMap::new();
-    for inc in &opened.incoming {
-        let (merged, skew) = hlc::observe(clock, Hlc(inc.change.hlc), now);
+    for (device, hlc) in clocks {
+        let (merged, skew) = hlc::observe(clock, Hlc(hlc), now);
         clock = merged;
         if let Some(ms) = skew {
-            let e = ahead.entry(inc.change.device).or_default();
+            let e = ahead.entry(device).or_default();
             *e = (*e).max(ms);
         }
     }
@@ -512,7 +550,8 @@ fn load_waiting(
     conn: &Connection,
     candidates: &mut HashMap<Uuid, BTreeMap<u64, Candidate>>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT bytes, hash FROM changes WHERE state = 0")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT bytes, hash FROM changes WHERE state <> 1 AND state = 0")?;
     tick()?;
     let rows = stmt.query_map([], |r| {
         Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
@@ -543,7 +582,7 @@ fn release_held(
 ) -> Result<u64> {
     let held: Vec<(Vec<u8>, Vec<u8>)> = {
         let mut stmt = conn.prepare_cached(
-            "SELECT bytes, hash FROM changes WHERE state = 2 ORDER BY device, seq",
+            "SELECT bytes, hash FROM changes WHERE state <> 1 AND state = 2 ORDER BY device, seq",
         )?;
         tick()?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -639,6 +678,7 @@ fn apply_ready(
     let mut heads: HashMap<Uuid, Hash> = HashMap::new();
     let mut queue: VecDeque<Uuid> = candidates.keys().copied().collect();
     let mut waiting_on: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut order = oplog::next_applied_order(conn)?;
     let mut applied = 0;
     while let Some(device) = queue.pop_front() {
         loop {
@@ -667,7 +707,8 @@ fn apply_ready(
             }
             let cand = by_seq.remove(&next).expect("present");
             apply::materialise(conn, &cand.change, effects)?;
-            oplog::record_applied(conn, &cand.change, &cand.hash, &cand.bytes, bundle)?;
+            oplog::insert_applied(conn, &cand.change, &cand.hash, &cand.bytes, bundle, order)?;
+            order += 1;
             vv.insert(device, next);
             heads.insert(device, cand.hash);
             applied += 1;
@@ -675,6 +716,9 @@ fn apply_ready(
                 queue.extend(waiters);
             }
         }
+    }
+    for (device, hash) in &heads {
+        oplog::set_origin(conn, device, vv[device], hash)?;
     }
     candidates.retain(|_, by_seq| !by_seq.is_empty());
     Ok(applied)

@@ -29,24 +29,3 @@
 pub mod bundle;
 pub mod export;
 pub mod import;
-
-use crate::error::Result;
-use crate::oplog::Hash;
-use rusqlite::{Connection, OptionalExtension};
-use uuid::Uuid;
-
-/// The hash and state of a stored change, if this store has it.
-pub(crate) fn stored(conn: &Connection, device: &Uuid, seq: u64) -> Result<Option<(Hash, i64)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT hash, state FROM changes WHERE device = ?1 AND seq = ?2")?;
-    let row: Option<(Vec<u8>, i64)> = stmt
-        .query_row(rusqlite::params![&device.as_bytes()[..], seq as i64], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    Ok(row.map(|(h, state)| {
-        let mut hash = [0u8; 32];
-        hash.copy_from_slice(&h);
-        (hash, state)
-    }))
-}

@@ -475,17 +475,28 @@ fn known_devices_where(conn: &Connection, device: Option<&Uuid>) -> Result<Vec<K
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Is a change (device, seq) from a trusted origin?
-pub fn trusts(conn: &Connection, device: &Uuid, seq: u64) -> Result<bool> {
+/// How far a device is trusted: `None` if unknown, `Some(None)` if fully trusted,
+/// `Some(Some(n))` if revoked after its change `n`.
+pub fn trust_line(conn: &Connection, device: &Uuid) -> Result<Option<Option<u64>>> {
     let mut stmt = conn.prepare_cached("SELECT revoked_through FROM devices WHERE device = ?1")?;
     let row: Option<Option<i64>> = stmt
         .query_row([&device.as_bytes()[..]], |r| r.get(0))
         .optional()?;
-    Ok(match row {
+    Ok(row.map(|r| r.map(|n| n as u64)))
+}
+
+/// Does a trust line accept change `seq`?
+pub fn accepts(line: Option<Option<u64>>, seq: u64) -> bool {
+    match line {
         None => false,
         Some(None) => true,
-        Some(Some(through)) => seq <= through as u64,
-    })
+        Some(Some(through)) => seq <= through,
+    }
+}
+
+/// Is a change (device, seq) from a trusted origin?
+pub fn trusts(conn: &Connection, device: &Uuid, seq: u64) -> Result<bool> {
+    Ok(accepts(trust_line(conn, device)?, seq))
 }
 
 /// A short fingerprint of a public key: 8 groups of 4 hex digits.
