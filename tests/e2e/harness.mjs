@@ -122,7 +122,8 @@ export async function withApp(t, fn, options = {}) {
     throw new Error('no display: run under xvfb-run -a -s "-screen 0 1280x800x24"');
   }
 
-  const name = slug(t.fullName ?? t.name);
+  // The test's own name (a subtest's, not its parent's): distinct folders per app run.
+  const name = slug(t.name ?? t.fullName);
   const tmp = mkdtempSync(join(tmpdir(), `nansen-e2e-${name.slice(0, 20)}-`));
   const dataDir = join(tmp, "data");
   const xdg = { data: join(tmp, "xdg-data"), cache: join(tmp, "xdg-cache"), config: join(tmp, "xdg-config") };
@@ -148,6 +149,8 @@ export async function withApp(t, fn, options = {}) {
         XDG_DATA_HOME: xdg.data,
         XDG_CACHE_HOME: xdg.cache,
         XDG_CONFIG_HOME: xdg.config,
+        // Fast key derivation: the interactive profile takes seconds per unlock.
+        NANSEN_KDF_PROFILE: "test",
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

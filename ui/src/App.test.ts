@@ -1,51 +1,134 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
+import { clearDrafts } from "./lib/drafts";
 import { setLanguage } from "./lib/i18n";
+import { navigate } from "./lib/router";
 import { SECTIONS } from "./lib/sections";
+import { session } from "./lib/session";
+import { mockBackend, UNLOCKED } from "./test/backend";
+
+beforeEach(() => {
+  navigate("persons");
+});
 
 afterEach(async () => {
+  vi.useRealTimers();
   cleanup();
-  history.replaceState(null, "", "/");
   clearMocks();
+  clearDrafts();
+  session.set(null);
+  history.replaceState(null, "", "/");
   await setLanguage("en");
 });
 
-describe("App shell", () => {
-  it("shows every section in the navigation", () => {
+describe("App", () => {
+  it("first run when there is no store, unlock when locked", async () => {
+    mockBackend({ app_state: { ...UNLOCKED, state: "uninitialised", info: null } });
     render(App);
+    expect(await screen.findByTestId("first-run")).toBeTruthy();
+    cleanup();
+    mockBackend({ app_state: { ...UNLOCKED, state: "locked", info: null } });
+    render(App);
+    expect(await screen.findByTestId("unlock")).toBeTruthy();
+  });
+
+  it("shows every section, the office and user, and switches language at run time", async () => {
+    mockBackend();
+    render(App);
+    await screen.findByTestId("shell");
     const items = document.querySelectorAll("[data-testid=nav] [data-section]");
     expect([...items].map((el) => el.getAttribute("data-section"))).toEqual([...SECTIONS]);
-    expect(screen.getByRole("button", { name: "Persons" })).toBeTruthy();
-  });
-
-  it("switches the labels to Russian at run time", async () => {
-    render(App);
+    expect(screen.getByTestId("who-office").textContent).toBe("Osh");
+    expect(screen.getByTestId("who-user").textContent).toBe("Dilnoza");
     await fireEvent.click(screen.getByTestId("lang-ru"));
-    expect(screen.getByRole("button", { name: "Лица" })).toBeTruthy();
-    expect(screen.getByTestId("lang-ru").getAttribute("aria-pressed")).toBe("true");
-    await fireEvent.click(screen.getByTestId("lang-en"));
-    expect(screen.getByRole("button", { name: "Persons" })).toBeTruthy();
+    expect(document.querySelector("[data-section=persons]")!.textContent).toContain("Лица");
+    expect(screen.getByTestId("lock-now").textContent).toContain("Заблокировать");
   });
 
-  it("shows app_info in Settings", async () => {
-    mockIPC((cmd) => {
-      if (cmd === "app_info") return { name: "Nansen", version: "9.9.9", data_dir: "/data/here" };
-      throw { code: "unknown_command", message: cmd };
-    });
+  it("shows the number of open conflicts in the navigation", async () => {
+    mockBackend({ info: { ...UNLOCKED.info, conflicts: 3 } });
     render(App);
-    await fireEvent.click(screen.getByRole("button", { name: "Settings" }));
-    expect((await screen.findByTestId("about-version")).textContent).toBe("9.9.9");
-    expect(screen.getByTestId("about-data-dir").textContent).toBe("/data/here");
+    expect((await screen.findByTestId("conflicts-badge")).textContent).toBe("3");
   });
 
-  it("shows an error when app_info fails", async () => {
-    mockIPC(() => {
-      throw { code: "data_dir", message: "no home" };
+  it("Ctrl+L locks at once", async () => {
+    const backend = mockBackend({ lock: { ...UNLOCKED, state: "locked", info: null } });
+    render(App);
+    await screen.findByTestId("shell");
+    await fireEvent.keyDown(window, { key: "l", ctrlKey: true });
+    expect(await screen.findByTestId("unlock")).toBeTruthy();
+    expect(backend.argsOf("lock")).toHaveLength(1);
+  });
+
+  it("'/' focuses the search and 'n' opens a new record on a list page", async () => {
+    mockBackend();
+    render(App);
+    const search = await screen.findByTestId("person-search");
+    await fireEvent.keyDown(document.body, { key: "/" });
+    expect(document.activeElement).toBe(search);
+    (document.activeElement as HTMLElement).blur();
+    await fireEvent.keyDown(document.body, { key: "n" });
+    expect(await screen.findByTestId("person-form")).toBeTruthy();
+    // Esc closes the form.
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(await screen.findByTestId("view-persons")).toBeTruthy();
+  });
+
+  it("a `locked` answer brings up the unlock screen and keeps what was typed", async () => {
+    let locked = false;
+    mockBackend({
+      app_state: () => (locked ? { ...UNLOCKED, state: "locked", info: null } : UNLOCKED),
+      record_add: () => {
+        locked = true;
+        throw { code: "locked", message: "the store is locked; unlock it with your passphrase" };
+      },
+      unlock: () => {
+        locked = false;
+        return UNLOCKED;
+      },
+    });
+    navigate("persons/new");
+    render(App);
+    const name = await screen.findByTestId("p-name");
+    await fireEvent.input(name, { target: { value: "Азиз Каримов" } });
+    await fireEvent.click(screen.getByTestId("form-save"));
+    expect(await screen.findByTestId("unlock")).toBeTruthy();
+    expect(screen.getByTestId("unlock-draft")).toBeTruthy();
+    expect(screen.queryByTestId("shell")).toBeNull();
+
+    await fireEvent.input(screen.getByTestId("unlock-passphrase"), { target: { value: "correct horse battery staple" } });
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    await waitFor(() => expect((screen.getByTestId("p-name") as HTMLInputElement).value).toBe("Азиз Каримов"));
+  });
+
+  it("locks by itself after the configured idle minutes, and activity postpones it", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "setTimeout", "clearTimeout", "Date"] });
+    const backend = mockBackend({
+      app_state: { ...UNLOCKED, idle_lock_minutes: 2 },
+      lock: { ...UNLOCKED, state: "locked", info: null },
     });
     render(App);
-    await fireEvent.click(screen.getByRole("button", { name: "Settings" }));
-    expect((await screen.findByTestId("about-error")).textContent).toContain("no home");
+    await vi.waitFor(() => expect(screen.getByTestId("shell")).toBeTruthy());
+    await act(() => vi.advanceTimersByTime(90_000));
+    // Someone is working: a key press restarts the count.
+    await fireEvent.keyDown(document.body, { key: "Shift" });
+    await act(() => vi.advanceTimersByTime(90_000));
+    expect(backend.argsOf("lock")).toHaveLength(0);
+    await act(() => vi.advanceTimersByTime(35_000));
+    await vi.waitFor(() => expect(backend.argsOf("lock")).toHaveLength(1));
+    await vi.waitFor(() => expect(screen.getByTestId("unlock")).toBeTruthy());
+  });
+
+  it("notices when the backend locked itself", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "setTimeout", "clearTimeout", "Date"] });
+    let state = "unlocked";
+    mockBackend({ app_state: () => ({ ...UNLOCKED, state, info: state === "unlocked" ? UNLOCKED.info : null }) });
+    render(App);
+    await vi.waitFor(() => expect(screen.getByTestId("shell")).toBeTruthy());
+    state = "locked";
+    await act(() => vi.advanceTimersByTime(21_000));
+    await vi.waitFor(() => expect(screen.getByTestId("unlock")).toBeTruthy());
   });
 });

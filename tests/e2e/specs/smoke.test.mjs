@@ -3,73 +3,47 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { REPO_ROOT, withApp } from "../harness.mjs";
+import { assertNoCspViolations, assertNoHorizontalOverflow } from "../flows.mjs";
 
 const WORKSPACE_VERSION = /\[workspace\.package\][^[]*?version\s*=\s*"([^"]+)"/s.exec(
   readFileSync(join(REPO_ROOT, "Cargo.toml"), "utf8"),
 )[1];
 
-const SECTIONS = [
-  "persons",
-  "groups",
-  "events",
-  "locations",
-  "actors",
-  "sources",
-  "interventions",
-  "sync",
-  "conflicts",
-  "settings",
-];
-
-test("the window opens with navigation, About shows app_info, RU switches labels", (t) =>
+test("the window opens on first run, in English and Russian, and fits 1024x640", (t) =>
   withApp(t, async (app) => {
-    await app.step("window opened", async () => {
+    await app.step("first run screen", async () => {
       assert.equal(await app.browser.getTitle(), "Nansen");
-      await app.waitFor("[data-testid=nav]");
-      const ids = await app.execute(() =>
-        [...document.querySelectorAll("[data-testid=nav] [data-section]")].map((el) => el.dataset.section),
-      );
-      assert.deepEqual(ids, SECTIONS);
-      assert.equal(await app.text("[data-section=persons]"), "Persons");
-    });
-
-    await app.step("settings shows app_info", async () => {
-      await app.clickText("Settings", "button");
-      await app.waitFor("[data-testid=about-version]", { timeout: 10000 });
-      assert.equal(await app.text("[data-testid=about-name]"), "Nansen");
-      assert.equal(await app.text("[data-testid=about-version]"), WORKSPACE_VERSION);
-      // NANSEN_DATA_DIR set by the harness reached the app through tauri-driver.
-      assert.equal(await app.text("[data-testid=about-data-dir]"), app.dataDir);
+      await app.waitFor("[data-testid=first-run]");
+      assert.match(await app.text("[data-testid=fr-warning]"), /headquarters/);
+      // The first field has the focus: the form can be filled from the keyboard at once.
+      assert.equal(await app.execute(() => document.activeElement?.id ?? ""), "fr-office");
     });
 
     await app.step("switched to russian", async () => {
       await app.click("[data-testid=lang-ru]");
-      await app.waitForText("[data-section=settings]", "Настройки");
-      assert.equal(await app.text("[data-section=persons]"), "Лица");
-      assert.equal(await app.text("[data-testid=view-settings] h1"), "Настройки");
+      await app.waitForText("[data-testid=first-run] h1", "Настройка Нансена на этом компьютере");
       assert.equal(await app.execute(() => document.documentElement.lang), "ru");
     });
 
     await app.step("minimum window size 1024x640", async () => {
       await app.browser.setWindowSize(1024, 640);
       await app.waitFor(async () => (await app.execute(() => innerWidth)) === 1024);
-      const [scrollW, clientW] = await app.execute(() => [
-        document.documentElement.scrollWidth,
-        document.documentElement.clientWidth,
-      ]);
-      assert.ok(scrollW <= clientW, `horizontal overflow at 1024px: ${scrollW} > ${clientW}`);
-      assert.ok(await app.$("[data-section=settings]").isDisplayed({ withinViewport: true }));
+      await assertNoHorizontalOverflow(app, "first run");
+      assert.ok(await app.$("[data-testid=fr-office]").isDisplayed());
     });
 
     await app.step("back to english", async () => {
       await app.click("[data-testid=lang-en]");
-      await app.waitForText("[data-section=settings]", "Settings");
+      await app.waitForText("[data-testid=first-run] h1", "Set up Nansen on this laptop");
+      // The app version and data dir come from the backend (app_state).
+      const state = await app.execute(async () => {
+        const s = await globalThis.__TAURI_INTERNALS__.invoke("app_state");
+        return { version: s.version, data_dir: s.data_dir, state: s.state };
+      });
+      assert.deepEqual(state, { version: WORKSPACE_VERSION, data_dir: app.dataDir, state: "uninitialised" });
     });
 
-    // The strict CSP (no inline styles/scripts, nothing remote) must not have
-    // blocked anything the shell does.
-    const violations = await app.execute(() => globalThis.__nansenCspViolations ?? null);
-    assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
+    await assertNoCspViolations(app);
   }));
 
 test("security: ACL refuses ungranted commands, CSP blocks inline styles and other origins", (t) =>
@@ -114,3 +88,73 @@ test("security: ACL refuses ungranted commands, CSP blocks inline styles and oth
     assert.equal(result.ok, false, `expected a refusal, got ${JSON.stringify(result)}`);
     assert.match(result.error, /not allowed|denied|permission/i);
   }));
+
+test("every screen fits 1024x640 and is reachable from the keyboard", async (t) => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { nansen } = await import("../cli.mjs");
+  const { unlock } = await import("../flows.mjs");
+  const root = mkdtempSync(join(tmpdir(), "nansen-e2e-screens-"));
+  const dir = join(root, "data");
+  nansen(dir, ["init", "--office", "Osh", "--user", "Dilnoza"]);
+  nansen(dir, ["demo"]);
+  const person = nansen(dir, ["person", "list", "--q", "Karimov"], { json: true })[0].id;
+  const group = nansen(dir, ["group", "list"], { json: true })[0].id;
+  const event = nansen(dir, ["event", "list"], { json: true })[0].id;
+  try {
+    await withApp(
+      t,
+      async (app) => {
+        await unlock(app);
+        await app.browser.setWindowSize(1024, 640);
+        await app.waitFor(async () => (await app.execute(() => innerWidth)) === 1024);
+        const screens = [
+          "persons",
+          `persons/${person}`,
+          `persons/${person}/edit`,
+          "groups",
+          `groups/${group}`,
+          "events",
+          `events/${event}`,
+          `events/new?victim=${person}`,
+          `statuses/new?person=${person}`,
+          "locations/new",
+          "actors/new",
+          "sources/new",
+          "interventions/new",
+          "locations",
+          "actors",
+          "sources",
+          "interventions",
+          "sync",
+          "sync?tab=import",
+          "sync?tab=status",
+          "conflicts",
+          "audit",
+          "settings",
+        ];
+        for (const path of screens) {
+          await app.step(`1024x640 ${path.replace(/[0-9a-f-]{36}/, "id")}`, async () => {
+            await app.execute((p) => (location.hash = `#/${p}`), path);
+            await app.waitFor(async () => (await app.execute(() => document.querySelector("main h1")?.textContent ?? "")) !== "");
+            await assertNoHorizontalOverflow(app, path);
+          });
+        }
+        // Keyboard: Tab from the top reaches the navigation, then the page.
+        await app.execute(() => (location.hash = "#/persons"));
+        await app.waitFor("[data-testid=person-table]");
+        await app.execute(() => document.activeElement?.blur());
+        const reached = new Set();
+        for (let i = 0; i < 25; i++) {
+          await app.keys("Tab");
+          reached.add(await app.execute(() => document.activeElement?.getAttribute("data-section") ?? document.activeElement?.id ?? ""));
+        }
+        for (const id of ["persons", "conflicts", "settings", "person-search"]) assert.ok(reached.has(id), `Tab never reached ${id}`);
+        await assertNoCspViolations(app);
+      },
+      { env: { NANSEN_DATA_DIR: dir } },
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

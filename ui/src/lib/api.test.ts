@@ -1,9 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Channel } from "@tauri-apps/api/core";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { ApiError, appInfo, call, toApiError } from "./api";
+import * as api from "./api";
+import { ApiError, call, onLocked, toApiError } from "./api";
 
 afterEach(() => {
   clearMocks();
+  onLocked(null);
 });
 
 describe("call()", () => {
@@ -16,19 +19,18 @@ describe("call()", () => {
     });
     await expect(call<{ echoed: string }>("echo", { text: "hi" })).resolves.toEqual({ echoed: "hi" });
     expect(seen).toHaveLength(1);
-    expect(seen[0].cmd).toBe("echo");
     expect(seen[0].args).toMatchObject({ text: "hi" });
   });
 
-  it("turns a {code, message} rejection into an ApiError", async () => {
+  it("turns a {code, message, retry_after_ms} rejection into an ApiError", async () => {
     mockIPC(() => {
-      throw { code: "not_found", message: "no such person" };
+      throw { code: "wrong_passphrase", message: "wrong passphrase; wait 2 s", retry_after_ms: 2000 };
     });
-    const error = await call("get_person", { id: "x" }).catch((e: unknown) => e);
+    const error = await call("unlock", { passphrase: "x" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as ApiError).code).toBe("not_found");
-    expect((error as ApiError).message).toBe("no such person");
+    expect((error as ApiError).code).toBe("wrong_passphrase");
+    expect((error as ApiError).retryAfterMs).toBe(2000);
+    expect((error as ApiError).message).toBe("wrong passphrase; wait 2 s");
   });
 
   it("turns a plain string rejection into an ApiError with code 'ipc'", async () => {
@@ -36,17 +38,58 @@ describe("call()", () => {
       throw "Command nope not found";
     });
     const error = await call("nope").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe("ipc");
-    expect((error as ApiError).message).toContain("not found");
   });
 
-  it("appInfo() calls app_info", async () => {
-    mockIPC((cmd) => {
-      if (cmd === "app_info") return { name: "Nansen", version: "0.1.0", data_dir: "/tmp/x" };
-      throw new Error(`unexpected ${cmd}`);
+  it("tells the locked listener when any command answers `locked`", async () => {
+    const listener = vi.fn();
+    onLocked(listener);
+    mockIPC(() => {
+      throw { code: "locked", message: "the store is locked" };
     });
-    await expect(appInfo()).resolves.toEqual({ name: "Nansen", version: "0.1.0", data_dir: "/tmp/x" });
+    await expect(api.personList()).rejects.toMatchObject({ code: "locked" });
+    expect(listener).toHaveBeenCalledTimes(1);
+    mockIPC(() => {
+      throw { code: "not_found", message: "no person" };
+    });
+    await expect(api.personPage("x")).rejects.toMatchObject({ code: "not_found" });
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("typed wrappers", () => {
+  it("send the argument names the Rust commands take", async () => {
+    const seen: Record<string, unknown> = {};
+    mockIPC((cmd, args) => {
+      seen[cmd] = args;
+      return null;
+    });
+    await api.recordEdit("person", "id-1", { sex: "male" });
+    await api.resolve("id-1", "name", { choice: "pick", value: "dev:1:0" });
+    await api.pickFile(true, "bundle.nansen");
+    await api.changePassphrase("old one", "new one");
+    await api.audit();
+    await api.enrolApprove("/r", "/o", false);
+    expect(seen.record_edit).toEqual({ kind: "person", id: "id-1", input: { sex: "male" } });
+    expect(seen.resolve).toEqual({ id: "id-1", field: "name", choice: { choice: "pick", value: "dev:1:0" } });
+    expect(seen.pick_file).toEqual({ save: true, suggestedName: "bundle.nansen" });
+    expect(seen.change_passphrase).toEqual({ current: "old one", new: "new one" });
+    expect(seen.audit).toEqual({ id: null, limit: null });
+    expect(seen.enrol_approve).toEqual({ request: "/r", out: "/o", hq: false });
+  });
+
+  it("passes progress through a Channel for export", async () => {
+    mockIPC((cmd, args) => {
+      const a = args as { onProgress: Channel<unknown>; peer: string; full: boolean; path: string };
+      expect(cmd).toBe("export_bundle");
+      expect(a.onProgress).toBeInstanceOf(Channel);
+      expect([a.peer, a.full, a.path]).toEqual(["Osh", false, "/media/usb/b.nansen"]);
+      a.onProgress.onmessage({ stage: "collecting", done: 1, total: 2 });
+      return { changes: 2 };
+    });
+    const progress: unknown[] = [];
+    await api.exportBundle({ peer: "Osh", full: false, path: "/media/usb/b.nansen" }, (p) => progress.push(p));
+    expect(progress).toEqual([{ stage: "collecting", done: 1, total: 2 }]);
   });
 });
 

@@ -1,19 +1,52 @@
-// The ONLY module that talks to the Rust side. Every other module calls
-// `call()` (or a typed wrapper below) and never imports `invoke` directly.
-import { invoke } from "@tauri-apps/api/core";
+// The ONLY module that talks to the Rust side. Every other module calls a
+// typed wrapper below (or `call()`) and never imports `invoke` directly.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AttachmentData,
+  AuditEntry,
+  ChainCheck,
+  Conflict,
+  DemoReport,
+  EnrolmentCheck,
+  ExportReport,
+  ForkInfo,
+  GroupPage,
+  HeldChange,
+  ImportReport,
+  Info,
+  Kind,
+  KindSpec,
+  KnownDevice,
+  ListQuery,
+  PeerStatus,
+  PersonPage,
+  PersonQuery,
+  PersonSummary,
+  Progress,
+  RecordInput,
+  RecordSummary,
+  RecordView,
+  ResolveChoice,
+  SessionState,
+  Strength,
+  Vocabularies,
+} from "./types";
 
-/** An error returned by a Rust command, serialised as `{ code, message }`. */
+/** An error returned by a Rust command, serialised as `{ code, message, retry_after_ms? }`. */
 export class ApiError extends Error {
   readonly code: string;
+  /** For `wrong_passphrase` / `too_many_attempts`: how long to wait before the next try. */
+  readonly retryAfterMs: number;
 
-  constructor(code: string, message: string) {
+  constructor(code: string, message: string, retryAfterMs = 0) {
     super(message);
     this.name = "ApiError";
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
-function isCodedError(value: unknown): value is { code: string; message: string } {
+function isCodedError(value: unknown): value is { code: string; message: string; retry_after_ms?: unknown } {
   return (
     typeof value === "object" &&
     value !== null &&
@@ -25,11 +58,30 @@ function isCodedError(value: unknown): value is { code: string; message: string 
 /** Normalise anything an `invoke` can reject with into an ApiError. */
 export function toApiError(reason: unknown): ApiError {
   if (reason instanceof ApiError) return reason;
-  if (isCodedError(reason)) return new ApiError(reason.code, reason.message);
+  if (isCodedError(reason)) {
+    const retry = typeof reason.retry_after_ms === "number" ? reason.retry_after_ms : 0;
+    return new ApiError(reason.code, reason.message, retry);
+  }
   // Tauri itself rejects with plain strings (unknown command, denied by ACL...).
   if (typeof reason === "string") return new ApiError("ipc", reason);
   if (reason instanceof Error) return new ApiError("ipc", reason.message);
   return new ApiError("unknown", String(reason));
+}
+
+/** A user-facing message for any thrown value. */
+export function errorMessage(reason: unknown): string {
+  return toApiError(reason).message;
+}
+
+type LockedListener = () => void;
+let lockedListener: LockedListener | null = null;
+
+/**
+ * Register what happens when any command answers `locked` (the backend locked
+ * itself, e.g. after the idle time): the app shows the unlock screen.
+ */
+export function onLocked(listener: LockedListener | null): void {
+  lockedListener = listener;
 }
 
 /** Invoke a Tauri command; rejections become `ApiError`. */
@@ -37,16 +89,128 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
   try {
     return await invoke<T>(command, args);
   } catch (reason) {
-    throw toApiError(reason);
+    const error = toApiError(reason);
+    if (error.code === "locked" && lockedListener) lockedListener();
+    throw error;
   }
 }
 
-// ---- Typed wrappers, one per Rust command -------------------------------
-
-export interface AppInfo {
-  name: string;
-  version: string;
-  data_dir: string;
+function progressChannel(onProgress?: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = (p) => onProgress?.(p);
+  return channel;
 }
 
-export const appInfo = (): Promise<AppInfo> => call<AppInfo>("app_info");
+// ---- Session ------------------------------------------------------------------
+
+export const appState = () => call<SessionState>("app_state");
+
+export const setup = (args: { office: string; user: string; passphrase: string; hq: boolean }) =>
+  call<SessionState>("setup", args);
+
+export const passphraseStrength = (passphrase: string) => call<Strength>("passphrase_strength", { passphrase });
+
+export const unlock = (passphrase: string) => call<SessionState>("unlock", { passphrase });
+
+export const lock = () => call<SessionState>("lock");
+
+export const setIdleLock = (minutes: number) => call<SessionState>("set_idle_lock", { minutes });
+
+export const changePassphrase = (current: string, next: string) =>
+  call<SessionState>("change_passphrase", { current, new: next });
+
+/** Destroys the local keys for good. `confirm` must be exactly "DESTROY". */
+export const panicDestroy = (confirm: string) => call<SessionState>("panic_destroy", { confirm });
+
+export const setUser = (name: string) => call<null>("set_user", { name });
+
+// ---- Records ------------------------------------------------------------------
+
+export const vocabularies = () => call<Vocabularies>("vocabularies");
+
+export const schema = () => call<KindSpec[]>("schema");
+
+export const recordAdd = (kind: Kind, input: RecordInput) => call<{ id: string }>("record_add", { kind, input });
+
+export const recordEdit = (kind: Kind, id: string, input: RecordInput) =>
+  call<{ ops: number }>("record_edit", { kind, id, input });
+
+export const recordDelete = (kind: Kind, id: string) => call<null>("record_delete", { kind, id });
+
+export const recordRestore = (kind: Kind, id: string) => call<null>("record_restore", { kind, id });
+
+export const recordGet = (kind: Kind, id: string) => call<RecordView>("record_get", { kind, id });
+
+export const recordList = (kind: Kind, query: ListQuery = {}) =>
+  call<RecordSummary[]>("record_list", { kind, query });
+
+export const personList = (query: PersonQuery = {}) => call<PersonSummary[]>("person_list", { query });
+
+export const personPage = (id: string) => call<PersonPage>("person_page", { id });
+
+export const groupPage = (id: string) => call<GroupPage>("group_page", { id });
+
+export const attachmentAdd = (path: string, input: RecordInput) =>
+  call<{ id: string }>("attachment_add", { path, input });
+
+export const attachmentData = (id: string) => call<AttachmentData | null>("attachment_data", { id });
+
+export const loadDemo = () => call<DemoReport>("load_demo");
+
+export const info = () => call<Info>("info");
+
+/** The record's audit trail (newest first), or without `id` the latest changes of the store. */
+export const audit = (id?: string | null, limit?: number) =>
+  call<AuditEntry[]>("audit", { id: id ?? null, limit: limit ?? null });
+
+export const verifyLog = () => call<ChainCheck[]>("verify_log");
+
+// ---- Sync -----------------------------------------------------------------------
+
+export const peers = () => call<PeerStatus[]>("peers");
+
+export const exportBundle = (
+  args: { peer: string | null; full: boolean; path: string },
+  onProgress?: (p: Progress) => void,
+) =>
+  call<ExportReport>("export_bundle", {
+    peer: args.peer,
+    full: args.full,
+    path: args.path,
+    onProgress: progressChannel(onProgress),
+  });
+
+export const importPreview = (path: string) => call<ImportReport>("import_preview", { path });
+
+export const importApply = (path: string, onProgress?: (p: Progress) => void) =>
+  call<ImportReport>("import_apply", { path, onProgress: progressChannel(onProgress) });
+
+export const conflicts = () => call<Conflict[]>("conflicts");
+
+export const resolve = (id: string, field: string, choice: ResolveChoice) =>
+  call<null>("resolve", { id, field, choice });
+
+export const forks = () => call<ForkInfo[]>("forks");
+
+/** The native file dialog (opened by Rust); null when cancelled. */
+export const pickFile = (save: boolean, suggestedName?: string) =>
+  call<string | null>("pick_file", { save, suggestedName: suggestedName ?? null });
+
+// ---- Trust ------------------------------------------------------------------------
+
+export const devices = () => call<KnownDevice[]>("devices");
+
+export const enrolRequest = (path: string) => call<EnrolmentCheck>("enrol_request", { path });
+
+export const enrolInspectRequest = (path: string) => call<EnrolmentCheck>("enrol_inspect_request", { path });
+
+export const enrolApprove = (request: string, out: string, hq: boolean) =>
+  call<EnrolmentCheck>("enrol_approve", { request, out, hq });
+
+export const enrolInspect = (path: string) => call<EnrolmentCheck>("enrol_inspect", { path });
+
+export const enrolAccept = (path: string) => call<EnrolmentCheck>("enrol_accept", { path });
+
+export const revoke = (device: string, reason: string) => call<KnownDevice>("revoke", { device, reason });
+
+export const heldChanges = () => call<HeldChange[]>("held_changes");

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { get } from "svelte/store";
 import en from "./locales/en.json";
 import ru from "./locales/ru.json";
@@ -60,6 +62,41 @@ describe("i18n", () => {
     await setLanguage("en");
     unsubscribe();
     expect(seen).toEqual(["Settings", "Настройки", "Settings"]);
+  });
+
+  it("says 'N of M identified' with Russian plural agreement", async () => {
+    await setLanguage("ru");
+    const said = (count: number, total: number) => translate("group.identified_of", { count, total });
+    expect(said(12, 29)).toBe("12 из 29 установлены");
+    expect(said(1, 29)).toBe("1 из 29 установлен");
+    expect(said(21, 103)).toBe("21 из 103 установлен");
+    expect(said(3, 4)).toBe("3 из 4 установлены");
+    await setLanguage("en");
+    expect(said(12, 29)).toBe("12 of 29 identified");
+  });
+
+  it("has every key the screens use, in both languages", () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const f of readdirSync(dir)) {
+        const p = join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(svelte|ts)$/.test(f) && !f.endsWith(".test.ts")) files.push(p);
+      }
+    };
+    walk(join(__dirname, ".."));
+    const keys = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/\$t\(\s*"([a-z0-9_.]+)"/g)) keys.add(m[1]);
+      for (const m of text.matchAll(/\$t\(\s*\[[^\]]*?"([a-z0-9_.]+)"\s*\]/g)) keys.add(m[1]);
+    }
+    keys.delete("key"); // the example in i18n.ts
+    expect(keys.size).toBeGreaterThan(300);
+    for (const lng of ["en", "ru"] as const) {
+      const missing = [...keys].filter((k) => !i18n.exists(k, { lng, count: 1 }) && !i18n.exists(k, { lng }));
+      expect(missing, lng).toEqual([]);
+    }
   });
 
   it("rejects unsupported languages", async () => {

@@ -55,12 +55,12 @@ const languageStore = writable<Language>(i18n.language as Language);
 /** The current language; subscribe with `$language`. */
 export const language: Readable<Language> = { subscribe: languageStore.subscribe };
 
-export type Translate = (key: string, options?: TOptions) => string;
+export type Translate = (key: string | string[], options?: TOptions) => string;
 
 /** Reactive translate function: `$t("key", { count })`. */
 export const t: Readable<Translate> = derived(languageStore, (lng) => {
   const fixed = i18n.getFixedT(lng);
-  return (key: string, options?: TOptions) => fixed(key, options) as string;
+  return (key: string | string[], options?: TOptions) => fixed(key, options) as string;
 });
 
 /** Switch language at run time; every `$t(...)` re-renders. */
@@ -77,7 +77,7 @@ export async function setLanguage(lng: Language): Promise<void> {
 }
 
 /** Non-reactive translate, for code outside components. */
-export function translate(key: string, options?: TOptions): string {
+export function translate(key: string | string[], options?: TOptions): string {
   return get(t)(key, options);
 }
 

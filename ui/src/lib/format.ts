@@ -1,0 +1,137 @@
+// Formatting and client-side checks shared by the screens.
+import type { Translate } from "./i18n";
+import type { Coordinates, NameValue } from "./types";
+
+// ---- EDTF dates (core/src/date.rs) ---------------------------------------------
+
+/** The Intl locale for a UI language: British English writes 13 May 2005 (unambiguous day first). */
+export function intlLocale(lng: string): string {
+  return lng === "en" ? "en-GB" : lng;
+}
+
+const POINT = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?$/;
+
+/** True for the EDTF forms the backend accepts (it still has the last word). */
+export function isEdtf(text: string): boolean {
+  const s = text.trim();
+  if (!s) return true;
+  if (s.includes("/")) {
+    const [a, b, ...rest] = s.split("/");
+    if (rest.length) return false;
+    const ok = (p: string) => p === ".." || checkPoint(p);
+    return ok(a) && ok(b) && !(a === ".." && b === "..");
+  }
+  return checkPoint(s);
+}
+
+function checkPoint(p: string): boolean {
+  const m = POINT.exec(p);
+  if (!m) return false;
+  const month = m[2] ? Number(m[2]) : null;
+  const day = m[3] ? Number(m[3]) : null;
+  if (month !== null && (month < 1 || month > 12)) return false;
+  if (month !== null && day !== null) {
+    const d = new Date(Date.UTC(Number(m[1]), month - 1, day));
+    if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return false;
+  }
+  return true;
+}
+
+function formatPoint(p: string, lng: string, t: Translate): string {
+  const m = POINT.exec(p);
+  if (!m) return p;
+  const [, y, mo, d, q] = m;
+  let text: string;
+  const utc = (month: number, day: number) => new Date(Date.UTC(Number(y), month, day));
+  try {
+    if (mo && d) {
+      text = new Intl.DateTimeFormat(intlLocale(lng), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(
+        utc(Number(mo) - 1, Number(d)),
+      );
+    } else if (mo) {
+      text = new Intl.DateTimeFormat(intlLocale(lng), { month: "long", year: "numeric", timeZone: "UTC" }).format(
+        utc(Number(mo) - 1, 1),
+      );
+    } else {
+      text = y;
+    }
+  } catch {
+    text = p.replace(/[~?%]$/, "");
+  }
+  if (q === "~") return t("date.approx", { date: text });
+  if (q === "?") return t("date.uncertain", { date: text });
+  if (q === "%") return t("date.approx_uncertain", { date: text });
+  return text;
+}
+
+/** "2005-06" → "June 2005"; "1965~" → "c. 1965"; ranges and open ends too. */
+export function formatDate(edtf: string | null | undefined, lng: string, t: Translate): string {
+  if (!edtf) return "";
+  if (edtf.includes("/")) {
+    const [a, b] = edtf.split("/");
+    if (a === "..") return t("date.until", { date: formatPoint(b, lng, t) });
+    if (b === "..") return t("date.from", { date: formatPoint(a, lng, t) });
+    return t("date.range", { from: formatPoint(a, lng, t), to: formatPoint(b, lng, t) });
+  }
+  return formatPoint(edtf, lng, t);
+}
+
+/** An RFC 3339 time as a short local date and time. */
+export function formatTimestamp(rfc3339: string | null | undefined, lng: string): string {
+  if (!rfc3339) return "";
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  return new Intl.DateTimeFormat(intlLocale(lng), { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
+export function formatBytes(n: number, lng: string): string {
+  const units = ["B", "KB", "MB", "GB"];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${new Intl.NumberFormat(lng, { maximumFractionDigits: i ? 1 : 0 }).format(v)} ${units[i]}`;
+}
+
+/** The first 8 hex digits of an id, for display next to a label. */
+export function shortId(id: string | null | undefined): string {
+  return id ? id.replace(/-/g, "").slice(0, 8) : "";
+}
+
+// ---- Names ----------------------------------------------------------------------
+
+export function isName(v: unknown): v is NameValue {
+  return typeof v === "object" && v !== null && typeof (v as NameValue).text === "string";
+}
+
+export function isCoordinates(v: unknown): v is Coordinates {
+  return typeof v === "object" && v !== null && typeof (v as Coordinates).lat === "number";
+}
+
+const LANG_TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$/;
+
+/** The language tags the backend accepts: language, optional Script, optional REGION. */
+export function isLangTag(tag: string): boolean {
+  return LANG_TAG.test(tag.trim());
+}
+
+/** The script a name is written in, as an ISO 15924 code, or null. */
+export function detectScript(text: string): "Cyrl" | "Latn" | "Arab" | null {
+  if (/[\u0400-\u04FF]/.test(text)) return "Cyrl";
+  if (/[\u0600-\u06FF]/.test(text)) return "Arab";
+  if (/[A-Za-z\u00C0-\u024F]/.test(text)) return "Latn";
+  return null;
+}
+
+/** The tag to store for a name: what was typed, else `und-<Script>` from the text. */
+export function langFor(text: string, typed: string): string {
+  const tag = typed.trim();
+  if (tag) return tag;
+  const script = detectScript(text);
+  return script ? `und-${script}` : "und";
+}
+
+/** Common tags offered in the language field (free text is allowed too). */
+export const COMMON_LANG_TAGS = ["uz-Cyrl", "uz-Latn", "ru-Cyrl", "ru-Latn", "ky-Cyrl", "ky-Latn", "tg-Cyrl", "en-Latn", "und"];

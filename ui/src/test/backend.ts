@@ -1,0 +1,79 @@
+// A fake backend for component tests: mockIPC with sensible defaults for the
+// reference data, every call recorded.
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { info as infoStore, loadReferenceData, session } from "../lib/session";
+import type { Info, SessionState } from "../lib/types";
+import { SCHEMA } from "./schema";
+import vocab from "./vocab.json";
+
+export interface Call {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+export type Handler = unknown | ((args: Record<string, unknown>) => unknown);
+
+export const INFO: Info = {
+  data_dir: "/data/osh",
+  device: "56f66554-d10b-855b-b3df-df1725f0b2bc",
+  office: "Osh",
+  user: "Dilnoza",
+  role: "office",
+  enrolled: true,
+  org_fingerprint: "7197 e250 8e7d fd44 39ed 7173 bbd4 c6bf",
+  device_fingerprint: "56f6 6554 d10b 155b 33df df17 25f0 b2bc",
+  schema_version: 5,
+  sequence: 12,
+  version_vector: [],
+  records: {},
+  waiting_changes: 0,
+  held_changes: 0,
+  conflicts: 0,
+};
+
+export const UNLOCKED: SessionState = {
+  state: "unlocked",
+  data_dir: "/data/osh",
+  version: "0.1.0",
+  idle_lock_minutes: 10,
+  info: INFO,
+};
+
+const DEFAULTS: Record<string, Handler> = {
+  app_state: UNLOCKED,
+  vocabularies: vocab,
+  schema: SCHEMA,
+  info: INFO,
+  record_list: [],
+  person_list: [],
+  audit: [],
+  peers: [],
+  forks: [],
+  held_changes: [],
+  conflicts: [],
+  devices: [],
+  passphrase_strength: { score: 0, warning: null, suggestions: [], acceptable: false },
+};
+
+/** Install the fake backend; `handlers` override the defaults. A thrown object is a command error. */
+export function mockBackend(handlers: Record<string, Handler> = {}) {
+  const calls: Call[] = [];
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: a });
+    const h = cmd in handlers ? handlers[cmd] : DEFAULTS[cmd];
+    if (h === undefined) throw { code: "unknown_command", message: `no mock for ${cmd}` };
+    return typeof h === "function" ? (h as (a: Record<string, unknown>) => unknown)(a) : structuredClone(h);
+  });
+  return {
+    calls,
+    argsOf: (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args),
+  };
+}
+
+/** An unlocked session with vocabularies and schema loaded, as after unlocking. */
+export async function unlockedSession(): Promise<void> {
+  await loadReferenceData();
+  infoStore.set(INFO);
+  session.set(UNLOCKED);
+}
