@@ -742,6 +742,18 @@ fn sync_enrolment_and_audit_commands() {
     osh.ok(&["import", &b4]);
     let conflicts = osh.json(&["conflicts"]);
     assert_eq!(conflicts.as_array().unwrap().len(), 1);
+    // An ordinary edit neither settles nor silently overrides a conflict.
+    let shown = osh.json(&["person", "show", &id])["record"]["fields"]["sex"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        osh.json(&["person", "edit", &id, "--sex", &shown])["ops"],
+        0
+    );
+    let (_, stderr) = osh.fails(&["person", "edit", &id, "--sex", "female"]);
+    assert!(stderr.contains("resolve the conflict first"), "{stderr}");
+    assert_eq!(osh.json(&["conflicts"]).as_array().unwrap().len(), 1);
     let pick = conflicts[0]["values"]
         .as_array()
         .unwrap()

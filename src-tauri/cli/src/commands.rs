@@ -723,7 +723,12 @@ pub fn run(cli: Cli, out: &Out) -> Result<()> {
                     .map(|h| {
                         format!(
                             "{}:{} by {} at {} — {} ({} ops)",
-                            h.device, h.seq, h.author, h.at, h.reason, h.ops
+                            h.device,
+                            h.seq,
+                            h.author,
+                            h.at,
+                            h.reason.replace('_', " "),
+                            h.ops
                         )
                     })
                     .collect::<Vec<_>>()

@@ -23,7 +23,7 @@ pub struct HeldChange {
     pub author: String,
     pub at: String,
     pub ops: usize,
-    /// Why it is held: `unknown device` or `revoked device`.
+    /// Why it is held: `unknown_device` or `revoked_device`.
     pub reason: String,
     pub bundle: Option<String>,
 }
@@ -174,9 +174,9 @@ impl Nansen {
             let known = trust::known_device(self.conn(), &device)?;
             out.push(HeldChange {
                 reason: if known.is_some() {
-                    "revoked device".into()
+                    "revoked_device".into()
                 } else {
-                    "unknown device".into()
+                    "unknown_device".into()
                 },
                 office: self.office_of(&device)?,
                 device,

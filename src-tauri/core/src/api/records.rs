@@ -456,12 +456,23 @@ impl Nansen {
                 }
                 continue;
             }
-            // Writing the value already shown (and not in conflict) would only add noise.
+            // Writing the value already shown would only add noise. A field in conflict
+            // is settled only by an explicit resolution, never as a side effect of an
+            // edit that happens to include it.
             let live = self.live_values(&id, Some(&field))?;
             let unchanged = match live.as_slice() {
                 [] => value.is_null(),
                 [(_, only)] => only.value == value,
-                _ => false,
+                several => {
+                    if several.iter().any(|(_, v)| v.shown && v.value == value) {
+                        true
+                    } else {
+                        return Err(Error::invalid(format!(
+                            "'{field}' of this {kind} has {} conflicting values; resolve the conflict first (Conflicts, or `nansen resolve`)",
+                            several.len()
+                        )));
+                    }
+                }
             };
             if !unchanged {
                 field_ops.push(Op::Set {
