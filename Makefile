@@ -6,6 +6,8 @@
 #   make test   Rust tests, UI unit tests, then end-to-end tests under Xvfb
 #   make e2e    end-to-end tests only (builds the app first)
 #   make lint   rustfmt, clippy (-D warnings, whole workspace incl. the shell), svelte-check
+#   make bench  sync throughput: export and import of ~100k ops, printed
+#   make fuzz   time-boxed fuzzing of the bundle decoder
 #
 # Everything works offline except `deps`, which needs the package registries.
 
@@ -25,7 +27,7 @@ export PATH := $(CARGO_BIN):$(PATH)
 
 APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev \
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth dbus-x11 \
-  webkit2gtk-driver age imagemagick
+  webkit2gtk-driver age imagemagick python3 python3-venv
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 # The tauri CLI (npm prebuilt binary) runs from ui/ and is pointed at src-tauri/.
@@ -34,14 +36,18 @@ XVFB  := xvfb-run -a -s "-screen 0 1280x800x24"
 # A private session bus per run, so nothing (dbus-launch autostart) outlives it.
 DBUS  := $(shell command -v dbus-run-session >/dev/null 2>&1 && echo "dbus-run-session --")
 
-.PHONY: help deps tools apt-deps npm-deps tauri-driver ui app run test test-rust test-ui e2e e2e-only lint fmt clean
+# An independent SQLCipher 4 reader for the at-rest tests (Debian's sqlcipher is 3.x).
+PYVENV      := $(TARGET_DIR)/py
+PYTHON      := $(PYVENV)/bin/python
+
+.PHONY: help deps tools apt-deps npm-deps py-deps tauri-driver ui app cli run test test-rust test-ui e2e e2e-only lint fmt fuzz bench clean
 
 help:
 	@sed -n '2,10p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
 
 # ---- dependencies ---------------------------------------------------------
 
-deps: apt-deps tools npm-deps tauri-driver
+deps: apt-deps tools npm-deps py-deps tauri-driver
 
 # Node >= 20.19 (vite 8) and a Rust toolchain come with the machine image.
 tools:
@@ -70,6 +76,12 @@ $(E2E)/node_modules/.package-lock.json: $(E2E)/package-lock.json $(E2E)/package.
 	cd $(E2E) && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+py-deps: $(PYTHON)
+
+$(PYTHON):
+	python3 -m venv $(PYVENV)
+	$(PYVENV)/bin/pip install --quiet --disable-pip-version-check sqlcipher3-binary
+
 tauri-driver:
 	@if command -v tauri-driver >/dev/null 2>&1; then echo "tauri-driver: present"; \
 	else $(CARGO) install tauri-driver --version '^2' --locked; fi
@@ -81,8 +93,12 @@ ui: npm-deps
 
 # `tauri build --debug` (not plain cargo build): it enables custom-protocol and
 # embeds ui/dist; its beforeBuildCommand builds the UI first.
-app: npm-deps
+app: npm-deps cli
 	$(TAURI) build --debug --no-bundle
+
+# The e2e tests prepare other stores with the CLI.
+cli:
+	$(CARGO) build -p nansen-cli
 
 run: deps app
 	$(APP_BIN)
@@ -97,8 +113,8 @@ test: deps
 
 # Default members only (core, cli, tests): the shell needs no cargo tests and
 # building it in test mode would recompile Tauri with other features.
-test-rust:
-	$(CARGO) test
+test-rust: py-deps
+	NANSEN_PYTHON=$(PYTHON) $(CARGO) test
 
 # vitest, then svelte-check (type errors fail; warnings fail only in `make lint`).
 test-ui: npm-deps
@@ -119,6 +135,21 @@ lint: npm-deps
 
 fmt:
 	$(CARGO) fmt --all
+
+# Time-boxed fuzzing of the bundle decoder (src-tauri/core/fuzz/README.md).
+FUZZ_SECONDS ?= 45
+fuzz:
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	for t in bundle_file bundle_envelope bundle_parts; do \
+	  work=$$(mktemp -d); cp $(ROOT)/src-tauri/core/fuzz/corpus/$$t/* $$work/; \
+	  (cd $(ROOT)/src-tauri/core && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t $$work -- \
+	     -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1) || exit 1; \
+	  rm -rf $$work; \
+	done
+
+# Throughput figures (printed, not asserted): export and import of ~100k ops.
+bench:
+	$(CARGO) bench -p nansen-core --bench sync
 
 clean:
 	rm -rf $(UI)/dist $(E2E)/artifacts

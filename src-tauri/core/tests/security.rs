@@ -161,7 +161,9 @@ if len(sys.argv) > 2:
 row = conn.execute("SELECT json_extract(name, '$.text') FROM person ORDER BY 1 LIMIT 1").fetchone()
 print(conn.execute("PRAGMA cipher_version").fetchone()[0], row[0])
 "#;
-    let mut cmd = Command::new("python3");
+    // NANSEN_PYTHON: an interpreter with PyPI's sqlcipher3-binary (`make py-deps`).
+    let python = std::env::var("NANSEN_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut cmd = Command::new(python);
     cmd.arg("-c").arg(script).arg(db);
     if let Some(k) = key_hex {
         cmd.arg(k);
@@ -419,7 +421,7 @@ fn changes_from_a_revoked_device_are_held_back_everywhere_the_revocation_reaches
     let report = net.send(Some(2), None);
     assert_eq!(report.held, 1);
     assert_eq!(net.hq.digest().unwrap(), hq_before);
-    assert_eq!(net.hq.held_changes().unwrap()[0].reason, "revoked device");
+    assert_eq!(net.hq.held_changes().unwrap()[0].reason, "revoked_device");
     // A bundle sent by the revoked device itself is rejected at HQ.
     let path = net.export_from_office(1, None);
     let err = net.hq.import_bundle(&path, &mut |_| {}).unwrap_err();
