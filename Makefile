@@ -40,7 +40,7 @@ DBUS  := $(shell command -v dbus-run-session >/dev/null 2>&1 && echo "dbus-run-s
 PYVENV      := $(TARGET_DIR)/py
 PYTHON      := $(PYVENV)/bin/python
 
-.PHONY: help deps tools apt-deps npm-deps py-deps tauri-driver ui app cli run test test-rust test-ui e2e e2e-only lint fmt fuzz bench clean
+.PHONY: help deps tools apt-deps npm-deps py-deps tauri-driver ui app cli run test test-rust test-ui e2e e2e-only lint fmt fuzz bench screenshots clean
 
 help:
 	@sed -n '2,10p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
@@ -127,6 +127,11 @@ e2e: deps app
 e2e-only:
 	mkdir -p $(E2E)/artifacts
 	cd $(E2E) && NANSEN_APP=$(APP_BIN) $(DBUS) $(XVFB) npm test
+	@echo "e2e screenshots: $$(find $(E2E)/artifacts -name '*.png' | wc -l) PNG files in $(E2E)/artifacts/<test>/"
+
+# The README's screenshots, from the real app on the sample data.
+screenshots: app
+	cd $(E2E) && NANSEN_APP=$(APP_BIN) $(DBUS) $(XVFB) node readme-screenshots.mjs
 
 lint: npm-deps
 	$(CARGO) fmt --all --check

@@ -460,7 +460,7 @@ pub fn run(cli: Cli, out: &Out) -> Result<()> {
             out.show(&json!({"digest": d}), || d.clone());
         }
         Cmd::Rebuild => {
-            let r = open(&global)?.rebuild_report()?;
+            let r = open(&global)?.rebuild()?;
             out.show(&r, || {
                 format!(
                     "replayed {} changes ({} ops)\ndigest before: {}\ndigest after:  {}\n{}",

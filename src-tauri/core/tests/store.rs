@@ -67,7 +67,7 @@ fn rebuild_recomputes_exactly_the_same_state_from_the_log() {
     o.delete(Kind::Person, some).unwrap();
     let before = dump(o);
     let digest = o.digest().unwrap();
-    let report = o.rebuild_report().unwrap();
+    let report = o.rebuild().unwrap();
     assert_eq!(report.digest_before, digest);
     assert_eq!(report.digest_after, digest);
     assert_eq!(dump(o), before);

@@ -233,14 +233,8 @@ impl Nansen {
         oplog::digest::digest(self.conn())
     }
 
-    pub fn rebuild(&mut self) -> Result<oplog::change::Hash> {
-        let r = oplog::rebuild(&mut self.store.conn)?;
-        let mut h = [0u8; 32];
-        hex::decode_to_slice(&r.digest_after, &mut h).map_err(|_| Error::invalid("digest"))?;
-        Ok(h)
-    }
-
-    pub fn rebuild_report(&mut self) -> Result<oplog::Rebuilt> {
+    /// Recomputes the materialised tables from the log; reports the digest before and after.
+    pub fn rebuild(&mut self) -> Result<oplog::Rebuilt> {
         oplog::rebuild(&mut self.store.conn)
     }
 
