@@ -8,6 +8,7 @@
 #   make lint   rustfmt, clippy (-D warnings, whole workspace incl. the shell), svelte-check
 #   make bench  sync throughput: export and import of ~100k ops, printed
 #   make fuzz   time-boxed fuzzing of the bundle decoder
+#   make deny   dependency licences, bans and sources (cargo-deny)
 #
 # Everything works offline except `deps`, which needs the package registries.
 
@@ -40,7 +41,7 @@ DBUS  := $(shell command -v dbus-run-session >/dev/null 2>&1 && echo "dbus-run-s
 PYVENV      := $(TARGET_DIR)/py
 PYTHON      := $(PYVENV)/bin/python
 
-.PHONY: help deps tools apt-deps npm-deps py-deps tauri-driver ui app cli run test test-rust test-ui e2e e2e-only lint fmt fuzz bench screenshots clean
+.PHONY: help deps tools apt-deps npm-deps py-deps tauri-driver ui app cli run test test-rust test-ui e2e e2e-only lint fmt fuzz deny bench screenshots clean
 
 help:
 	@sed -n '2,10p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
@@ -151,6 +152,13 @@ fuzz:
 	     -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1) || exit 1; \
 	  rm -rf $$work; \
 	done
+
+# Licences, banned crates and sources of every dependency (works offline). The
+# advisories check needs the RustSec database from GitHub: run
+# `cargo deny --config .ci/deny.toml check advisories` on a connected machine.
+deny:
+	@command -v cargo-deny >/dev/null 2>&1 || $(CARGO) install cargo-deny --locked
+	$(CARGO) deny --config $(ROOT)/.ci/deny.toml check licenses bans sources
 
 # Throughput figures (printed, not asserted): export and import of ~100k ops.
 bench:
