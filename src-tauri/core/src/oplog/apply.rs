@@ -13,7 +13,7 @@ use crate::domain::Kind;
 use crate::error::Result;
 use crate::fault::tick;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -223,7 +223,13 @@ pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effe
         write_columns(conn, *kind, id, columns)?;
     }
     for (kind, id) in &scope.names_dirty {
-        refresh_name_keys(conn, *kind, id, scope.created.contains(&(*kind, *id)))?;
+        refresh_name_keys(
+            conn,
+            change,
+            *kind,
+            id,
+            scope.created.contains(&(*kind, *id)),
+        )?;
     }
     let mut audit = conn.prepare_cached(
         "INSERT OR IGNORE INTO change_entities (entity, device, seq) VALUES (?1, ?2, ?3)",
@@ -426,44 +432,87 @@ fn apply_set(
     Ok(column)
 }
 
-fn refresh_name_keys(conn: &Connection, kind: Kind, id: &Uuid, created: bool) -> Result<()> {
-    let entity = id.to_string();
+/// The shown name and the present aliases of a record, as stored.
+fn stored_names(conn: &Connection, kind: Kind, entity: &str) -> Result<Vec<String>> {
     let mut names: Vec<String> = Vec::new();
     {
         let sql = format!("SELECT name FROM {} WHERE id = ?1", kind.spec().table);
         let mut stmt = conn.prepare_cached(&sql)?;
         tick()?;
-        let shown: Option<Option<String>> = stmt
-            .query_row([&entity], |r| r.get(0))
-            .map(Some)
-            .or_else(|e| {
-                if e == rusqlite::Error::QueryReturnedNoRows {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            })?;
+        let shown: Option<Option<String>> = stmt.query_row([entity], |r| r.get(0)).optional()?;
         if let Some(Some(name)) = shown {
-            // A person's name is {"text", "lang"}; other records' names are plain text.
             let text = serde_json::from_str::<Value>(&name)
                 .ok()
-                .and_then(|v| v.get("text").and_then(Value::as_str).map(String::from))
+                .and_then(|v| name_text(&v))
                 .unwrap_or(name);
             names.push(text);
         }
     }
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT DISTINCT json_extract(elem, '$.text') FROM link_state WHERE owner = ?1 AND link = 'aliases'",
-        )?;
-        tick()?;
-        let rows = stmt.query_map([&entity], |r| r.get::<_, Option<String>>(0))?;
-        for row in rows {
-            if let Some(text) = row? {
-                names.push(text);
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT json_extract(elem, '$.text') FROM link_state WHERE owner = ?1 AND link = 'aliases'",
+    )?;
+    tick()?;
+    let rows = stmt.query_map([entity], |r| r.get::<_, Option<String>>(0))?;
+    for row in rows {
+        names.extend(row?);
+    }
+    Ok(names)
+}
+
+/// The text of a name value: a person's name is `{"text", "lang"}`, others plain text.
+fn name_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        other => other.get("text").and_then(Value::as_str).map(String::from),
+    }
+}
+
+/// The names of a record this change created: it had no state before, so they are
+/// exactly what the change itself wrote, and nothing needs to be read back.
+fn names_written_by(change: &Change, kind: Kind, id: &Uuid) -> Vec<String> {
+    let mut name = None;
+    let mut aliases: Vec<String> = Vec::new();
+    for op in &change.ops {
+        match op {
+            Op::Set {
+                id: i,
+                field,
+                value,
+                ..
+            } if i == id && field == kind.spec().label_field => {
+                name = name_text(value);
             }
+            Op::Add {
+                owner, link, elem, ..
+            } if owner == id && link == "aliases" => {
+                aliases.extend(name_text(elem));
+            }
+            Op::Remove {
+                owner, link, elem, ..
+            } if owner == id && link == "aliases" => {
+                if let Some(t) = name_text(elem) {
+                    aliases.retain(|a| *a != t);
+                }
+            }
+            _ => {}
         }
     }
+    name.into_iter().chain(aliases).collect()
+}
+
+fn refresh_name_keys(
+    conn: &Connection,
+    change: &Change,
+    kind: Kind,
+    id: &Uuid,
+    created: bool,
+) -> Result<()> {
+    let entity = id.to_string();
+    let names = if created {
+        names_written_by(change, kind, id)
+    } else {
+        stored_names(conn, kind, &entity)?
+    };
     if !created {
         let mut del = conn.prepare_cached("DELETE FROM name_keys WHERE entity = ?1")?;
         tick()?;

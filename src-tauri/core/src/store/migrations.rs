@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "trust",
         sql: include_str!("../trust/migrations/005_trust.sql"),
     },
+    Migration {
+        version: 6,
+        name: "changes_rowid",
+        sql: include_str!("../oplog/migrations/006_changes_rowid.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

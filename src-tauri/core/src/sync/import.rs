@@ -10,7 +10,8 @@ use crate::trust::{self, Directory};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use uuid::Uuid;
 
 pub struct Incoming {
@@ -676,45 +677,62 @@ fn apply_ready(
 ) -> Result<u64> {
     let mut vv: VersionVector = oplog::version_vector(conn)?;
     let mut heads: HashMap<Uuid, Hash> = HashMap::new();
-    let mut queue: VecDeque<Uuid> = candidates.keys().copied().collect();
     let mut waiting_on: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     let mut order = oplog::next_applied_order(conn)?;
     let mut applied = 0;
-    while let Some(device) = queue.pop_front() {
-        loop {
-            let next = vv.get(&device).copied().unwrap_or(0) + 1;
-            let Some(by_seq) = candidates.get_mut(&device) else {
-                break;
-            };
-            let Some(cand) = by_seq.get(&next) else { break };
-            if let Some((dep, _)) = cand
-                .change
-                .deps
-                .iter()
-                .find(|(d, s)| vv.get(*d).copied().unwrap_or(0) < **s)
-            {
-                waiting_on.entry(*dep).or_default().push(device);
-                break;
-            }
-            let head = match heads.get(&device) {
-                Some(h) => *h,
-                None => oplog::head(conn, &device)?.1,
-            };
-            if cand.change.prev != head {
-                return Err(Error::rejected(format!(
-                    "change {device}:{next} does not follow the change stored before it (a fork)"
-                )));
-            }
-            let cand = by_seq.remove(&next).expect("present");
-            apply::materialise(conn, &cand.change, effects)?;
-            oplog::insert_applied(conn, &cand.change, &cand.hash, &cand.bytes, bundle, order)?;
-            order += 1;
-            vv.insert(device, next);
-            heads.insert(device, cand.hash);
-            applied += 1;
-            if let Some(waiters) = waiting_on.remove(&device) {
-                queue.extend(waiters);
-            }
+    // Among the changes that are ready, the oldest (by clock) goes first. Any causal
+    // order gives the same state; this one interleaves devices as the changes were
+    // made, so time-ordered record ids mostly append to the tables instead of
+    // splitting their pages.
+    let next_of = |candidates: &HashMap<Uuid, BTreeMap<u64, Candidate>>,
+                   vv: &VersionVector,
+                   device: &Uuid| {
+        let next = vv.get(device).copied().unwrap_or(0) + 1;
+        candidates
+            .get(device)
+            .and_then(|c| c.get(&next))
+            .map(|c| Reverse((c.change.hlc, *device)))
+    };
+    let mut heap: BinaryHeap<Reverse<(u64, Uuid)>> = candidates
+        .keys()
+        .filter_map(|d| next_of(candidates, &vv, d))
+        .collect();
+    while let Some(Reverse((_, device))) = heap.pop() {
+        let next = vv.get(&device).copied().unwrap_or(0) + 1;
+        let Some(by_seq) = candidates.get_mut(&device) else {
+            continue;
+        };
+        let Some(cand) = by_seq.get(&next) else {
+            continue;
+        };
+        if let Some((dep, _)) = cand
+            .change
+            .deps
+            .iter()
+            .find(|(d, s)| vv.get(*d).copied().unwrap_or(0) < **s)
+        {
+            waiting_on.entry(*dep).or_default().push(device);
+            continue;
+        }
+        let head = match heads.get(&device) {
+            Some(h) => *h,
+            None => oplog::head(conn, &device)?.1,
+        };
+        if cand.change.prev != head {
+            return Err(Error::rejected(format!(
+                "change {device}:{next} does not follow the change stored before it (a fork)"
+            )));
+        }
+        let cand = by_seq.remove(&next).expect("present");
+        apply::materialise(conn, &cand.change, effects)?;
+        oplog::insert_applied(conn, &cand.change, &cand.hash, &cand.bytes, bundle, order)?;
+        order += 1;
+        vv.insert(device, next);
+        heads.insert(device, cand.hash);
+        applied += 1;
+        heap.extend(next_of(candidates, &vv, &device));
+        for waiter in waiting_on.remove(&device).unwrap_or_default() {
+            heap.extend(next_of(candidates, &vv, &waiter));
         }
     }
     for (device, hash) in &heads {
