@@ -585,3 +585,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_full_disk_during_an_import_is_reported_and_changes_nothing() {
+    let mut net = Net::new(1);
+    net.offices[0].load_demo().unwrap();
+    let bundle = net.export_from_office(0, None);
+    let before = net.hq.digest().unwrap();
+    // SQLite reports SQLITE_FULL when the file may not grow: the same error as a full disk.
+    let pages: i64 = net
+        .hq
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    net.hq
+        .conn()
+        .query_row(
+            &format!("PRAGMA max_page_count = {}", pages + 2),
+            [],
+            |_| Ok(()),
+        )
+        .unwrap();
+    let err = net.hq.import_bundle(&bundle, &mut |_| {}).unwrap_err();
+    assert_eq!(err.code(), "disk_full", "{err}");
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
+    assert_eq!(net.hq.digest().unwrap(), before);
+    // With room again, the same bundle imports.
+    net.hq
+        .conn()
+        .query_row("PRAGMA max_page_count = 1073741823", [], |_| Ok(()))
+        .unwrap();
+    net.hq.import_bundle(&bundle, &mut |_| {}).unwrap();
+    assert_eq!(net.hq.digest().unwrap(), net.offices[0].digest().unwrap());
+}
