@@ -20,6 +20,7 @@ macro_rules! app_commands {
             set_idle_lock,
             change_passphrase,
             panic_destroy,
+            set_language,
             set_user,
             vocabularies,
             schema,

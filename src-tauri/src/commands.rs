@@ -125,6 +125,11 @@ pub async fn panic_destroy(
 }
 
 #[tauri::command]
+pub async fn set_language(session: State<'_, AppSession>, lang: String) -> CommandResult<()> {
+    blocking(session, move |s| s.set_language(&lang)).await
+}
+
+#[tauri::command]
 pub async fn set_user(session: State<'_, AppSession>, name: String) -> CommandResult<()> {
     with(session, move |n| n.set_user(&name)).await
 }

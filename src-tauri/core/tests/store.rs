@@ -154,3 +154,25 @@ proptest! {
         prop_assert_ne!(a.digest().unwrap(), b.digest().unwrap());
     }
 }
+
+#[test]
+fn labels_built_by_the_store_follow_the_session_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut n = common::store(&tmp.path().join("a"), "Osh", false);
+    let id = n
+        .add(
+            Kind::Event,
+            &json!({"type": "detention", "date": "2005-06-10"}),
+        )
+        .unwrap();
+    assert_eq!(
+        n.get(Kind::Event, id).unwrap().label,
+        "Detention, 2005-06-10"
+    );
+    n.set_language("ru").unwrap();
+    assert_eq!(
+        n.get(Kind::Event, id).unwrap().label,
+        "Задержание, 2005-06-10"
+    );
+    assert_eq!(n.set_language("fr").unwrap_err().code(), "invalid_input");
+}

@@ -34,6 +34,8 @@ use uuid::Uuid;
 pub struct Nansen {
     store: Store,
     vocab: Vocabularies,
+    /// The language of labels built here (vocabulary terms in event and status labels).
+    lang: String,
     author: Author,
     office: String,
     keys: DeviceKeys,
@@ -162,6 +164,7 @@ impl Nansen {
         let user = meta(conn, "user")?.unwrap_or_default();
         let vocab = Vocabularies::load(conn)?;
         Ok(Nansen {
+            lang: "en".into(),
             author: Author {
                 device: keys.device_id(),
                 name: user,
@@ -176,6 +179,17 @@ impl Nansen {
     /// Who the changes made in this session are attributed to.
     pub fn set_session_user(&mut self, user: &str) -> Result<()> {
         self.author.name = check_user(user)?;
+        Ok(())
+    }
+
+    /// The language of labels this session builds: `en` (default) or `ru`.
+    pub fn set_language(&mut self, lang: &str) -> Result<()> {
+        if !matches!(lang, "en" | "ru") {
+            return Err(Error::invalid(format!(
+                "'{lang}' is not a language Nansen speaks; use en or ru"
+            )));
+        }
+        self.lang = lang.to_string();
         Ok(())
     }
 
@@ -211,6 +225,7 @@ impl Nansen {
         let Nansen {
             store,
             vocab,
+            lang,
             author,
             office,
             keys,
@@ -219,6 +234,7 @@ impl Nansen {
         Ok(Nansen {
             store,
             vocab,
+            lang,
             author,
             office,
             keys,

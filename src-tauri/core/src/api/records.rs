@@ -117,14 +117,15 @@ pub(crate) fn row_fields(kind: Kind, row: &rusqlite::Row) -> rusqlite::Result<Ma
     Ok(out)
 }
 
-/// A record's display label, in English (the UI builds its own, localised).
+/// A record's display label, with vocabulary terms in `lang` (`en` or `ru`).
 pub(crate) fn label(
     vocabularies: &Vocabularies,
+    lang: &str,
     kind: Kind,
     fields: &Map<String, Value>,
 ) -> String {
     let text = |f: &str| fields.get(f).and_then(Value::as_str).map(str::to_string);
-    let term = |vocab: &str, f: &str| text(f).map(|t| vocabularies.label(vocab, &t, "en"));
+    let term = |vocab: &str, f: &str| text(f).map(|t| vocabularies.label(vocab, &t, lang));
     let label = match kind {
         Kind::Person => fields
             .get("name")
@@ -141,12 +142,15 @@ pub(crate) fn label(
         Kind::Attachment => text("caption").or_else(|| text("filename")),
         _ => text(kind.spec().label_field),
     };
-    label.unwrap_or_else(|| format!("({} without a name)", kind))
+    label.unwrap_or_else(|| match lang {
+        "ru" => "(без названия)".to_string(),
+        _ => format!("({kind} without a name)"),
+    })
 }
 
 impl Nansen {
     pub(crate) fn label_of(&self, kind: Kind, fields: &Map<String, Value>) -> String {
-        label(&self.vocab, kind, fields)
+        label(&self.vocab, &self.lang, kind, fields)
     }
 
     /// The kind of the record with this id, if any.

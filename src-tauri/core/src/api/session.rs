@@ -33,6 +33,8 @@ pub struct SessionState {
 
 struct Inner {
     nansen: Option<Nansen>,
+    /// The UI's language, applied to every store this session opens.
+    lang: String,
     last_activity: Instant,
     idle: Duration,
 }
@@ -48,6 +50,7 @@ impl Session {
             dir: dir.to_path_buf(),
             inner: Mutex::new(Inner {
                 nansen: None,
+                lang: "en".into(),
                 last_activity: Instant::now(),
                 idle: Duration::from_secs(DEFAULT_IDLE_MINUTES * 60),
             }),
@@ -80,7 +83,8 @@ impl Session {
         })
     }
 
-    fn opened(&self, inner: &mut Inner, nansen: Nansen) -> Result<SessionState> {
+    fn opened(&self, inner: &mut Inner, mut nansen: Nansen) -> Result<SessionState> {
+        nansen.set_language(&inner.lang)?;
         let minutes = super::meta(nansen.conn(), "idle_lock_minutes")?
             .and_then(|m| m.parse().ok())
             .unwrap_or(DEFAULT_IDLE_MINUTES);
@@ -132,6 +136,20 @@ impl Session {
         inner.last_activity = Instant::now();
         let nansen = inner.nansen.as_mut().ok_or(Error::Locked)?;
         f(nansen)
+    }
+
+    /// The language of the labels the store builds (event and status labels).
+    pub fn set_language(&self, lang: &str) -> Result<()> {
+        let mut inner = self.inner();
+        if let Some(n) = inner.nansen.as_mut() {
+            n.set_language(lang)?;
+        } else if !matches!(lang, "en" | "ru") {
+            return Err(crate::error::Error::invalid(format!(
+                "'{lang}' is not a language Nansen speaks"
+            )));
+        }
+        inner.lang = lang.to_string();
+        Ok(())
     }
 
     pub fn set_idle_minutes(&self, minutes: u64) -> Result<SessionState> {

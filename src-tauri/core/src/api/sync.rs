@@ -412,6 +412,7 @@ impl Nansen {
         });
         let dir = self.store.dir().to_path_buf();
         let vocab = &self.vocab;
+        let lang = self.lang.clone();
         let tx = self
             .store
             .conn
@@ -474,7 +475,7 @@ impl Nansen {
                             |r| super::records::row_fields(kind, r),
                         )
                         .optional()?
-                        .map(|f| super::records::label(vocab, kind, &f))
+                        .map(|f| super::records::label(vocab, &lang, kind, &f))
                         .unwrap_or_default();
                     report.labels.insert(id, label);
                 }
