@@ -176,3 +176,31 @@ fn labels_built_by_the_store_follow_the_session_language() {
     );
     assert_eq!(n.set_language("fr").unwrap_err().code(), "invalid_input");
 }
+
+#[test]
+fn the_app_and_the_cli_can_have_one_store_open_at_the_same_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("a");
+    let mut app = common::store(&dir, "Osh", false);
+    let mut cli = nansen_core::Nansen::open(&dir, PASS).unwrap();
+    let from_app = person(&mut app, "Азиз Каримов", "uz-Cyrl");
+    let from_cli = person(&mut cli, "Нодира Каримова", "uz-Cyrl");
+    assert!(
+        cli.get(Kind::Person, from_app).is_ok(),
+        "each sees the other's writes"
+    );
+    assert!(app.get(Kind::Person, from_cli).is_ok());
+    assert_eq!(app.digest().unwrap(), cli.digest().unwrap());
+    assert_eq!(
+        app.info().unwrap().sequence,
+        2,
+        "one device, one contiguous sequence"
+    );
+    // Re-keying needs the store to itself.
+    let err = app
+        .change_passphrase(PASS, "another passphrase", KdfProfile::Test)
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "busy");
+    assert_eq!(cli.digest().unwrap().len(), 64);
+}
