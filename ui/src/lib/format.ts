@@ -76,6 +76,11 @@ export function formatDate(edtf: string | null | undefined, lng: string, t: Tran
   return formatPoint(edtf, lng, t);
 }
 
+/** A group's members with a record: "21 of 103 identified", or "21 identified" when no total was reported. */
+export function formatIdentified(count: number, total: number | null, t: Translate): string {
+  return total !== null ? t("group.identified_of", { count, total }) : t("group.identified", { count });
+}
+
 /** An RFC 3339 time as a short local date and time. */
 export function formatTimestamp(rfc3339: string | null | undefined, lng: string): string {
   if (!rfc3339) return "";

@@ -1,5 +1,6 @@
 // Helpers shared by the record forms: rows for link sets, turning a RecordView
 // into form state, and building the smallest edit input.
+import { isLangTag, langFor } from "./format";
 import type { Kind, LinkElement, RecordInput, RecordView } from "./types";
 
 /** A record chosen in a RecordPicker. */
@@ -72,6 +73,28 @@ export function pickedRef(view: RecordView | null, id: unknown, kind: Kind): Pic
 
 export function refId(p: Picked[]): string | null {
   return p[0]?.id ?? null;
+}
+
+/** Other spellings of a name (an `aliases` link set) as editor rows. */
+export function nameRows(elements: LinkElement[] | undefined): NameRow[] {
+  return (elements ?? []).map((a) => ({ text: str(a.text), lang: str(a.lang) }));
+}
+
+/** Editor rows → the `aliases` link set: blank rows dropped, a missing tag detected from the script. */
+export function namesInput(rows: NameRow[]): LinkElement[] {
+  return rows.filter((a) => a.text.trim()).map((a) => ({ text: a.text.trim(), lang: langFor(a.text, a.lang) }));
+}
+
+/**
+ * `message` for each row of a NamesEditor whose language tag is malformed,
+ * keyed by the id of that row's tag field (`<id>-lang-<i>`).
+ */
+export function nameErrors(rows: NameRow[], id: string, message: string): Record<string, string> {
+  const e: Record<string, string> = {};
+  rows.forEach((a, i) => {
+    if (a.lang.trim() && !isLangTag(a.lang)) e[`${id}-lang-${i}`] = message;
+  });
+  return e;
 }
 
 export function sourceRows(view: RecordView | null): SourceRow[] {

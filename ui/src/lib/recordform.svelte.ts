@@ -10,10 +10,16 @@ import { SEGMENT_OF_KIND } from "./sections";
 import { refreshInfo } from "./session";
 import type { Kind, RecordInput, RecordView } from "./types";
 
-export interface RecordFormOptions<F> {
-  kind: Kind;
+/** The props of every record form: the record to edit (none: a new one) and the route's query. */
+export interface RecordFormProps {
   id?: string;
   params: URLSearchParams;
+}
+
+export interface RecordFormOptions<F> {
+  kind: Kind;
+  /** The form's props, read when they are needed: `() => ({ id, params })`. */
+  props: () => RecordFormProps;
   empty: () => F;
   fromView: (view: RecordView) => F;
   toInput: (f: F) => RecordInput;
@@ -35,11 +41,20 @@ export interface RecordFormState<F> {
   restored: boolean;
 }
 
-export function useRecordForm<F>(opts: RecordFormOptions<F>) {
+export interface RecordForm<F> {
+  readonly kind: Kind;
+  readonly id: string | undefined;
+  s: RecordFormState<F>;
+  submit: () => Promise<void>;
+  cancel: () => void;
+}
+
+export function useRecordForm<F>(opts: RecordFormOptions<F>): RecordForm<F> {
+  const props = opts.props;
   const s: RecordFormState<F> = $state({
     f: opts.empty(),
     view: null,
-    loaded: !opts.id,
+    loaded: !props().id,
     busy: false,
     error: "",
     errors: {},
@@ -47,7 +62,7 @@ export function useRecordForm<F>(opts: RecordFormOptions<F>) {
   });
   let initial: RecordInput = {};
   const segment = SEGMENT_OF_KIND[opts.kind];
-  const key = `form:${opts.kind}:${opts.id ?? "new"}:${opts.params.toString()}`;
+  const key = `form:${opts.kind}:${props().id ?? "new"}:${props().params.toString()}`;
 
   s.restored = keepDraftAcrossLock(
     key,
@@ -61,8 +76,9 @@ export function useRecordForm<F>(opts: RecordFormOptions<F>) {
   );
 
   onMount(() => {
-    if (opts.id && !s.restored) {
-      api.recordGet(opts.kind, opts.id).then(
+    const id = props().id;
+    if (id && !s.restored) {
+      api.recordGet(opts.kind, id).then(
         (view) => {
           s.view = view;
           s.f = opts.fromView(view);
@@ -88,7 +104,7 @@ export function useRecordForm<F>(opts: RecordFormOptions<F>) {
     s.busy = true;
     try {
       const input = opts.toInput($state.snapshot(s.f) as F);
-      let id = opts.id;
+      let id = props().id;
       if (id) {
         const changes = changedInput(initial, input);
         if (Object.keys(changes).length) await api.recordEdit(opts.kind, id, changes);
@@ -105,9 +121,18 @@ export function useRecordForm<F>(opts: RecordFormOptions<F>) {
   }
 
   function cancel() {
+    const id = props().id;
     if (opts.cancelTo) navigate(opts.cancelTo());
-    else navigate(opts.id ? href(segment, opts.id) : href(segment));
+    else navigate(id ? href(segment, id) : href(segment));
   }
 
-  return { s, submit, cancel };
+  return {
+    kind: opts.kind,
+    get id() {
+      return props().id;
+    },
+    s,
+    submit,
+    cancel,
+  };
 }
