@@ -47,6 +47,14 @@ describe("App", () => {
     expect(screen.getByTestId("lock-now").textContent).toContain("Заблокировать");
   });
 
+  it("tells the backend the language, so the labels it builds match the UI", async () => {
+    const backend = mockBackend();
+    render(App);
+    await screen.findByTestId("shell");
+    await fireEvent.click(screen.getByTestId("lang-ru"));
+    await waitFor(() => expect(backend.argsOf("set_language")).toContainEqual({ lang: "ru" }));
+  });
+
   it("shows the number of open conflicts in the navigation", async () => {
     mockBackend({ info: { ...UNLOCKED.info, conflicts: 3 } });
     render(App);

@@ -123,6 +123,7 @@ export const changePassphrase = (current: string, next: string) =>
 export const panicDestroy = (confirm: string) => call<SessionState>("panic_destroy", { confirm });
 
 export const setUser = (name: string) => call<null>("set_user", { name });
+export const setLanguage = (lang: string) => call<null>("set_language", { lang });
 
 // ---- Records ------------------------------------------------------------------
 

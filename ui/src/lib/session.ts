@@ -21,6 +21,12 @@ export function markLocked(): void {
 
 api.onLocked(markLocked);
 
+// The store builds a few labels itself (events without a title, statuses in reports
+// and conflicts): keep them in the UI's language. The backend keeps it across locks.
+language.subscribe((lng) => {
+  void api.setLanguage(lng).catch(() => {});
+});
+
 export async function loadSession(): Promise<void> {
   try {
     const state = await api.appState();
