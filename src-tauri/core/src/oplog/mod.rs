@@ -185,7 +185,7 @@ pub(crate) fn set_origin(conn: &Connection, device: &Uuid, seq: u64, hash: &Hash
 }
 
 /// Tables whose whole content is derived from the applied changes.
-pub(crate) fn derived_tables() -> Vec<&'static str> {
+pub fn derived_tables() -> Vec<&'static str> {
     let mut tables = vec![
         "field_state",
         "link_state",

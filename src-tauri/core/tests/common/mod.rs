@@ -83,10 +83,11 @@ impl Net {
             .join(format!("b{}.nansen", self.counter))
     }
 
-    pub fn export_from_hq(&mut self, to: usize) -> PathBuf {
+    /// Writes a bundle from one store (`None` is HQ) for another.
+    pub fn export(&mut self, from: Option<usize>, to: Option<usize>) -> PathBuf {
         let path = self.bundle_path();
-        let peer = self.offices[to].office().to_string();
-        self.hq
+        let peer = self.store(to).office().to_string();
+        self.store_mut(from)
             .export_bundle(
                 &ExportRequest {
                     peer: Some(peer),
@@ -99,23 +100,12 @@ impl Net {
         path
     }
 
+    pub fn export_from_hq(&mut self, to: usize) -> PathBuf {
+        self.export(None, Some(to))
+    }
+
     pub fn export_from_office(&mut self, from: usize, to: Option<usize>) -> PathBuf {
-        let path = self.bundle_path();
-        let peer = match to {
-            Some(i) => self.offices[i].office().to_string(),
-            None => "HQ".to_string(),
-        };
-        self.offices[from]
-            .export_bundle(
-                &ExportRequest {
-                    peer: Some(peer),
-                    full: false,
-                    out: path.clone(),
-                },
-                &mut |_| {},
-            )
-            .expect("export");
-        path
+        self.export(Some(from), to)
     }
 
     pub fn store_mut(&mut self, i: Option<usize>) -> &mut Nansen {
@@ -134,18 +124,7 @@ impl Net {
 
     /// Exports from one store for another and imports it there.
     pub fn send(&mut self, from: Option<usize>, to: Option<usize>) -> ImportReport {
-        let path = self.bundle_path();
-        let peer = self.store(to).office().to_string();
-        self.store_mut(from)
-            .export_bundle(
-                &ExportRequest {
-                    peer: Some(peer),
-                    full: false,
-                    out: path.clone(),
-                },
-                &mut |_| {},
-            )
-            .expect("export");
+        let path = self.export(from, to);
         self.store_mut(to)
             .import_bundle(&path, &mut |_| {})
             .expect("import")
@@ -181,14 +160,7 @@ pub fn name_of(n: &Nansen, id: Uuid) -> Value {
 /// dump hold byte-for-byte the same materialised state.
 pub fn dump(n: &Nansen) -> Vec<String> {
     let conn = n.conn();
-    let mut tables = vec![
-        "field_state",
-        "link_state",
-        "name_keys",
-        "change_entities",
-        "origins",
-    ];
-    tables.extend(Kind::ALL.iter().map(|k| k.spec().table));
+    let tables = nansen_core::oplog::derived_tables();
     let mut out = Vec::new();
     for t in tables {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
