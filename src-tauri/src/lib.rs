@@ -23,6 +23,7 @@ macro_rules! register_commands {
 
 /// Build and run the app; blocks until the last window closes.
 pub fn run() {
+    nansen_core::process::harden();
     let dir = nansen_core::store::resolve_data_dir(None);
     let session: commands::AppSession = Arc::new(Session::new(&dir));
     // Lock an unattended session even if the window is frozen or hidden: the keys

@@ -13,6 +13,7 @@ use nansen_core::{Error, Nansen, Result};
 use serde_json::json;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
 #[derive(Parser)]
 #[command(
@@ -176,35 +177,42 @@ pub enum EnrolCmd {
     },
 }
 
-fn read_secret_file(path: &Path) -> Result<String> {
-    let s = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    Ok(s.trim_end_matches(['\n', '\r']).to_string())
+/// A passphrase, wiped from memory when dropped.
+pub type Secret = Zeroizing<String>;
+
+fn read_secret_file(path: &Path) -> Result<Secret> {
+    let s = Zeroizing::new(
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?,
+    );
+    Ok(Zeroizing::new(s.trim_end_matches(['\n', '\r']).to_string()))
 }
 
-fn prompt(label: &str) -> Result<String> {
+fn prompt(label: &str) -> Result<Secret> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::PassphraseRequired);
     }
-    rpassword::prompt_password(label).map_err(|e| Error::io("reading the passphrase", e))
+    rpassword::prompt_password(label)
+        .map(Zeroizing::new)
+        .map_err(|e| Error::io("reading the passphrase", e))
 }
 
-pub fn passphrase(global: &Global) -> Result<String> {
+pub fn passphrase(global: &Global) -> Result<Secret> {
     if let Some(f) = &global.passphrase_file {
         return read_secret_file(f);
     }
     if let Ok(p) = std::env::var("NANSEN_PASSPHRASE") {
-        return Ok(p);
+        return Ok(Zeroizing::new(p));
     }
     prompt("Passphrase: ")
 }
 
-fn new_passphrase(file: Option<&Path>) -> Result<String> {
+fn new_passphrase(file: Option<&Path>) -> Result<Secret> {
     if let Some(f) = file {
         return read_secret_file(f);
     }
     if let Ok(p) = std::env::var("NANSEN_NEW_PASSPHRASE") {
-        return Ok(p);
+        return Ok(Zeroizing::new(p));
     }
     let first = prompt("New passphrase: ")?;
     let strength = store::passphrase_strength(&first);
@@ -217,7 +225,7 @@ fn new_passphrase(file: Option<&Path>) -> Result<String> {
             .unwrap_or_default()
     );
     let again = prompt("Repeat it: ")?;
-    if first != again {
+    if *first != *again {
         return Err(Error::invalid("the two passphrases differ"));
     }
     Ok(first)
@@ -391,7 +399,7 @@ pub fn run(cli: Cli, out: &Out) -> Result<()> {
             }
             let pass = match (&global.passphrase_file, std::env::var("NANSEN_PASSPHRASE")) {
                 (Some(f), _) => read_secret_file(f)?,
-                (None, Ok(p)) => p,
+                (None, Ok(p)) => Zeroizing::new(p),
                 (None, Err(_)) => {
                     eprintln!("If you forget this passphrase, the records on this computer can be recovered only from headquarters' copies.");
                     new_passphrase(None)?
@@ -408,7 +416,7 @@ pub fn run(cli: Cli, out: &Out) -> Result<()> {
                 InitOptions {
                     office,
                     user,
-                    passphrase: pass,
+                    passphrase: pass.to_string(),
                     hq,
                     kdf: KdfProfile::from_env(),
                 },

@@ -14,6 +14,7 @@ use nansen_core::Error;
 use output::Out;
 
 fn main() {
+    nansen_core::process::harden();
     nansen_core::fault::arm_from_env();
     let mut json = std::env::args().any(|a| a == "--json");
     if let Err(e) = commands::main_with(&mut json) {

@@ -36,6 +36,9 @@ pub enum Error {
     #[error("the store is locked; unlock it with your passphrase")]
     Locked,
 
+    #[error("this passphrase is too weak: {advice}. Choose a longer one, for example four or five unrelated words")]
+    WeakPassphrase { advice: String },
+
     #[error("a passphrase is needed: type it at the prompt, or set NANSEN_PASSPHRASE or --passphrase-file")]
     PassphraseRequired,
 
@@ -105,6 +108,7 @@ impl Error {
             Error::WrongPassphrase { .. } => "wrong_passphrase",
             Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::Locked => "locked",
+            Error::WeakPassphrase { .. } => "weak_passphrase",
             Error::PassphraseRequired => "passphrase_required",
             Error::NewerStore { .. } => "newer_store",
             Error::MigrationChanged { .. } => "migration_changed",

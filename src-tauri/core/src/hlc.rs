@@ -10,6 +10,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// wrong date must not drag every office's clock into the future.
 pub const MAX_MERGE_SKEW_MS: u64 = 10 * 60 * 1000;
 
+/// A change may claim a clock at most this far ahead of this computer's clock and of
+/// every other device's newest change. One that claims more would win every conflict
+/// it is part of; it is held back until that time comes (`sync::import`).
+pub const MAX_CLAIM_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hlc(pub u64);
 

@@ -10,6 +10,7 @@
 //! | [`trust`]   | device and organisation keys, enrolment, certificates, revocation    |
 //! | [`date`]    | EDTF dates with their precision                                      |
 //! | [`hlc`]     | the hybrid logical clock (a tie-break, never causality)              |
+//! | [`process`] | hardening the process that holds the keys (no core dumps)            |
 
 pub mod api;
 pub mod attachments;
@@ -21,6 +22,7 @@ pub mod fault;
 pub mod hlc;
 pub mod ids;
 pub mod oplog;
+pub mod process;
 pub mod store;
 pub mod sync;
 pub mod trust;

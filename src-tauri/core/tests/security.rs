@@ -238,7 +238,7 @@ fn the_reference_age_tool_decrypts_a_bundle_with_the_recipients_identity() {
         let plain = age_decrypt(&identity, &path, work).expect("age decrypts it");
         assert_eq!(&plain[..8], bundle::MAGIC);
         let env = bundle::open(&plain).unwrap();
-        assert_eq!(env.manifest.sender.office, "Office 1");
+        assert_eq!(env.manifest.sender.device, net.offices[0].device_id());
         assert!(env.part("changes").is_some());
     }
     // …but a device it was not made for cannot.

@@ -318,16 +318,55 @@ fn a_fault_at_any_statement_of_an_import_leaves_the_store_exactly_as_it_was() {
 
 #[derive(Debug, Clone)]
 enum Step {
-    Create { at: usize, name: u8 },
-    Rename { at: usize, target: usize, name: u8 },
-    Note { at: usize, target: usize, note: u8 },
-    Delete { at: usize, target: usize },
-    Restore { at: usize, target: usize },
-    AddAlias { at: usize, target: usize, alias: u8 },
-    RemoveAlias { at: usize, target: usize },
-    Export { from: usize, to: usize },
-    Deliver { which: usize, again: bool },
-    Lose { which: usize },
+    Create {
+        at: usize,
+        name: u8,
+    },
+    Rename {
+        at: usize,
+        target: usize,
+        name: u8,
+    },
+    Note {
+        at: usize,
+        target: usize,
+        note: u8,
+    },
+    Delete {
+        at: usize,
+        target: usize,
+    },
+    Restore {
+        at: usize,
+        target: usize,
+    },
+    AddAlias {
+        at: usize,
+        target: usize,
+        alias: u8,
+    },
+    RemoveAlias {
+        at: usize,
+        target: usize,
+    },
+    Export {
+        from: usize,
+        to: usize,
+    },
+    Deliver {
+        which: usize,
+        again: bool,
+    },
+    Lose {
+        which: usize,
+    },
+    /// Office 1 turns hostile for one bundle: it tampers with another device's changes
+    /// it holds, or sends heads for changes it does not carry.
+    Hostile {
+        to: usize,
+        victim: usize,
+        mode: u8,
+    },
 }
 
 fn step(stores: usize) -> impl Strategy<Value = Step> {
@@ -343,6 +382,7 @@ fn step(stores: usize) -> impl Strategy<Value = Step> {
         4 => (s.clone(), s.clone()).prop_map(|(from, to)| Step::Export { from, to }),
         4 => (any::<usize>(), any::<bool>()).prop_map(|(which, again)| Step::Deliver { which, again }),
         1 => any::<usize>().prop_map(|which| Step::Lose { which }),
+        3 => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(to, victim, mode)| Step::Hostile { to, victim, mode }),
     ]
 }
 
@@ -480,6 +520,141 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                     in_flight.remove(i);
                 }
             }
+            Step::Hostile { to, victim, mode } => {
+                if to == HOSTILE {
+                    continue;
+                }
+                // It needs other devices' changes to tamper with: it gets some honestly.
+                let from = victim % (net.offices.len() + 1);
+                if from != HOSTILE {
+                    net.send(idx(from), idx(HOSTILE));
+                }
+                let Some(bytes) = hostile_bundle(net, to, victim, mode) else {
+                    continue;
+                };
+                let path = net.bundle_path();
+                std::fs::write(&path, bytes).unwrap();
+                // Refused or taken, whatever it is, it must not plant anything forged.
+                let _ = net.store_mut(idx(to)).import_bundle(&path, &mut |_| {});
+                only_genuine_changes(net)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The store index of the office that sometimes turns hostile.
+const HOSTILE: usize = 1;
+
+fn stored_changes(
+    n: &nansen_core::Nansen,
+    device: Option<uuid::Uuid>,
+) -> Vec<(uuid::Uuid, u64, Vec<u8>)> {
+    let mut stmt = n
+        .conn()
+        .prepare("SELECT device, seq, bytes FROM changes WHERE ?1 IS NULL OR device = ?1 ORDER BY device, seq")
+        .unwrap();
+    stmt.query_map([device.map(|d| d.as_bytes().to_vec())], |r| {
+        Ok((
+            uuid::Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap(),
+            r.get::<_, i64>(1)? as u64,
+            r.get::<_, Vec<u8>>(2)?,
+        ))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// A bundle from the hostile office to store `to`, tampering with the changes of one
+/// device it holds (`mode` picks how), signed with its own, enrolled, device key.
+fn hostile_bundle(net: &Net, to: usize, victim: usize, mode: u8) -> Option<Vec<u8>> {
+    use nansen_core::oplog::change;
+    use nansen_core::sync::bundle::SignedHead;
+    let mal = net.store(idx(HOSTILE));
+    let own = mal.device_id();
+    let held = stored_changes(mal, None);
+    let mut devices: Vec<uuid::Uuid> = held.iter().map(|c| c.0).filter(|d| *d != own).collect();
+    devices.dedup();
+    let device = *devices.get(victim % devices.len().max(1))?;
+    let run: Vec<Vec<u8>> = held
+        .into_iter()
+        .filter(|c| c.0 == device)
+        .map(|c| c.2)
+        .collect();
+    let last = Change::decode(run.last()?).unwrap();
+    let last_hash = change::hash(run.last()?);
+    let mut c = common::Crafted::new(mal, net.store(idx(to)));
+    let zero = |seq, hash| SignedHead {
+        device,
+        seq,
+        hash,
+        signature: "00".repeat(64),
+    };
+    let genuine_head = SignedHead::sign(&common::signing_key(mal), device, last.seq, last_hash);
+    match mode % 5 {
+        0 => {
+            // Alter the last change, keeping (or zeroing) the head.
+            let mut forged = last.clone();
+            forged.author = "forged".into();
+            let bytes = forged.encode();
+            c.heads = vec![if mode % 2 == 0 {
+                zero(last.seq, change::hash(&bytes))
+            } else {
+                SignedHead {
+                    hash: last_hash,
+                    ..genuine_head
+                }
+            }];
+            c.changes = run[..run.len() - 1].to_vec();
+            c.changes.push(bytes);
+        }
+        1 => {
+            // Drop the last change but vouch for it anyway.
+            c.changes = run[..run.len() - 1].to_vec();
+            c.heads = vec![zero(last.seq, last_hash)];
+            if c.changes.is_empty() {
+                return None;
+            }
+        }
+        2 => {
+            // The genuine changes, under a head signed with the hostile office's key.
+            c.changes = run;
+            c.heads = vec![genuine_head];
+        }
+        3 => {
+            // Heads for changes it does not carry.
+            c.heads = (1..=5).map(|k| zero(last.seq + k, [k as u8; 32])).collect();
+        }
+        _ => {
+            // A change the device never made, appended to its chain.
+            let mut next = last.clone();
+            next.seq += 1;
+            next.prev = last_hash;
+            next.author = "forged".into();
+            let bytes = next.encode();
+            c.heads = vec![zero(next.seq, change::hash(&bytes))];
+            c.changes = vec![bytes];
+        }
+    }
+    Some(c.seal())
+}
+
+/// Every change any store holds is byte for byte one its origin device made.
+fn only_genuine_changes(net: &Net) -> Result<(), TestCaseError> {
+    let mut genuine = std::collections::HashMap::new();
+    for i in 0..=net.offices.len() {
+        let n = net.store(idx(i));
+        for (d, s, b) in stored_changes(n, Some(n.device_id())) {
+            genuine.insert((d, s), b);
+        }
+    }
+    for i in 0..=net.offices.len() {
+        for (d, s, b) in stored_changes(net.store(idx(i)), None) {
+            prop_assert!(
+                genuine.get(&(d, s)) == Some(&b),
+                "store {i} holds a change {d}:{s} its device never made"
+            );
         }
     }
     Ok(())
@@ -574,8 +749,12 @@ proptest! {
         }
         let conflicts: Vec<usize> = (0..=offices).map(|i| net.store(idx(i)).conflicts().unwrap().len()).collect();
         prop_assert!(conflicts.iter().all(|c| *c == conflicts[0]), "every store lists the same conflicts: {:?}", conflicts);
+        only_genuine_changes(&net)?;
         for i in 0..=offices {
             let n = net.store_mut(idx(i));
+            for check in n.verify_log().unwrap() {
+                prop_assert!(check.problem.is_none(), "{:?}", check);
+            }
             no_silent_loss(n)?;
             // Incremental state equals a rebuild from the log.
             let incremental = dump(n);

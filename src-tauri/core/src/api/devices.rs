@@ -4,7 +4,7 @@ use super::Nansen;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::oplog::apply::blob_uuid;
-use crate::oplog::Change;
+use crate::oplog::{Change, STATE_CLOCK_AHEAD, STATE_HELD};
 use crate::sync::bundle::SignedHead;
 use crate::trust::{self, enrol, KnownDevice, Role};
 use rusqlite::params;
@@ -12,8 +12,17 @@ use serde::Serialize;
 use std::path::Path;
 use uuid::Uuid;
 
-/// device, seq, author, hlc, bytes, bundle
-type HeldRow = (Vec<u8>, i64, String, i64, Vec<u8>, Option<String>);
+/// device, seq, author, hlc, bytes, bundle, state (-1: unverified), relayed by
+type HeldRow = (
+    Vec<u8>,
+    i64,
+    String,
+    i64,
+    Vec<u8>,
+    Option<String>,
+    i64,
+    Option<Vec<u8>>,
+);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldChange {
@@ -23,9 +32,13 @@ pub struct HeldChange {
     pub author: String,
     pub at: String,
     pub ops: usize,
-    /// Why it is held: `unknown_device` or `revoked_device`.
+    /// Why it is held: `unknown_device` (its signature cannot be checked until the
+    /// device's certificate arrives), `revoked_device` or `clock_ahead`.
     pub reason: String,
     pub bundle: Option<String>,
+    /// For a change of an unknown device: the device whose bundle brought it.
+    pub relayed_by: Option<Uuid>,
+    pub relayed_by_office: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,7 +81,7 @@ impl Nansen {
         Ok(enrol::EnrolmentCheck {
             device: body.device,
             office: body.office,
-            safety_number: trust::safety_number(org_key.as_bytes(), &key),
+            safety_number: trust::safety_number(org_key.as_bytes(), &org.recipient(), &key),
             org_fingerprint: trust::fingerprint(org_key.as_bytes()),
             device_fingerprint: trust::fingerprint(&key),
         })
@@ -150,11 +163,15 @@ impl Nansen {
         }
     }
 
-    /// Changes kept but not applied because their device is unknown or revoked.
+    /// Changes kept but not applied: their device is unknown here (so their signature
+    /// cannot be checked yet), revoked, or they claim a time that has not come.
     pub fn held_changes(&self) -> Result<Vec<HeldChange>> {
         let rows: Vec<HeldRow> = {
             let mut stmt = self.conn().prepare(
-                "SELECT device, seq, author, hlc, bytes, bundle FROM changes WHERE state <> 1 AND state = 2 ORDER BY device, seq",
+                "SELECT device, seq, author, hlc, bytes, bundle, state, NULL FROM changes WHERE state <> 1 AND state IN (2, 3)
+                 UNION ALL
+                 SELECT device, seq, author, hlc, bytes, bundle, -1, relayed_by FROM unverified_changes
+                 ORDER BY 1, 2",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok((
@@ -164,27 +181,35 @@ impl Nansen {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
                 ))
             })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut out = Vec::new();
-        for (device, seq, author, hlc, bytes, bundle) in rows {
+        for (device, seq, author, hlc, bytes, bundle, state, relayed_by) in rows {
             let device = blob_uuid(&device);
-            let known = trust::known_device(self.conn(), &device)?;
+            let relayed_by = relayed_by.filter(|r| r.len() == 16).map(|r| blob_uuid(&r));
             out.push(HeldChange {
-                reason: if known.is_some() {
-                    "revoked_device".into()
-                } else {
-                    "unknown_device".into()
-                },
+                reason: match state {
+                    STATE_HELD => "revoked_device",
+                    STATE_CLOCK_AHEAD => "clock_ahead",
+                    _ => "unknown_device",
+                }
+                .into(),
                 office: self.office_of(&device)?,
+                relayed_by_office: match relayed_by {
+                    Some(r) => self.office_of(&r)?,
+                    None => None,
+                },
+                relayed_by,
                 device,
                 seq: seq as u64,
                 author,
                 at: Hlc(hlc as u64).to_rfc3339(),
                 ops: Change::decode(&bytes).map(|c| c.ops.len()).unwrap_or(0),
-                bundle,
+                bundle: bundle.filter(|b| !b.is_empty()),
             });
         }
         Ok(out)
@@ -260,11 +285,21 @@ impl Nansen {
                     }
                 }
             }
+            let chain_intact = problem.is_none();
+            let last = rows.last().map(|r| r.0 as u64).unwrap_or(0);
+            if chain_intact && device != self.device_id() && signed_through < last {
+                // Every change that arrives here comes with its device's signed head;
+                // one without is not vouched for by the device it names.
+                problem = Some(format!(
+                    "changes {}–{last} carry no valid signature of the device they name",
+                    signed_through + 1
+                ));
+            }
             out.push(ChainCheck {
                 office: self.office_of(&device)?,
                 device,
                 changes: rows.len() as u64,
-                chain_intact: problem.is_none(),
+                chain_intact,
                 signed_through,
                 problem,
             });

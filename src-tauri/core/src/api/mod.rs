@@ -24,9 +24,9 @@ use crate::domain::Kind;
 use crate::error::{Error, Result};
 use crate::oplog::{self, Author};
 use crate::store::keyfile::{random_bytes, KdfProfile};
-use crate::store::{self, Store};
+use crate::store::{self, meta, set_meta, Store};
 use crate::trust::{self, DeviceKeys, Role};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -41,14 +41,21 @@ pub struct Nansen {
     keys: DeviceKeys,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct InitOptions {
     pub office: String,
     pub user: String,
+    /// Wiped from memory when the options are dropped.
     pub passphrase: String,
     /// Create the organisation key: this store is headquarters.
     pub hq: bool,
     pub kdf: KdfProfile,
+}
+
+impl Drop for InitOptions {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.passphrase);
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,20 +84,6 @@ pub struct Info {
     pub waiting_changes: u64,
     pub held_changes: u64,
     pub conflicts: u64,
-}
-
-pub(crate) fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
-}
-
-pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
 }
 
 fn check_office(office: &str) -> Result<String> {
@@ -130,12 +123,7 @@ impl Nansen {
         set_meta(&tx, "created_at", &chrono::Utc::now().to_rfc3339())?;
         if opts.hq {
             let org = DeviceKeys::generate();
-            org.save(&tx, "org")?;
-            trust::set_org(
-                &tx,
-                &hex::encode(org.signing.verifying_key().as_bytes()),
-                &org.recipient(),
-            )?;
+            trust::found_org(&tx, &org)?;
             let cert = trust::issue_cert(
                 &org,
                 keys.device_id(),
@@ -156,8 +144,10 @@ impl Nansen {
         Nansen::from_store(Store::open(dir, passphrase)?)
     }
 
-    fn from_store(store: Store) -> Result<Nansen> {
+    fn from_store(mut store: Store) -> Result<Nansen> {
+        crate::sync::import::apply_due(&mut store.conn)?;
         let conn = &store.conn;
+        trust::ensure_org_statement(conn)?;
         let keys = DeviceKeys::load(conn, "device")?
             .ok_or_else(|| Error::Crypto("this store has no device key; it is damaged".into()))?;
         let office = meta(conn, "office")?.unwrap_or_default();
@@ -249,9 +239,15 @@ impl Nansen {
         oplog::digest::digest(self.conn())
     }
 
-    /// Recomputes the materialised tables from the log; reports the digest before and after.
+    /// Recomputes the materialised tables from the log, and drops any stored chain
+    /// head that no longer verifies (a store damaged or poisoned by an older version);
+    /// reports the digest before and after.
     pub fn rebuild(&mut self) -> Result<oplog::Rebuilt> {
-        oplog::rebuild(&mut self.store.conn)
+        let mut rebuilt = oplog::rebuild(&mut self.store.conn)?;
+        let tx = self.store.conn.transaction()?;
+        rebuilt.heads_dropped = crate::sync::heads::purge_unverifiable(&tx)?;
+        tx.commit()?;
+        Ok(rebuilt)
     }
 
     pub fn info(&self) -> Result<Info> {
@@ -299,7 +295,10 @@ impl Nansen {
             version_vector,
             records,
             waiting_changes: count("SELECT count(*) FROM changes WHERE state <> 1 AND state = 0")?,
-            held_changes: count("SELECT count(*) FROM changes WHERE state <> 1 AND state = 2")?,
+            held_changes: count(
+                "SELECT (SELECT count(*) FROM changes WHERE state <> 1 AND state IN (2, 3))
+                      + (SELECT count(*) FROM unverified_changes)",
+            )?,
             conflicts: count(
                 "SELECT count(*) FROM (SELECT 1 FROM field_state GROUP BY entity, field HAVING count(*) > 1)",
             )?,

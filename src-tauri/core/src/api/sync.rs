@@ -201,6 +201,11 @@ impl Nansen {
         let org = trust::org(self.conn())?.ok_or_else(|| {
             Error::Trust("this store is not enrolled in an organisation yet; enrol it with headquarters before exporting".into())
         })?;
+        if org.serial.is_none() {
+            return Err(Error::Trust(
+                "this store was enrolled by an older version of Nansen and has not yet received headquarters' signed escrow key; import a bundle from headquarters (or accept a new enrolment file) before exporting".into(),
+            ));
+        }
         let peers = match &req.peer {
             Some(p) => self.peer_devices(p)?,
             None if req.full => Vec::new(),
@@ -244,6 +249,7 @@ impl Nansen {
                 });
             }
         })?;
+        let frames = bundle::encode_frames(&collected.changes);
         let mut blobs = Vec::new();
         let mut missing = 0;
         for hash in &collected.attachments {
@@ -281,7 +287,6 @@ impl Nansen {
             app_version: env!("CARGO_PKG_VERSION").into(),
             sender: Sender {
                 device: self.device_id(),
-                office: self.office.clone(),
                 user: self.author.name.clone(),
             },
             recipients: peers.iter().map(|p| p.device).collect(),
@@ -293,6 +298,7 @@ impl Nansen {
                 changes: collected.changes.len() as u64,
                 ops: collected.ops,
                 origins: collected.heads.len() as u64,
+                changes_bytes: frames.len() as u64,
                 attachments: blobs.len() as u64,
                 attachment_bytes: blobs.iter().map(|(_, b)| b.len() as u64).sum(),
             },
@@ -307,11 +313,7 @@ impl Nansen {
         let parts = vec![
             ("directory", "json", serde_json::to_vec(&directory)?),
             ("heads", "json", serde_json::to_vec(&collected.heads)?),
-            (
-                "changes",
-                "zstd",
-                bundle::compress(&bundle::encode_frames(&collected.changes))?,
-            ),
+            ("changes", "zstd", bundle::compress(&frames)?),
             ("attachments", "raw", bundle::encode_attachments(&blobs)),
         ];
         let envelope = bundle::seal(manifest.clone(), parts, &self.keys.signing);
@@ -404,7 +406,7 @@ impl Nansen {
             total: 0,
         });
         let mut opened = self.open_bundle_file(path)?;
-        let total = opened.incoming.len() as u64;
+        let total = opened.changes();
         progress(Progress {
             stage: "applying",
             done: 0,

@@ -21,7 +21,10 @@ use uuid::Uuid;
 // lets SQLite use the partial index `changes_waiting` instead of scanning the log.
 pub const STATE_PENDING: i64 = 0;
 pub const STATE_APPLIED: i64 = 1;
+/// Held back: its device was revoked before it.
 pub const STATE_HELD: i64 = 2;
+/// Held back until its claimed time comes (see `sync::import`).
+pub const STATE_CLOCK_AHEAD: i64 = 3;
 
 /// Who writes local changes: this store's device and its current user.
 #[derive(Debug, Clone)]
@@ -201,6 +204,8 @@ pub fn derived_tables() -> Vec<&'static str> {
 pub struct Rebuilt {
     pub changes: u64,
     pub ops: u64,
+    /// Stored chain heads dropped because they no longer verified.
+    pub heads_dropped: u64,
     pub digest_before: String,
     pub digest_after: String,
 }
@@ -241,6 +246,7 @@ pub fn rebuild(conn: &mut Connection) -> Result<Rebuilt> {
     Ok(Rebuilt {
         changes,
         ops,
+        heads_dropped: 0,
         digest_before,
         digest_after,
     })

@@ -235,8 +235,32 @@ pub struct Attempts {
 }
 
 const ATTEMPTS_FILE: &str = "unlock-attempts.json";
+const ATTEMPTS_LOCK: &str = "unlock-attempts.lock";
+
+/// Held (an exclusive file lock) from reading the count of wrong passphrases until the
+/// outcome of this attempt is recorded, by every process that tries a passphrase. So
+/// parallel attempts queue up instead of all passing the delay check at once, and no
+/// failure is lost: the delay cannot be raced.
+pub struct AttemptGuard {
+    _file: std::fs::File,
+}
 
 impl Attempts {
+    /// Waits for the other attempts in progress on this store, then holds the turn.
+    pub fn guard(dir: &Path) -> Result<AttemptGuard> {
+        let path = dir.join(ATTEMPTS_LOCK);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        file.lock()
+            .map_err(|e| Error::io(format!("locking {}", path.display()), e))?;
+        Ok(AttemptGuard { _file: file })
+    }
+
     pub fn load(dir: &Path) -> Attempts {
         std::fs::read(dir.join(ATTEMPTS_FILE))
             .ok()
@@ -271,6 +295,9 @@ impl Attempts {
     pub fn reset(dir: &Path) {
         let _ = std::fs::remove_file(dir.join(ATTEMPTS_FILE));
     }
+
+    /// Files this module keeps in the data dir (for `destroy`).
+    pub(crate) const FILES: [&'static str; 2] = [ATTEMPTS_FILE, ATTEMPTS_LOCK];
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Work SQL cannot do (checking signatures), run in the migration's transaction
+    /// after its SQL. Its checksum is not recorded: it must be idempotent.
+    pub repair: Option<fn(&Connection) -> Result<()>>,
 }
 
 pub const MIGRATIONS: &[Migration] = &[
@@ -20,31 +23,43 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "op_log",
         sql: include_str!("../oplog/migrations/001_op_log.sql"),
+        repair: None,
     },
     Migration {
         version: 2,
         name: "records",
         sql: include_str!("../domain/migrations/002_records.sql"),
+        repair: None,
     },
     Migration {
         version: 3,
         name: "vocabularies",
         sql: include_str!("../domain/migrations/003_vocabularies.sql"),
+        repair: None,
     },
     Migration {
         version: 4,
         name: "sync",
         sql: include_str!("../sync/migrations/004_sync.sql"),
+        repair: None,
     },
     Migration {
         version: 5,
         name: "trust",
         sql: include_str!("../trust/migrations/005_trust.sql"),
+        repair: None,
     },
     Migration {
         version: 6,
         name: "changes_rowid",
         sql: include_str!("../oplog/migrations/006_changes_rowid.sql"),
+        repair: None,
+    },
+    Migration {
+        version: 7,
+        name: "unverified",
+        sql: include_str!("../sync/migrations/007_unverified.sql"),
+        repair: Some(|conn| crate::sync::heads::purge_unverifiable(conn).map(|_| ())),
     },
 ];
 
@@ -99,6 +114,9 @@ pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
     for m in migrations.iter().filter(|m| m.version > current) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(m.sql)?;
+        if let Some(repair) = m.repair {
+            repair(&tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
             params![m.version, m.name, checksum(m), chrono::Utc::now().to_rfc3339()],

@@ -48,6 +48,21 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".nansen"))
 }
 
+/// This store's own settings (`meta`): device id, office, user, clock, trust root.
+pub(crate) fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    let mut stmt = conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
+    Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?;
+    stmt.execute(rusqlite::params![key, value])?;
+    Ok(())
+}
+
 pub fn is_initialised(dir: &Path) -> bool {
     dir.join(keyfile::KEYFILE_NAME).exists()
 }
@@ -145,6 +160,38 @@ fn remove_database_files(dir: &Path, name: &str) {
     }
 }
 
+/// Overwrites a file's bytes in place and syncs them, so what it held does not linger
+/// in free disk blocks once it is unlinked (as far as the file system allows: SSDs and
+/// copy-on-write file systems may keep old blocks; the store key is what really
+/// protects them).
+fn overwrite(file: &mut File, random: bool) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    file.seek(SeekFrom::Start(0))?;
+    let mut chunk = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        if random {
+            getrandom::getrandom(&mut chunk[..n]).map_err(std::io::Error::other)?;
+        }
+        file.write_all(&chunk[..n])?;
+        left -= n as u64;
+    }
+    file.sync_all()
+}
+
+/// Overwrites, then removes, the database files a re-key left behind.
+fn shred_database_files(dir: &Path, name: &str) {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = dir.join(format!("{name}{suffix}"));
+        if let Ok(mut f) = OpenOptions::new().write(true).open(&path) {
+            let _ = overwrite(&mut f, false);
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+}
+
 /// Removes databases left by an interrupted `create` or passphrase change.
 fn remove_strays(dir: &Path, keep: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -156,6 +203,24 @@ fn remove_strays(dir: &Path, keep: &str) {
             remove_database_files(dir, &name);
         }
     }
+}
+
+/// Unwraps the store key with a passphrase, counting wrong ones (see [`Attempts`]).
+fn try_passphrase(dir: &Path, kf: &KeyFile, passphrase: &str) -> Result<Zeroizing<[u8; 32]>> {
+    let _turn = Attempts::guard(dir)?;
+    let now = crate::hlc::wall_millis();
+    let wait = Attempts::load(dir).wait_remaining_ms(now);
+    if wait > 0 {
+        return Err(Error::TooManyAttempts {
+            retry_after_ms: wait,
+        });
+    }
+    let Some(key) = kf.open(passphrase)? else {
+        let retry_after_ms = Attempts::record_failure(dir, crate::hlc::wall_millis());
+        return Err(Error::WrongPassphrase { retry_after_ms });
+    };
+    Attempts::reset(dir);
+    Ok(key)
 }
 
 impl Store {
@@ -201,18 +266,7 @@ impl Store {
         let kf = KeyFile::read(dir)?.ok_or_else(|| Error::NotInitialised {
             dir: dir.to_path_buf(),
         })?;
-        let now = crate::hlc::wall_millis();
-        let wait = Attempts::load(dir).wait_remaining_ms(now);
-        if wait > 0 {
-            return Err(Error::TooManyAttempts {
-                retry_after_ms: wait,
-            });
-        }
-        let Some(key) = kf.open(passphrase)? else {
-            let retry_after_ms = Attempts::record_failure(dir, now);
-            return Err(Error::WrongPassphrase { retry_after_ms });
-        };
-        Attempts::reset(dir);
+        let key = try_passphrase(dir, &kf, passphrase)?;
         let lock = take_lock(dir)?;
         let mut conn = open_connection(&dir.join(&kf.database), &key, false)?;
         migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
@@ -231,9 +285,7 @@ impl Store {
         check_passphrase_rules(new)?;
         let dir = self.dir.clone();
         let kf = KeyFile::read(&dir)?.ok_or_else(|| Error::NotInitialised { dir: dir.clone() })?;
-        if kf.open(current)?.is_none() {
-            return Err(Error::WrongPassphrase { retry_after_ms: 0 });
-        }
+        try_passphrase(&dir, &kf, current)?;
         if self.lock.try_lock().is_err() {
             let _ = self.lock.try_lock_shared();
             return Err(Error::Busy);
@@ -263,11 +315,21 @@ impl Store {
             let _ = self.lock.try_lock_shared();
             return Err(e);
         }
+        // The old key file is kept open across the switch, so its blocks can be
+        // overwritten once the new one is in place: the old wrapped key, which the old
+        // passphrase opens, must not stay readable on the disk.
+        let mut old_keyfile = OpenOptions::new()
+            .write(true)
+            .open(dir.join(keyfile::KEYFILE_NAME))
+            .ok();
         KeyFile::seal(new, &key, keyfile::calibrate(profile), &database)?.write(&dir)?;
+        if let Some(f) = old_keyfile.as_mut() {
+            let _ = overwrite(f, true);
+        }
         let old = kf.database;
         let Store { conn, lock, .. } = self;
         drop(conn);
-        remove_database_files(&dir, &old);
+        shred_database_files(&dir, &old);
         lock.try_lock_shared().map_err(|_| Error::Busy)?;
         let mut conn = open_connection(&target, &key, false)?;
         migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
@@ -280,15 +342,9 @@ impl Store {
 /// process has the store open. Unsent changes are lost with it.
 pub fn destroy(dir: &Path) -> Result<()> {
     let keys = dir.join(keyfile::KEYFILE_NAME);
-    if let Ok(meta) = std::fs::metadata(&keys) {
+    if keys.exists() {
         if let Ok(mut f) = OpenOptions::new().write(true).open(&keys) {
-            let noise = vec![0u8; meta.len() as usize]
-                .into_iter()
-                .zip(std::iter::repeat_with(|| keyfile::random_bytes::<1>()[0]))
-                .map(|(_, b)| b)
-                .collect::<Vec<_>>();
-            let _ = f.write_all(&noise);
-            let _ = f.sync_all();
+            let _ = overwrite(&mut f, true);
         }
         std::fs::remove_file(&keys)
             .map_err(|e| Error::io(format!("destroying {}", keys.display()), e))?;
@@ -302,18 +358,34 @@ pub fn destroy(dir: &Path) -> Result<()> {
         }
     }
     let _ = std::fs::remove_dir_all(dir.join("attachments"));
-    let _ = std::fs::remove_file(dir.join("unlock-attempts.json"));
-    Ok(())
-}
-
-pub fn check_passphrase_rules(passphrase: &str) -> Result<()> {
-    if passphrase.chars().count() < 8 {
-        return Err(Error::invalid(
-            "the passphrase must be at least 8 characters long",
-        ));
+    for name in Attempts::FILES {
+        let _ = std::fs::remove_file(dir.join(name));
     }
     Ok(())
 }
+
+/// The one rule for every passphrase, however it arrives (app, command line, a file or
+/// the environment): at least 8 characters, and not easy to guess (zxcvbn score 2+).
+pub fn check_passphrase_rules(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::WeakPassphrase {
+            advice: format!("it must be at least {MIN_PASSPHRASE_CHARS} characters long"),
+        });
+    }
+    let estimate = zxcvbn::zxcvbn(passphrase, &[]);
+    if (estimate.score() as u8) < MIN_PASSPHRASE_SCORE {
+        let advice = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| w.to_string().trim_end_matches('.').to_lowercase())
+            .unwrap_or_else(|| "it is too easy to guess".into());
+        return Err(Error::WeakPassphrase { advice });
+    }
+    Ok(())
+}
+
+const MIN_PASSPHRASE_CHARS: usize = 8;
+const MIN_PASSPHRASE_SCORE: u8 = 2;
 
 /// A strength estimate (zxcvbn), 0 (very weak) to 4 (very strong), with advice.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -341,6 +413,7 @@ pub fn passphrase_strength(passphrase: &str) -> Strength {
         suggestions: feedback
             .map(|f| f.suggestions().iter().map(|s| s.to_string()).collect())
             .unwrap_or_default(),
-        acceptable: check_passphrase_rules(passphrase).is_ok() && (estimate.score() as u8) >= 2,
+        acceptable: passphrase.chars().count() >= MIN_PASSPHRASE_CHARS
+            && (estimate.score() as u8) >= MIN_PASSPHRASE_SCORE,
     }
 }

@@ -1,4 +1,4 @@
-//! The bundle file, format version 1.
+//! The bundle file, format version 2.
 //!
 //! A bundle is what travels between offices on a USB stick. On disk it is an
 //! [age](https://age-encryption.org/v1) file (binary, X25519 recipients): encrypted to
@@ -10,12 +10,12 @@
 //! offset      size  field
 //! ----------  ----  ------------------------------------------------------------
 //! 0           8     magic "NANSENB\0"
-//! 8           2     envelope version, u16 big-endian (1)
+//! 8           2     envelope version, u16 big-endian (2)
 //! 10          4     manifest length M, u32 big-endian
 //! 14          M     manifest, JSON (below)
 //! 14+M        ...   parts, back to back, in manifest order, lengths in the manifest
 //! end-64      64    Ed25519 signature by the sender device over
-//!                   "nansen-bundle-v1\0" ‖ BLAKE3(every byte before the signature)
+//!                   "nansen-bundle-v2\0" ‖ BLAKE3(every byte before the signature)
 //! ```
 //!
 //! The manifest:
@@ -26,21 +26,21 @@
 //! | `created_at`     | RFC 3339, the sender's clock                                     |
 //! | `schema_version` | the sender's store schema; a newer one than ours is refused      |
 //! | `app_version`    | the sending Nansen's version, for diagnostics                    |
-//! | `sender`         | `{device, office, user}`                                         |
+//! | `sender`         | `{device, user}`: the signing device and the person using it. Its office and role are never taken from here but from its certificate |
 //! | `recipients`     | device ids the bundle is for                                     |
 //! | `escrow`         | true when also encrypted to the organisation's escrow key       |
 //! | `full`           | true for a full export (everything the sender holds)             |
 //! | `sender_vv`      | the sender's version vector: doubles as its acknowledgement      |
 //! | `ack`            | what the sender believed the recipient held: the delta's base    |
-//! | `counts`         | `{changes, ops, origins, attachments, attachment_bytes}`         |
+//! | `counts`         | `{changes, ops, origins, changes_bytes, attachments, attachment_bytes}` |
 //! | `parts`          | `[{name, length, blake3, encoding}]`, in file order              |
 //!
 //! The parts:
 //!
 //! | name          | encoding | content                                                    |
 //! |---------------|----------|------------------------------------------------------------|
-//! | `directory`   | `json`   | organisation keys, device certificates, revocations        |
-//! | `heads`       | `json`   | per origin device: `{device, seq, hash, signature}`, the signed head of the range sent |
+//! | `directory`   | `json`   | the organisation's signed statement, device certificates, revocations |
+//! | `heads`       | `json`   | exactly one per origin device sent: `{device, seq, hash, signature}`, the origin's signed head of the last change sent |
 //! | `changes`     | `zstd`   | frames `u32 BE length ‖ exact change bytes`, grouped by device, seq ascending |
 //! | `attachments` | `raw`    | frames `32-byte BLAKE3 ‖ u64 BE length ‖ file bytes`       |
 //!
@@ -48,6 +48,17 @@
 //! change relayed through headquarters is still verified against its origin: the chain
 //! links each change to the previous one, and the origin's signed head vouches for the
 //! last. Nothing is re-serialised before it is verified.
+//!
+//! **Bounded decoding.** A bundle is read whole into memory (at most
+//! [`MAX_BUNDLE_FILE_BYTES`]). The changes part is decompressed as a stream and split
+//! into frames as it goes, never beyond what the signed manifest declares:
+//! `counts.changes_bytes` bytes in exactly `counts.changes` non-empty frames, at most
+//! [`MAX_OP_BYTES`] per declared op (plus [`MAX_CHANGE_OVERHEAD`] per change), at most
+//! [`MAX_CHANGES_BYTES`] in all, and at most [`MAX_EXPANSION`] times the compressed
+//! size. So importing a bundle of N bytes costs memory in proportion to its declared
+//! content and never more than a few times [`MAX_CHANGES_BYTES`] plus the file itself.
+//! Format 1 bundles (whose escrow key and sender office were not authenticated) are
+//! refused with a message that says to update the sender.
 
 use crate::error::{Error, Result};
 use crate::oplog::change::{hex_hash, Hash};
@@ -59,17 +70,28 @@ use std::io::{Read, Write};
 use uuid::Uuid;
 
 pub const MAGIC: &[u8; 8] = b"NANSENB\0";
-pub const ENVELOPE_VERSION: u16 = 1;
+pub const ENVELOPE_VERSION: u16 = 2;
 const HEADER: usize = 14;
 const SIGNATURE: usize = 64;
-/// Refuse to decompress a changes part beyond this, whatever its header claims.
-const MAX_CHANGES_BYTES: u64 = 4 << 30;
+/// The largest bundle file read: the whole file is held in memory while it is imported.
+pub const MAX_BUNDLE_FILE_BYTES: u64 = 2 << 30;
+/// The most decompressed change bytes one bundle may declare.
+pub const MAX_CHANGES_BYTES: u64 = 1 << 30;
+/// The most bytes one op may take in a change. The longest field is free text of
+/// 100,000 characters, at most 600,000 bytes once escaped in JSON.
+pub const MAX_OP_BYTES: u64 = 1 << 20;
+/// A change's own fields (device, seq, hashes, clock, author, version vector).
+pub const MAX_CHANGE_OVERHEAD: u64 = 64 << 10;
+/// The most the changes part may expand when decompressed. Real changes (unique ids
+/// and hashes in every one) compress about 20 times; a bomb compresses thousands.
+pub const MAX_EXPANSION: u64 = 1000;
 
+/// The device that signed the bundle, and who was using it. The user is the device's
+/// own statement (like the author of a change); the office comes from the certificate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sender {
     pub device: Uuid,
-    pub office: String,
     pub user: String,
 }
 
@@ -79,6 +101,8 @@ pub struct Counts {
     pub changes: u64,
     pub ops: u64,
     pub origins: u64,
+    /// The changes part's size once decompressed.
+    pub changes_bytes: u64,
     pub attachments: u64,
     pub attachment_bytes: u64,
 }
@@ -207,6 +231,11 @@ pub fn open(bytes: &[u8]) -> Result<Envelope<'_>> {
         return Err(Error::rejected("this file is not a Nansen bundle"));
     }
     let version = u16::from_be_bytes([bytes[8], bytes[9]]);
+    if version < ENVELOPE_VERSION {
+        return Err(Error::rejected(format!(
+            "it uses bundle format {version}, from an older version of Nansen whose bundles could be misattributed; ask the sender to update Nansen and export again"
+        )));
+    }
     if version != ENVELOPE_VERSION {
         return Err(Error::rejected(format!(
             "it uses bundle format {version}, which this version of Nansen does not know; update Nansen"
@@ -257,38 +286,129 @@ pub fn encode_frames(items: impl IntoIterator<Item = impl AsRef<[u8]>>) -> Vec<u
     out
 }
 
-pub fn decode_frames(mut bytes: &[u8]) -> Result<Vec<&[u8]>> {
-    let mut out = Vec::new();
-    while !bytes.is_empty() {
-        if bytes.len() < 4 {
-            return Err(Error::rejected(
-                "the bundle's changes are damaged (frame header)",
-            ));
+/// How many frames, and how many bytes in all, a reader may yield.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameLimits {
+    pub frames: u64,
+    pub bytes: u64,
+}
+
+/// Reads exactly `limits.frames` non-empty frames (`u32 BE length ‖ bytes`) totalling
+/// exactly `limits.bytes` bytes, handing each to `each` as soon as it is read. It never
+/// allocates beyond what the limits allow, whatever a frame header claims.
+pub fn read_frames(
+    mut reader: impl Read,
+    limits: FrameLimits,
+    mut each: impl FnMut(Vec<u8>) -> Result<()>,
+) -> Result<()> {
+    let damaged =
+        |what: &str| Error::rejected(format!("the bundle's changes are damaged ({what})"));
+    let (mut frames, mut bytes) = (0u64, 0u64);
+    loop {
+        let mut header = [0u8; 4];
+        match read_full(&mut reader, &mut header)? {
+            0 => break,
+            4 => {}
+            _ => return Err(damaged("frame header")),
         }
-        let len = u32::from_be_bytes(bytes[..4].try_into().expect("4 bytes")) as usize;
-        if bytes.len() < 4 + len {
-            return Err(Error::rejected(
-                "the bundle's changes are damaged (frame length)",
-            ));
+        let len = u32::from_be_bytes(header) as u64;
+        if len == 0 {
+            return Err(damaged("an empty frame"));
         }
-        out.push(&bytes[4..4 + len]);
-        bytes = &bytes[4 + len..];
+        frames += 1;
+        bytes += 4 + len;
+        if frames > limits.frames || bytes > limits.bytes {
+            return Err(damaged("more than its manifest declares"));
+        }
+        let mut frame = vec![0u8; len as usize];
+        if read_full(&mut reader, &mut frame)? != frame.len() {
+            return Err(damaged("frame length"));
+        }
+        each(frame)?;
     }
-    Ok(out)
+    if frames != limits.frames || bytes != limits.bytes {
+        return Err(damaged("less than its manifest declares"));
+    }
+    Ok(())
+}
+
+/// Reads until `buf` is full or the input ends; returns how much was read.
+fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => {
+                return Err(Error::rejected(
+                    "the bundle's changes cannot be decompressed; the file is damaged",
+                ))
+            }
+        }
+    }
+    Ok(filled)
+}
+
+/// Checks what a manifest declares about its changes against the fixed ceilings.
+pub fn check_declared(counts: &Counts, compressed_len: u64) -> Result<()> {
+    let too_big = |why: &str| {
+        Error::rejected(format!(
+            "its manifest declares {} bytes of changes, {why}; it is damaged or hostile",
+            counts.changes_bytes
+        ))
+    };
+    let per_op = counts
+        .ops
+        .saturating_mul(MAX_OP_BYTES)
+        .saturating_add(counts.changes.saturating_mul(MAX_CHANGE_OVERHEAD));
+    if counts.changes_bytes > MAX_CHANGES_BYTES {
+        return Err(too_big(&format!(
+            "more than the {} MiB a bundle may hold; export in smaller steps",
+            MAX_CHANGES_BYTES >> 20
+        )));
+    }
+    if counts.changes_bytes > per_op {
+        return Err(too_big(&format!("too many for its {} ops", counts.ops)));
+    }
+    if counts.changes_bytes > compressed_len.saturating_mul(MAX_EXPANSION) + 4096 {
+        return Err(too_big(
+            "far more than its compressed size can honestly hold",
+        ));
+    }
+    if counts.changes_bytes < counts.changes.saturating_mul(5) {
+        return Err(too_big(&format!(
+            "too few for its {} changes",
+            counts.changes
+        )));
+    }
+    Ok(())
+}
+
+/// Decompresses the changes part as a stream and hands over each change's exact bytes,
+/// within what the manifest declares (see the module docs).
+pub fn decode_changes(
+    part: &[u8],
+    counts: &Counts,
+    each: impl FnMut(Vec<u8>) -> Result<()>,
+) -> Result<()> {
+    check_declared(counts, part.len() as u64)?;
+    let decoder = zstd::stream::read::Decoder::new(part).map_err(|_| {
+        Error::rejected("the bundle's changes cannot be decompressed; the file is damaged")
+    })?;
+    // One byte past the declared size is read, so an overlong stream is noticed.
+    read_frames(
+        decoder.take(counts.changes_bytes + 1),
+        FrameLimits {
+            frames: counts.changes,
+            bytes: counts.changes_bytes,
+        },
+        each,
+    )
 }
 
 pub fn compress(bytes: &[u8]) -> Result<Vec<u8>> {
     zstd::bulk::compress(bytes, 3).map_err(|e| Error::io("compressing the bundle", e))
-}
-
-pub fn decompress(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    zstd::stream::read::Decoder::new(bytes)
-        .and_then(|d| d.take(MAX_CHANGES_BYTES).read_to_end(&mut out))
-        .map_err(|_| {
-            Error::rejected("the bundle's changes cannot be decompressed; the file is damaged")
-        })?;
-    Ok(out)
 }
 
 pub fn encode_attachments(blobs: &[(Hash, Vec<u8>)]) -> Vec<u8> {

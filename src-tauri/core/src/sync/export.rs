@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::oplog::apply::blob_uuid;
 use crate::oplog::{Hash, VersionVector};
 use crate::trust::DeviceKeys;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -17,10 +17,11 @@ pub struct Range {
     pub to: u64,
 }
 
-/// Changes above `base`, per device: applied or waiting, never held-back ones.
+/// Changes above `base`, per device: applied, waiting, or waiting for their claimed
+/// time (the peer applies the same rule); never those of a revoked device.
 pub fn ranges_to_send(conn: &Connection, base: &VersionVector) -> Result<Vec<Range>> {
     let devices: Vec<Uuid> = {
-        let mut stmt = conn.prepare("SELECT device FROM origins UNION SELECT DISTINCT device FROM changes WHERE state <> 1 AND state = 0")?;
+        let mut stmt = conn.prepare("SELECT device FROM origins UNION SELECT DISTINCT device FROM changes WHERE state <> 1 AND state IN (0, 3)")?;
         let rows = stmt.query_map([], |r| Ok(blob_uuid(r.get_ref(0)?.as_blob()?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -28,7 +29,7 @@ pub fn ranges_to_send(conn: &Connection, base: &VersionVector) -> Result<Vec<Ran
     for device in devices {
         let from = base.get(&device).copied().unwrap_or(0) + 1;
         let mut stmt = conn.prepare_cached(
-            "SELECT seq FROM changes WHERE device = ?1 AND seq >= ?2 AND state IN (0, 1) ORDER BY seq",
+            "SELECT seq FROM changes WHERE device = ?1 AND seq >= ?2 AND state IN (0, 1, 3) ORDER BY seq",
         )?;
         let seqs = stmt.query_map(params![&device.as_bytes()[..], from as i64], |r| {
             r.get::<_, i64>(0)
@@ -89,31 +90,19 @@ pub fn collect(
         let head = if range.device == own_id {
             let hash = hash_of(conn, &own_id, range.to)?;
             let head = SignedHead::sign(&own.signing, own_id, range.to, hash);
-            conn.execute(
-                "INSERT OR IGNORE INTO chain_heads (device, seq, hash, signature) VALUES (?1, ?2, ?3, ?4)",
-                params![&own_id.as_bytes()[..], range.to as i64, &hash[..], hex::decode(&head.signature).unwrap_or_default()],
-            )?;
+            super::heads::store(conn, &head, &own.signing.verifying_key())?;
             Some(head)
         } else {
-            conn.query_row(
-                "SELECT seq, hash, signature FROM chain_heads WHERE device = ?1 AND seq BETWEEN ?2 AND ?3
-                 ORDER BY seq DESC LIMIT 1",
-                params![&range.device.as_bytes()[..], range.from as i64, range.to as i64],
-                |r| {
-                    let seq: i64 = r.get(0)?;
-                    let hash: Vec<u8> = r.get(1)?;
-                    let sig: Vec<u8> = r.get(2)?;
-                    let mut h = [0u8; 32];
-                    h.copy_from_slice(&hash);
-                    Ok(SignedHead {
-                        device: range.device,
-                        seq: seq as u64,
-                        hash: h,
-                        signature: hex::encode(sig),
-                    })
-                },
-            )
-            .optional()?
+            // Checked again before it is forwarded: a head that does not verify would
+            // make the peer refuse the whole bundle.
+            match crate::trust::known_device(conn, &range.device)? {
+                Some(d) => {
+                    let key =
+                        crate::trust::verifying_key(&hex::decode(&d.sign_key).unwrap_or_default())?;
+                    super::heads::best_between(conn, &range.device, range.from, range.to, &key)?
+                }
+                None => None,
+            }
         };
         let Some(head) = head else { continue };
         range.to = head.seq;

@@ -1,72 +1,135 @@
 //! Import: verify everything, then apply in one transaction (or roll back, for a preview).
+//!
+//! **What is verified before anything is written** ([`open`]): the age decryption, the
+//! envelope and every part's hash, the sender's signature against its certificate
+//! (from this store or from the bundle's own directory, which must verify against our
+//! organisation key), the recipients, and each origin's run of changes: contiguous,
+//! hash-chained, ending at exactly one head, whose signature is checked whenever the
+//! origin device is known. Decompression never goes beyond what the signed manifest
+//! declares (see [`bundle`]).
+//!
+//! **Where each change goes** ([`apply`]):
+//!
+//! | the change                                    | goes to                              |
+//! |-----------------------------------------------|--------------------------------------|
+//! | already here with the same hash               | nowhere (a duplicate)                |
+//! | here with another hash, both signed           | the bundle is refused; fork recorded |
+//! | its device is unknown here                    | `unverified_changes`, never applied  |
+//! | beyond its device's revocation line           | held back (state 2)                  |
+//! | claims a clock > 1 day ahead of every other   | held back until that time (state 3)  |
+//! | otherwise                                     | applied, or pending until its causal predecessors arrive |
+//!
+//! When a device's certificate arrives, its unverified changes are released only by a
+//! walk back along the hash chain from a head whose own signature verifies; every other
+//! copy is discarded as forged and reported with the office that relayed it.
 
 use super::bundle::{self, Manifest, SignedHead};
+use super::heads;
 use crate::error::{Error, Result};
 use crate::fault::tick;
 use crate::hlc::{self, Hlc};
 use crate::oplog::apply;
-use crate::oplog::{self, change, Change, Effects, Hash, VersionVector, STATE_HELD, STATE_PENDING};
+use crate::oplog::{
+    self, change, Change, Effects, Hash, VersionVector, STATE_CLOCK_AHEAD, STATE_HELD,
+    STATE_PENDING,
+};
 use crate::trust::{self, Directory};
 use ed25519_dalek::VerifyingKey;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use uuid::Uuid;
 
 pub struct Incoming {
     pub change: Change,
     pub bytes: Vec<u8>,
     pub hash: Hash,
-    /// False when the origin device is unknown here, so its signature could not be checked.
-    pub verified: bool,
+}
+
+/// One origin device's contiguous changes in a bundle, and the head that ends them.
+pub struct Run {
+    pub device: Uuid,
+    pub changes: Vec<Incoming>,
+    pub head: SignedHead,
+    /// The origin's certified key, when this store (or the bundle's directory) has its
+    /// certificate: the head was verified against it.
+    pub key: Option<VerifyingKey>,
+}
+
+/// Who sent a bundle, as its certificate says (the user is the device's own word).
+#[derive(Debug, Clone)]
+pub struct SenderInfo {
+    pub device: Uuid,
+    pub office: String,
+    pub role: String,
+    pub user: String,
 }
 
 /// A bundle that has been decrypted and verified, not yet applied.
 pub struct Opened {
     pub manifest: Manifest,
+    pub sender: SenderInfo,
     pub directory: Option<Directory>,
-    pub heads: Vec<SignedHead>,
-    pub incoming: Vec<Incoming>,
+    pub runs: Vec<Run>,
     pub attachments: Vec<(Hash, Vec<u8>)>,
     pub file_bytes: u64,
 }
 
+impl Opened {
+    pub fn changes(&self) -> u64 {
+        self.runs.iter().map(|r| r.changes.len() as u64).sum()
+    }
+}
+
+struct DeviceTrust {
+    key: VerifyingKey,
+    revoked_through: Option<u64>,
+    office: String,
+    role: String,
+}
+
 /// The devices whose keys this import may use: those enrolled here plus those whose
 /// certificates, signed by our organisation, arrive in the bundle itself.
-struct Keys {
-    keys: HashMap<Uuid, (VerifyingKey, Option<u64>, String)>,
-}
+struct Keys(HashMap<Uuid, DeviceTrust>);
 
 impl Keys {
     fn load(conn: &Connection, directory: Option<&Directory>) -> Result<Keys> {
         let mut keys = HashMap::new();
         for d in trust::known_devices(conn)? {
-            let vk = trust::verifying_key(&hex::decode(&d.sign_key).unwrap_or_default())?;
-            keys.insert(d.device, (vk, d.revoked_through, d.office));
+            let key = trust::verifying_key(&hex::decode(&d.sign_key).unwrap_or_default())?;
+            keys.insert(
+                d.device,
+                DeviceTrust {
+                    key,
+                    revoked_through: d.revoked_through,
+                    office: d.office,
+                    role: d.role,
+                },
+            );
         }
         if let (Some(dir), Some(org)) = (directory, trust::org(conn)?) {
-            if dir.org_key != org.key {
-                return Err(Error::rejected(
-                    "it was made by a device of another organisation",
-                ));
+            let verified = trust::verify_directory(&org, dir)
+                .map_err(|e| Error::rejected(format!("its trust directory: {e}")))?;
+            for (cert, key, _) in verified.certs {
+                keys.entry(cert.device).or_insert(DeviceTrust {
+                    key,
+                    revoked_through: None,
+                    office: cert.office,
+                    role: cert.role.as_str().to_string(),
+                });
             }
-            // Verify the directory without storing it: a scratch in-memory copy.
-            let scratch = Connection::open_in_memory()?;
-            scratch
-                .execute_batch("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);")?;
-            scratch.execute_batch(include_str!("../trust/migrations/005_trust.sql"))?;
-            trust::set_org(&scratch, &org.key, &org.escrow_recipient)?;
-            trust::merge_directory(&scratch, dir).map_err(|e| Error::rejected(e.to_string()))?;
-            for d in trust::known_devices(&scratch)? {
-                let vk = trust::verifying_key(&hex::decode(&d.sign_key).unwrap_or_default())?;
-                let entry = keys.entry(d.device).or_insert((vk, None, d.office.clone()));
-                if let Some(r) = d.revoked_through {
-                    entry.1 = Some(entry.1.map_or(r, |e| e.min(r)));
+            for (r, _) in verified.revocations {
+                if let Some(entry) = keys.get_mut(&r.device) {
+                    entry.revoked_through = Some(
+                        entry
+                            .revoked_through
+                            .map_or(r.valid_through, |e| e.min(r.valid_through)),
+                    );
                 }
             }
         }
-        Ok(Keys { keys })
+        Ok(Keys(keys))
     }
 }
 
@@ -78,6 +141,12 @@ pub fn open(
     own: Uuid,
     holds_escrow: bool,
 ) -> Result<Opened> {
+    if file.len() as u64 > bundle::MAX_BUNDLE_FILE_BYTES {
+        return Err(Error::rejected(format!(
+            "the file is larger than the {} MiB a bundle may be",
+            bundle::MAX_BUNDLE_FILE_BYTES >> 20
+        )));
+    }
     let plain = bundle::decrypt(file, identities)?;
     let env = bundle::open(&plain)?;
     let m = env.manifest.clone();
@@ -88,32 +157,32 @@ pub fn open(
             m.schema_version
         )));
     }
-    let directory: Option<Directory> = env
-        .part("directory")
-        .map(serde_json::from_slice)
-        .transpose()
-        .map_err(|_| Error::rejected("its trust directory is malformed"))?;
     if trust::org(conn)?.is_none() {
         return Err(Error::rejected(
             "this store is not enrolled in an organisation yet, so it cannot check who sent the bundle; enrol it with headquarters first",
         ));
     }
+    let directory: Option<Directory> = env
+        .part("directory")
+        .map(serde_json::from_slice)
+        .transpose()
+        .map_err(|_| Error::rejected("its trust directory is malformed"))?;
     let keys = Keys::load(conn, directory.as_ref())?;
-    let Some((sender_key, sender_revoked, _)) = keys.keys.get(&m.sender.device) else {
+    let Some(sender) = keys.0.get(&m.sender.device) else {
         return Err(Error::rejected(format!(
-            "it is signed by device {} ('{}'), which is not enrolled in this organisation",
-            m.sender.device, m.sender.office
+            "it is signed by device {}, which is not enrolled in this organisation",
+            m.sender.device
         )));
     };
-    if !env.verify_signature(sender_key) {
+    if !env.verify_signature(&sender.key) {
         return Err(Error::rejected(
             "its signature does not match its content: it was altered or forged",
         ));
     }
-    if sender_revoked.is_some() {
+    if sender.revoked_through.is_some() {
         return Err(Error::rejected(format!(
-            "its sender, device {} ('{}'), has been revoked",
-            m.sender.device, m.sender.office
+            "its sender, device {} of {}, has been revoked",
+            m.sender.device, sender.office
         )));
     }
     if !(m.recipients.contains(&own) || holds_escrow && m.escrow) {
@@ -127,97 +196,148 @@ pub fn open(
         .transpose()
         .map_err(|_| Error::rejected("its chain heads are malformed"))?
         .unwrap_or_default();
-    let mut incoming = Vec::new();
-    if let Some(part) = env.part("changes") {
-        let raw = bundle::decompress(part)?;
-        for frame in bundle::decode_frames(&raw)? {
-            let change = Change::decode(frame).map_err(|e| Error::rejected(e.to_string()))?;
-            for op in &change.ops {
-                op.validate().map_err(|e| {
-                    Error::rejected(format!(
-                        "change {}:{} is malformed: {e}",
-                        change.device, change.seq
-                    ))
-                })?;
-            }
-            incoming.push(Incoming {
-                hash: change::hash(frame),
-                bytes: frame.to_vec(),
-                change,
-                verified: false,
-            });
-        }
-    }
-    verify_chains(&mut incoming, &heads, &keys)?;
-    let attachments = match env.part("attachments") {
+    let mut runs = read_runs(env.part("changes"), &m)?;
+    attach_heads(&mut runs, heads, &keys)?;
+    let attachments: Vec<(Hash, Vec<u8>)> = match env.part("attachments") {
         Some(p) => bundle::decode_attachments(p)?
             .into_iter()
             .map(|(h, b)| (h, b.to_vec()))
             .collect(),
         None => Vec::new(),
     };
-    if incoming.len() as u64 != m.counts.changes {
-        return Err(Error::rejected(
-            "its change count does not match its manifest",
-        ));
+    let attachment_bytes: u64 = attachments.iter().map(|(_, b)| b.len() as u64).sum();
+    if attachments.len() as u64 != m.counts.attachments
+        || attachment_bytes != m.counts.attachment_bytes
+    {
+        return Err(Error::rejected("its attachments do not match its manifest"));
     }
     Ok(Opened {
+        sender: SenderInfo {
+            device: m.sender.device,
+            office: sender.office.clone(),
+            role: sender.role.clone(),
+            user: m.sender.user.clone(),
+        },
         manifest: m,
         directory,
-        heads,
-        incoming,
+        runs,
         attachments,
         file_bytes: file.len() as u64,
     })
 }
 
-/// Each origin's changes must be contiguous, hash-chained, and end at a head signed by
-/// the origin device. Origins unknown here cannot be checked yet: their changes will be
-/// held back, and checked when the device's certificate arrives.
-fn verify_chains(incoming: &mut [Incoming], heads: &[SignedHead], keys: &Keys) -> Result<()> {
-    let mut i = 0;
-    while i < incoming.len() {
-        let device = incoming[i].change.device;
-        let mut j = i + 1;
-        while j < incoming.len() && incoming[j].change.device == device {
-            let (prev, next) = (&incoming[j - 1], &incoming[j]);
-            if next.change.seq != prev.change.seq + 1 || next.change.prev != prev.hash {
-                return Err(Error::rejected(format!(
-                    "the changes of device {device} do not form an unbroken chain at seq {}",
-                    next.change.seq
-                )));
-            }
-            j += 1;
+/// Decodes the changes part into one run per origin device, checking as it goes that
+/// each run is contiguous and hash-chained and that the totals match the manifest.
+fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
+    let mut runs: Vec<Run> = Vec::new();
+    let mut seen: HashSet<Uuid> = HashSet::new();
+    let mut ops = 0u64;
+    let Some(part) = part else {
+        if m.counts.changes != 0 || m.counts.ops != 0 {
+            return Err(Error::rejected(
+                "its change count does not match its manifest",
+            ));
         }
-        let last = &incoming[j - 1];
-        let head = heads
-            .iter()
-            .find(|h| h.device == device && h.seq == last.change.seq)
-            .ok_or_else(|| {
+        return Ok(runs);
+    };
+    bundle::decode_changes(part, &m.counts, |frame| {
+        let change = Change::decode(&frame).map_err(|e| Error::rejected(e.to_string()))?;
+        ops += change.ops.len() as u64;
+        if ops > m.counts.ops {
+            return Err(Error::rejected(
+                "it holds more ops than its manifest declares",
+            ));
+        }
+        for op in &change.ops {
+            op.validate().map_err(|e| {
                 Error::rejected(format!(
-                    "the changes of device {device} carry no signed head"
+                    "change {}:{} is malformed: {e}",
+                    change.device, change.seq
                 ))
             })?;
-        if head.hash != last.hash {
-            return Err(Error::rejected(format!(
-                "the signed head of device {device} does not match its changes"
-            )));
         }
-        let verified = match keys.keys.get(&device) {
-            Some((key, _, office)) => {
-                if !head.verify(key) {
+        let hash = change::hash(&frame);
+        match runs.last_mut() {
+            Some(run) if run.device == change.device => {
+                let prev = run.changes.last().expect("a run is never empty");
+                if change.seq != prev.change.seq + 1 || change.prev != prev.hash {
                     return Err(Error::rejected(format!(
-                        "the changes of device {device} ('{office}') carry a bad signature"
+                        "the changes of device {} do not form an unbroken chain at seq {}",
+                        change.device, change.seq
                     )));
                 }
-                true
             }
-            None => false,
-        };
-        for inc in &mut incoming[i..j] {
-            inc.verified = verified;
+            _ => {
+                if !seen.insert(change.device) {
+                    return Err(Error::rejected(format!(
+                        "the changes of device {} are not kept together",
+                        change.device
+                    )));
+                }
+                runs.push(Run {
+                    device: change.device,
+                    changes: Vec::new(),
+                    head: SignedHead {
+                        device: change.device,
+                        seq: 0,
+                        hash: [0; 32],
+                        signature: String::new(),
+                    },
+                    key: None,
+                });
+            }
         }
-        i = j;
+        runs.last_mut().expect("pushed").changes.push(Incoming {
+            change,
+            bytes: frame,
+            hash,
+        });
+        Ok(())
+    })?;
+    if ops != m.counts.ops {
+        return Err(Error::rejected("its op count does not match its manifest"));
+    }
+    Ok(runs)
+}
+
+/// Each run must end at exactly one head of its device, and a bundle carries no other
+/// heads. A head of a known device must verify against its certified key.
+fn attach_heads(runs: &mut [Run], heads: Vec<SignedHead>, keys: &Keys) -> Result<()> {
+    if heads.len() != runs.len() {
+        return Err(Error::rejected(
+            "its chain heads do not match the changes it carries (one head per device sent, no more)",
+        ));
+    }
+    let mut by_device: HashMap<Uuid, SignedHead> = HashMap::new();
+    for h in heads {
+        if by_device.insert(h.device, h).is_some() {
+            return Err(Error::rejected("it carries two heads for one device"));
+        }
+    }
+    for run in runs {
+        let last = run.changes.last().expect("a run is never empty");
+        let head = by_device.remove(&run.device).ok_or_else(|| {
+            Error::rejected(format!(
+                "the changes of device {} carry no signed head",
+                run.device
+            ))
+        })?;
+        if head.seq != last.change.seq || head.hash != last.hash {
+            return Err(Error::rejected(format!(
+                "the signed head of device {} does not match its changes",
+                run.device
+            )));
+        }
+        if let Some(t) = keys.0.get(&run.device) {
+            if !head.verify(&t.key) {
+                return Err(Error::rejected(format!(
+                    "the changes of device {} ({}) carry a bad signature",
+                    run.device, t.office
+                )));
+            }
+            run.key = Some(t.key);
+        }
+        run.head = head;
     }
     Ok(())
 }
@@ -237,7 +357,10 @@ pub struct ImportReport {
     pub file: Option<String>,
     pub bundle_id: String,
     pub sender_device: String,
+    /// The sender's office and role, from its certificate.
     pub sender_office: String,
+    pub sender_role: String,
+    /// The person using the sending device, as that device states it.
     pub sender_user: String,
     pub created_at: String,
     pub full: bool,
@@ -254,8 +377,15 @@ pub struct ImportReport {
     pub waiting: u64,
     /// Changes from unknown or revoked devices, kept but not applied.
     pub held: u64,
-    /// Held changes released because their device's certificate arrived.
+    /// Changes that claim a clock more than a day ahead of every other device's: kept,
+    /// and applied once that time comes.
+    pub clock_ahead: u64,
+    /// Held changes released because their device's certificate arrived or their
+    /// claimed time came.
     pub released: u64,
+    /// Changes that claimed to come from a device whose signature they did not carry,
+    /// discarded when its certificate arrived.
+    pub forged: u64,
     /// Changes un-applied because a revocation now excludes them.
     pub withdrawn: u64,
     pub attachments: u64,
@@ -279,22 +409,191 @@ struct Candidate {
     stored: bool,
 }
 
+type Candidates = HashMap<Uuid, BTreeMap<u64, Candidate>>;
+
+/// The newest clock this store has accepted from each device, to tell a change that
+/// claims an implausible time: a change is held when it claims to be more than
+/// [`hlc::MAX_CLAIM_AHEAD_MS`] ahead of this computer's clock *and* of every other
+/// device's newest change. Comparing with the other devices keeps a store whose own
+/// clock is wrong (a laptop back in 2000) from holding everything it receives.
+struct Clocks {
+    now_ms: u64,
+    by_device: HashMap<Uuid, u64>,
+}
+
+impl Clocks {
+    fn load(conn: &Connection, now_ms: u64) -> Result<Clocks> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT o.device, c.hlc FROM origins o JOIN changes c ON c.device = o.device AND c.seq = o.applied_seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                apply::blob_uuid(r.get_ref(0)?.as_blob()?),
+                Hlc(r.get::<_, i64>(1)? as u64).millis(),
+            ))
+        })?;
+        Ok(Clocks {
+            now_ms,
+            by_device: rows.collect::<rusqlite::Result<_>>()?,
+        })
+    }
+
+    fn note(&mut self, device: Uuid, hlc: u64) {
+        let e = self.by_device.entry(device).or_default();
+        *e = (*e).max(Hlc(hlc).millis());
+    }
+
+    fn is_ahead(&self, device: &Uuid, hlc: u64) -> bool {
+        let others = self
+            .by_device
+            .iter()
+            .filter(|(d, _)| *d != device)
+            .map(|(_, ms)| *ms)
+            .max()
+            .unwrap_or(0);
+        Hlc(hlc).millis() > self.now_ms.max(others) + hlc::MAX_CLAIM_AHEAD_MS
+    }
+}
+
+/// Sorts incoming verified changes into duplicates, forks, held and candidates.
+struct Intake<'c> {
+    conn: &'c Connection,
+    clocks: Clocks,
+    known: HashMap<(Uuid, u64), Hash>,
+    lines: HashMap<Uuid, Option<Option<u64>>>,
+    candidates: Candidates,
+    held: Vec<(Incoming, i64)>,
+    duplicates: u64,
+    new_changes: u64,
+    held_revoked: u64,
+    clock_ahead: u64,
+}
+
+impl<'c> Intake<'c> {
+    fn new(conn: &'c Connection, now_ms: u64) -> Result<Intake<'c>> {
+        Ok(Intake {
+            conn,
+            clocks: Clocks::load(conn, now_ms)?,
+            known: HashMap::new(),
+            lines: HashMap::new(),
+            candidates: HashMap::new(),
+            held: Vec::new(),
+            duplicates: 0,
+            new_changes: 0,
+            held_revoked: 0,
+            clock_ahead: 0,
+        })
+    }
+
+    /// What this store holds of `device` between `from` and `to`, read once.
+    fn load_known(&mut self, device: Uuid, from: u64, to: u64) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, hash FROM changes WHERE device = ?1 AND seq BETWEEN ?2 AND ?3",
+        )?;
+        tick()?;
+        let rows = stmt.query_map(
+            params![
+                &device.as_bytes()[..],
+                from.saturating_sub(1) as i64,
+                to as i64
+            ],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
+        )?;
+        for row in rows {
+            let (seq, h) = row?;
+            let mut hash = [0u8; 32];
+            hash.copy_from_slice(&h);
+            self.known.entry((device, seq)).or_insert(hash);
+        }
+        Ok(())
+    }
+
+    /// Takes changes of one device that a verified head vouches for. A change that
+    /// contradicts one stored here is fork evidence, returned and not taken.
+    fn take_verified(
+        &mut self,
+        device: Uuid,
+        changes: Vec<Incoming>,
+        forks: &mut Vec<ForkEvidence>,
+    ) -> Result<()> {
+        let (Some(first), Some(last)) = (changes.first(), changes.last()) else {
+            return Ok(());
+        };
+        self.load_known(device, first.change.seq, last.change.seq)?;
+        let line = match self.lines.get(&device) {
+            Some(l) => *l,
+            None => *self
+                .lines
+                .entry(device)
+                .or_insert(trust::trust_line(self.conn, &device)?),
+        };
+        for inc in changes {
+            let c = &inc.change;
+            match self.known.get(&(device, c.seq)) {
+                Some(hash) if *hash == inc.hash => {
+                    self.duplicates += 1;
+                    continue;
+                }
+                Some(hash) => {
+                    forks.push(fork(c, *hash, &inc));
+                    continue;
+                }
+                None => {}
+            }
+            if c.seq > 1 {
+                if let Some(h) = self.known.get(&(device, c.seq - 1)) {
+                    if *h != c.prev {
+                        forks.push(fork(c, *h, &inc));
+                        continue;
+                    }
+                }
+            }
+            self.known.insert((device, c.seq), inc.hash);
+            self.new_changes += 1;
+            if !trust::accepts(line, c.seq) {
+                self.held_revoked += 1;
+                self.held.push((inc, STATE_HELD));
+            } else if self.clocks.is_ahead(&device, c.hlc) {
+                self.clock_ahead += 1;
+                self.held.push((inc, STATE_CLOCK_AHEAD));
+            } else {
+                self.candidates.entry(device).or_default().insert(
+                    c.seq,
+                    Candidate {
+                        change: inc.change,
+                        bytes: inc.bytes,
+                        hash: inc.hash,
+                        stored: false,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn holds(&self, head: &SignedHead) -> bool {
+        self.known.get(&(head.device, head.seq)) == Some(&head.hash)
+    }
+}
+
 /// Applies an opened bundle inside the caller's transaction.
 pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Outcome> {
     let m = &opened.manifest;
     let mut report = ImportReport {
         bundle_id: m.bundle_id.to_string(),
-        sender_device: m.sender.device.to_string(),
-        sender_office: m.sender.office.clone(),
-        sender_user: m.sender.user.clone(),
+        sender_device: opened.sender.device.to_string(),
+        sender_office: opened.sender.office.clone(),
+        sender_role: opened.sender.role.clone(),
+        sender_user: opened.sender.user.clone(),
         created_at: m.created_at.clone(),
         full: m.full,
         dry_run,
         file_bytes: opened.file_bytes,
-        changes_in_bundle: opened.incoming.len() as u64,
+        changes_in_bundle: opened.changes(),
         ops_in_bundle: opened
-            .incoming
+            .runs
             .iter()
+            .flat_map(|r| &r.changes)
             .map(|i| i.change.ops.len() as u64)
             .sum(),
         ..Default::default()
@@ -303,7 +602,7 @@ pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Ou
         let mut stmt =
             conn.prepare_cached("SELECT imported_at FROM bundles_imported WHERE bundle = ?1")?;
         stmt.query_row([m.bundle_id.to_string()], |r| r.get::<_, i64>(0))
-            .ok()
+            .optional()?
             .map(|ms| Hlc::from_parts(ms as u64, 0).to_rfc3339())
     };
     if let Some(when) = seen {
@@ -319,147 +618,65 @@ pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Ou
         let merge = trust::merge_directory(conn, dir)?;
         report.new_devices = merge.new_devices.iter().map(Uuid::to_string).collect();
         report.new_revocations = merge.new_revocations.iter().map(Uuid::to_string).collect();
+        if merge.escrow_changed {
+            report.warnings.push(
+                "headquarters' escrow key changed (a newer statement signed by the organisation key arrived)".into(),
+            );
+        }
         if !merge.new_revocations.is_empty() {
             report.withdrawn = enforce_revocations(conn, &mut report.effects)?;
         }
     }
 
-    // Intake: duplicates, forks, and what is new. What this store already holds of each
-    // origin's range is read in one query per origin.
-    let incoming = std::mem::take(&mut opened.incoming);
-    let mut known: HashMap<(Uuid, u64), Hash> = HashMap::new();
-    let mut ranges: BTreeMap<Uuid, (u64, u64)> = BTreeMap::new();
-    let clocks: Vec<(Uuid, u64)> = incoming
+    let bundle_id = m.bundle_id.to_string();
+    let now = hlc::wall_millis();
+    let mut intake = Intake::new(conn, now)?;
+    let runs = std::mem::take(&mut opened.runs);
+    let clocks: Vec<(Uuid, u64)> = runs
         .iter()
-        .map(|i| (i.change.device, i.change.hlc))
+        .filter(|r| r.key.is_some())
+        .flat_map(|r| r.changes.iter().map(|i| (i.change.device, i.change.hlc)))
         .collect();
-    for inc in &incoming {
-        let r = ranges
-            .entry(inc.change.device)
-            .or_insert((inc.change.seq, inc.change.seq));
-        r.0 = r.0.min(inc.change.seq);
-        r.1 = r.1.max(inc.change.seq);
+    for (device, hlc) in &clocks {
+        intake.clocks.note(*device, *hlc);
     }
-    for (device, (from, to)) in &ranges {
-        let mut stmt = conn.prepare_cached(
-            "SELECT seq, hash FROM changes WHERE device = ?1 AND seq BETWEEN ?2 AND ?3",
-        )?;
-        tick()?;
-        let rows = stmt.query_map(
-            params![
-                &device.as_bytes()[..],
-                from.saturating_sub(1) as i64,
-                *to as i64
-            ],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
-        )?;
-        for row in rows {
-            let (seq, h) = row?;
-            let mut hash = [0u8; 32];
-            hash.copy_from_slice(&h);
-            known.insert((*device, seq), hash);
-        }
-    }
-    let mut candidates: HashMap<Uuid, BTreeMap<u64, Candidate>> = HashMap::new();
     let mut forks = Vec::new();
-    let mut held_new = Vec::new();
-    let mut lines: HashMap<Uuid, Option<Option<u64>>> = HashMap::new();
-    for inc in incoming {
-        let c = &inc.change;
-        match known.get(&(c.device, c.seq)) {
-            Some(hash) if *hash == inc.hash => {
-                report.duplicates += 1;
-                continue;
+    let mut verified_heads = Vec::new();
+    for run in runs {
+        match run.key {
+            Some(key) => {
+                intake.take_verified(run.device, run.changes, &mut forks)?;
+                verified_heads.push((run.head, key));
             }
-            Some(hash) => {
-                forks.push(fork(c, *hash, &inc));
-                continue;
+            None => {
+                report.held += quarantine(conn, run, &bundle_id, &opened.sender.device, now)?;
             }
-            None => {}
-        }
-        if c.seq > 1 {
-            if let Some(h) = known.get(&(c.device, c.seq - 1)) {
-                if *h != c.prev {
-                    forks.push(fork(c, *h, &inc));
-                    continue;
-                }
-            }
-        }
-        known.insert((c.device, c.seq), inc.hash);
-        report.new_changes += 1;
-        let line = match lines.get(&c.device) {
-            Some(l) => *l,
-            None => *lines
-                .entry(c.device)
-                .or_insert(trust::trust_line(conn, &c.device)?),
-        };
-        if inc.verified && trust::accepts(line, c.seq) {
-            candidates.entry(c.device).or_default().insert(
-                c.seq,
-                Candidate {
-                    hash: inc.hash,
-                    stored: false,
-                    change: inc.change,
-                    bytes: inc.bytes,
-                },
-            );
-        } else {
-            held_new.push(inc);
         }
     }
     if !forks.is_empty() {
         return Ok(Outcome::Fork(report, forks));
     }
-    for h in &opened.heads {
-        let mut stmt = conn.prepare_cached(
-            "INSERT OR IGNORE INTO chain_heads (device, seq, hash, signature) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        tick()?;
-        stmt.execute(params![
-            &h.device.as_bytes()[..],
-            h.seq as i64,
-            &h.hash[..],
-            hex::decode(&h.signature).unwrap_or_default()
-        ])?;
-    }
-    for inc in &held_new {
-        insert_waiting(
-            conn,
-            &inc.change,
-            &inc.hash,
-            &inc.bytes,
-            STATE_HELD,
-            &m.bundle_id.to_string(),
-        )?;
-        report.held += 1;
-    }
-    report.released = release_held(conn, &mut candidates)?;
-    load_waiting(conn, &mut candidates)?;
-
-    let bundle_id = m.bundle_id.to_string();
-    report.applied = apply_ready(conn, &mut candidates, &mut report.effects, Some(&bundle_id))?;
-    for (_, by_seq) in candidates {
-        for (_, cand) in by_seq {
-            if !cand.stored {
-                insert_waiting(
-                    conn,
-                    &cand.change,
-                    &cand.hash,
-                    &cand.bytes,
-                    STATE_PENDING,
-                    &bundle_id,
-                )?;
-            }
+    for (head, key) in &verified_heads {
+        if intake.holds(head) {
+            heads::store(conn, head, key)?;
         }
     }
-    report.waiting = conn.query_row(
-        "SELECT count(*) FROM changes WHERE state <> 1 AND state = 0",
-        [],
-        |r| r.get::<_, i64>(0),
-    )? as u64;
+    let released = release_unverified(conn, &mut intake, &mut report)?;
+    report.released = released + release_due(conn, &mut intake)?;
+    for (inc, state) in std::mem::take(&mut intake.held) {
+        insert_waiting(conn, &inc.change, &inc.hash, &inc.bytes, state, &bundle_id)?;
+    }
+    report.duplicates = intake.duplicates;
+    report.new_changes = intake.new_changes;
+    report.held += intake.held_revoked;
+    report.clock_ahead = intake.clock_ahead;
+    let mut candidates = std::mem::take(&mut intake.candidates);
+    load_waiting(conn, &mut candidates)?;
+    report.applied = apply_ready(conn, &mut candidates, &mut report.effects, Some(&bundle_id))?;
+    store_blocked(conn, candidates, &bundle_id)?;
+    report.waiting = count_state(conn, STATE_PENDING)?;
 
     // The clock: merge the newest remote timestamp unless it is implausibly far ahead.
-    let now = hlc::wall_millis();
     let mut clock = oplog::local_clock(conn)?;
     let mut ahead: BTreeMap<Uuid, u64> = BTreeMap::new();
     for (device, hlc) in clocks {
@@ -472,13 +689,20 @@ pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Ou
     }
     oplog::set_local_clock(conn, clock)?;
     for (device, ms) in ahead {
-        report.warnings.push(format!(
-            "the clock of device {device} is {} ahead of this computer's; its changes were accepted, but its date should be checked",
-            human_duration(ms)
-        ));
+        report.warnings.push(if report.clock_ahead > 0 {
+            format!(
+                "the clock of device {device} is {} ahead of this computer's and of every other office's; its changes are kept and will be applied when that time comes. Check the date on that laptop (or on this one)",
+                human_duration(ms)
+            )
+        } else {
+            format!(
+                "the clock of device {device} is {} ahead of this computer's; its changes were accepted, but its date should be checked",
+                human_duration(ms)
+            )
+        });
     }
     report.attachments = opened.attachments.len() as u64;
-    record_peer(conn, m, report.new_changes)?;
+    record_peer(conn, m, &opened.sender.office, report.new_changes)?;
     {
         let mut stmt = conn.prepare_cached(
             "INSERT INTO bundles_imported (bundle, sender, office, created_at, imported_at, changes_total, changes_new)
@@ -488,7 +712,7 @@ pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Ou
         stmt.execute(params![
             bundle_id,
             &m.sender.device.as_bytes()[..],
-            m.sender.office,
+            opened.sender.office,
             m.created_at,
             now as i64,
             report.changes_in_bundle as i64,
@@ -496,6 +720,251 @@ pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Ou
         ])?;
     }
     Ok(Outcome::Done(report))
+}
+
+/// Applies changes whose claimed time has come, and whatever was waiting on them: run
+/// when a store is opened, so they do not wait for the next import.
+pub fn apply_due(conn: &mut Connection) -> Result<u64> {
+    if count_state(conn, STATE_CLOCK_AHEAD)? == 0 {
+        return Ok(0);
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut intake = Intake::new(&tx, hlc::wall_millis())?;
+    if release_due(&tx, &mut intake)? == 0 {
+        return Ok(0);
+    }
+    let mut candidates = std::mem::take(&mut intake.candidates);
+    load_waiting(&tx, &mut candidates)?;
+    let applied = apply_ready(&tx, &mut candidates, &mut Effects::default(), None)?;
+    store_blocked(&tx, candidates, "")?;
+    tx.commit()?;
+    Ok(applied)
+}
+
+fn count_state(conn: &Connection, state: i64) -> Result<u64> {
+    let mut stmt =
+        conn.prepare_cached("SELECT count(*) FROM changes WHERE state <> 1 AND state = ?1")?;
+    Ok(stmt.query_row([state], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// Keeps the changes of a device this store does not know yet, and their head, apart
+/// from the log. Returns how many were new here.
+fn quarantine(
+    conn: &Connection,
+    run: Run,
+    bundle: &str,
+    relayed_by: &Uuid,
+    now: u64,
+) -> Result<u64> {
+    let mut kept = 0;
+    {
+        let mut stmt = conn.prepare_cached(
+            "INSERT OR IGNORE INTO unverified_changes (device, seq, hash, hlc, author, bytes, bundle, relayed_by, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for inc in &run.changes {
+            tick()?;
+            kept += stmt.execute(params![
+                &run.device.as_bytes()[..],
+                inc.change.seq as i64,
+                &inc.hash[..],
+                inc.change.hlc as i64,
+                inc.change.author,
+                inc.bytes,
+                bundle,
+                &relayed_by.as_bytes()[..],
+                now as i64
+            ])? as u64;
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO unverified_heads (device, seq, hash, signature, bundle) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    tick()?;
+    stmt.execute(params![
+        &run.device.as_bytes()[..],
+        run.head.seq as i64,
+        &run.head.hash[..],
+        hex::decode(&run.head.signature).unwrap_or_default(),
+        bundle
+    ])?;
+    Ok(kept)
+}
+
+/// device, seq, hash, bytes, bundle, relayed by
+type UnverifiedRow = (i64, Vec<u8>, Vec<u8>, String, Vec<u8>);
+
+/// Unverified changes of devices whose certificate is now here: those that a walk back
+/// along the hash chain from a head with a valid signature reaches are taken like any
+/// verified change; every other copy is discarded as forged, and reported.
+fn release_unverified(
+    conn: &Connection,
+    intake: &mut Intake,
+    report: &mut ImportReport,
+) -> Result<u64> {
+    let devices: Vec<Uuid> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT device FROM unverified_changes u
+             WHERE EXISTS (SELECT 1 FROM devices d WHERE d.device = u.device)",
+        )?;
+        tick()?;
+        let rows = stmt.query_map([], |r| Ok(apply::blob_uuid(r.get_ref(0)?.as_blob()?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut released = 0;
+    for device in devices {
+        let Some(known) = trust::known_device(conn, &device)? else {
+            continue;
+        };
+        let key = trust::verifying_key(&hex::decode(&known.sign_key).unwrap_or_default())?;
+        let heads: Vec<SignedHead> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, hash, signature FROM unverified_heads WHERE device = ?1 ORDER BY seq DESC",
+            )?;
+            let rows = stmt.query_map([&device.as_bytes()[..]], |r| {
+                let mut hash = [0u8; 32];
+                let h: Vec<u8> = r.get(1)?;
+                if h.len() == 32 {
+                    hash.copy_from_slice(&h);
+                }
+                Ok(SignedHead {
+                    device,
+                    seq: r.get::<_, i64>(0)? as u64,
+                    hash,
+                    signature: hex::encode(r.get::<_, Vec<u8>>(2)?),
+                })
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let rows: Vec<UnverifiedRow> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, hash, bytes, bundle, relayed_by FROM unverified_changes WHERE device = ?1 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([&device.as_bytes()[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let index: HashMap<(u64, &[u8]), usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.0 as u64, &r.1[..]), i))
+            .collect();
+        let mut vouched: BTreeMap<u64, (usize, Change)> = BTreeMap::new();
+        let mut good_heads = Vec::new();
+        for head in heads {
+            if !head.verify(&key) || !index.contains_key(&(head.seq, &head.hash[..])) {
+                continue;
+            }
+            let (mut seq, mut hash) = (head.seq, head.hash);
+            good_heads.push(head);
+            while let Some(&i) = index.get(&(seq, &hash[..])) {
+                if vouched.contains_key(&seq) {
+                    break;
+                }
+                let Ok(change) = Change::decode(&rows[i].2) else {
+                    break;
+                };
+                hash = change.prev;
+                vouched.insert(seq, (i, change));
+                if seq == 1 {
+                    break;
+                }
+                seq -= 1;
+            }
+        }
+        let mut forged_from: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            if !vouched.values().any(|(j, _)| *j == i) {
+                *forged_from.entry(row.4.clone()).or_default() += 1;
+            }
+        }
+        for (relay, n) in forged_from {
+            report.forged += n;
+            let relay = apply::blob_uuid(&relay);
+            let office = trust::known_device(conn, &relay)?
+                .map(|d| d.office)
+                .unwrap_or_else(|| "an unknown device".into());
+            report.warnings.push(format!(
+                "{n} change(s) claiming to come from device {device} ({}) did not carry its signature and were discarded; they were relayed by device {relay} ({office})",
+                known.office
+            ));
+        }
+        tick()?;
+        conn.execute(
+            "DELETE FROM unverified_changes WHERE device = ?1",
+            [&device.as_bytes()[..]],
+        )?;
+        conn.execute(
+            "DELETE FROM unverified_heads WHERE device = ?1",
+            [&device.as_bytes()[..]],
+        )?;
+        let incoming: Vec<Incoming> = vouched
+            .into_values()
+            .map(|(i, change)| Incoming {
+                change,
+                hash: change::hash(&rows[i].2),
+                bytes: rows[i].2.clone(),
+            })
+            .collect();
+        released += incoming.len() as u64;
+        let mut forks = Vec::new();
+        intake.take_verified(device, incoming, &mut forks)?;
+        // Both copies carry the device's signature: a genuine fork, kept for review.
+        if !forks.is_empty() {
+            report.warnings.push(format!(
+                "device {device} ({}) signed two different changes with the same number (a fork); see the forks list",
+                known.office
+            ));
+            record_forks(conn, &forks, "")?;
+        }
+        for head in good_heads {
+            if intake.holds(&head) {
+                heads::store(conn, &head, &key)?;
+            }
+        }
+    }
+    Ok(released)
+}
+
+/// Held changes whose claimed time has come become candidates.
+fn release_due(conn: &Connection, intake: &mut Intake) -> Result<u64> {
+    let rows: Vec<(Vec<u8>, Vec<u8>)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT bytes, hash FROM changes WHERE state <> 1 AND state = ?1 ORDER BY device, seq",
+        )?;
+        tick()?;
+        let rows = stmt.query_map([STATE_CLOCK_AHEAD], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut released = 0;
+    for (bytes, h) in rows {
+        let change = Change::decode(&bytes)?;
+        if intake.clocks.is_ahead(&change.device, change.hlc) {
+            continue;
+        }
+        let mut stmt =
+            conn.prepare_cached("UPDATE changes SET state = ?3 WHERE device = ?1 AND seq = ?2")?;
+        tick()?;
+        stmt.execute(params![
+            &change.device.as_bytes()[..],
+            change.seq as i64,
+            STATE_PENDING
+        ])?;
+        let mut hash = [0u8; 32];
+        hash.copy_from_slice(&h);
+        released += 1;
+        intake.candidates.entry(change.device).or_default().insert(
+            change.seq,
+            Candidate {
+                change,
+                bytes,
+                hash,
+                stored: true,
+            },
+        );
+    }
+    Ok(released)
 }
 
 fn fork(c: &Change, known: Hash, inc: &Incoming) -> ForkEvidence {
@@ -546,15 +1015,31 @@ fn insert_waiting(
     Ok(())
 }
 
+/// Stores the candidates that could not be applied yet, as pending.
+fn store_blocked(conn: &Connection, candidates: Candidates, bundle: &str) -> Result<()> {
+    for (_, by_seq) in candidates {
+        for (_, cand) in by_seq {
+            if !cand.stored {
+                insert_waiting(
+                    conn,
+                    &cand.change,
+                    &cand.hash,
+                    &cand.bytes,
+                    STATE_PENDING,
+                    bundle,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Adds changes that were already waiting here to the candidates.
-fn load_waiting(
-    conn: &Connection,
-    candidates: &mut HashMap<Uuid, BTreeMap<u64, Candidate>>,
-) -> Result<()> {
+fn load_waiting(conn: &Connection, candidates: &mut Candidates) -> Result<()> {
     let mut stmt =
-        conn.prepare_cached("SELECT bytes, hash FROM changes WHERE state <> 1 AND state = 0")?;
+        conn.prepare_cached("SELECT bytes, hash FROM changes WHERE state <> 1 AND state = ?1")?;
     tick()?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([STATE_PENDING], |r| {
         Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
     })?;
     for row in rows {
@@ -575,103 +1060,11 @@ fn load_waiting(
     Ok(())
 }
 
-/// Held changes whose device is now trusted (its certificate arrived) become
-/// candidates, once their chain and signed head verify against the new key.
-fn release_held(
-    conn: &Connection,
-    candidates: &mut HashMap<Uuid, BTreeMap<u64, Candidate>>,
-) -> Result<u64> {
-    let held: Vec<(Vec<u8>, Vec<u8>)> = {
-        let mut stmt = conn.prepare_cached(
-            "SELECT bytes, hash FROM changes WHERE state <> 1 AND state = 2 ORDER BY device, seq",
-        )?;
-        tick()?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let mut by_device: BTreeMap<Uuid, Vec<(Change, Vec<u8>, Hash)>> = BTreeMap::new();
-    for (bytes, h) in held {
-        let change = Change::decode(&bytes)?;
-        let mut hash = [0u8; 32];
-        hash.copy_from_slice(&h);
-        by_device
-            .entry(change.device)
-            .or_default()
-            .push((change, bytes, hash));
-    }
-    let mut released = 0;
-    for (device, changes) in by_device {
-        let Some(known) = trust::known_device(conn, &device)? else {
-            continue;
-        };
-        let key = trust::verifying_key(&hex::decode(&known.sign_key).unwrap_or_default())?;
-        // Verify each run against a stored signed head at or after its end.
-        let mut ok_until = 0u64;
-        let mut heads_stmt =
-            conn.prepare_cached("SELECT seq, hash, signature FROM chain_heads WHERE device = ?1")?;
-        let heads: Vec<(u64, Vec<u8>, Vec<u8>)> = heads_stmt
-            .query_map([&device.as_bytes()[..]], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        for (seq, hash, sig) in heads.iter().rev() {
-            let mut h = [0u8; 32];
-            h.copy_from_slice(hash);
-            let head = SignedHead {
-                device,
-                seq: *seq,
-                hash: h,
-                signature: hex::encode(sig),
-            };
-            if head.verify(&key) {
-                ok_until = ok_until.max(*seq);
-            }
-        }
-        // Walk the chain backwards from the verified head: every change it reaches is vouched for.
-        let mut expected: Option<Hash> = None;
-        let mut vouched = Vec::new();
-        for (change, bytes, hash) in changes.into_iter().rev() {
-            if change.seq > ok_until {
-                continue;
-            }
-            let head_ok = heads
-                .iter()
-                .any(|(s, hh, _)| *s == change.seq && hh[..] == hash[..] && change.seq <= ok_until);
-            if expected.is_some_and(|e| e == hash) || (expected.is_none() && head_ok) {
-                expected = Some(change.prev);
-                vouched.push((change, bytes, hash));
-            } else {
-                expected = None;
-            }
-        }
-        for (change, bytes, hash) in vouched {
-            if !trust::trusts(conn, &device, change.seq)? {
-                continue;
-            }
-            let mut stmt =
-                conn.prepare_cached("UPDATE changes SET state = 0 WHERE device = ?1 AND seq = ?2")?;
-            tick()?;
-            stmt.execute(params![&device.as_bytes()[..], change.seq as i64])?;
-            released += 1;
-            candidates.entry(device).or_default().insert(
-                change.seq,
-                Candidate {
-                    change,
-                    bytes,
-                    hash,
-                    stored: true,
-                },
-            );
-        }
-    }
-    Ok(released)
-}
-
 /// Applies every candidate whose causal predecessors are present, in causal order.
 /// Candidates that stay blocked are left in the map.
 fn apply_ready(
     conn: &Connection,
-    candidates: &mut HashMap<Uuid, BTreeMap<u64, Candidate>>,
+    candidates: &mut Candidates,
     effects: &mut Effects,
     bundle: Option<&str>,
 ) -> Result<u64> {
@@ -684,9 +1077,7 @@ fn apply_ready(
     // order gives the same state; this one interleaves devices as the changes were
     // made, so time-ordered record ids mostly append to the tables instead of
     // splitting their pages.
-    let next_of = |candidates: &HashMap<Uuid, BTreeMap<u64, Candidate>>,
-                   vv: &VersionVector,
-                   device: &Uuid| {
+    let next_of = |candidates: &Candidates, vv: &VersionVector, device: &Uuid| {
         let next = vv.get(device).copied().unwrap_or(0) + 1;
         candidates
             .get(device)
@@ -748,7 +1139,7 @@ fn enforce_revocations(conn: &Connection, effects: &mut Effects) -> Result<u64> 
     tick()?;
     let withdrawn = conn.execute(
         "UPDATE changes SET state = 2, applied_order = NULL
-         WHERE state IN (0, 1) AND EXISTS (
+         WHERE state IN (0, 1, 3) AND EXISTS (
             SELECT 1 FROM devices d WHERE d.device = changes.device
               AND d.revoked_through IS NOT NULL AND changes.seq > d.revoked_through)",
         [],
@@ -797,7 +1188,7 @@ fn replay_causally(conn: &Connection, effects: &mut Effects) -> Result<()> {
     Ok(())
 }
 
-fn record_peer(conn: &Connection, m: &Manifest, new_changes: u64) -> Result<()> {
+fn record_peer(conn: &Connection, m: &Manifest, office: &str, new_changes: u64) -> Result<()> {
     let acked: Option<String> = conn
         .query_row(
             "SELECT acked FROM peers WHERE device = ?1",
@@ -822,7 +1213,7 @@ fn record_peer(conn: &Connection, m: &Manifest, new_changes: u64) -> Result<()> 
             last_received_changes = excluded.last_received_changes",
         params![
             &m.sender.device.as_bytes()[..],
-            m.sender.office,
+            office,
             serde_json::to_string(&vv)?,
             m.bundle_id.to_string(),
             hlc::wall_millis() as i64,

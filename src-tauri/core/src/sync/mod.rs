@@ -28,4 +28,5 @@
 
 pub mod bundle;
 pub mod export;
+pub(crate) mod heads;
 pub mod import;

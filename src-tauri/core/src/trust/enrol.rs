@@ -11,9 +11,14 @@
 //!
 //! | field       | meaning                                                         |
 //! |-------------|-----------------------------------------------------------------|
-//! | `format`    | `"nansen-enrolment"`, `version` 1                               |
+//! | `format`    | `"nansen-enrolment"`, `version` 2                               |
 //! | `cert`      | the device's certificate, signed by the organisation key        |
-//! | `directory` | the organisation's public keys, all certificates, revocations   |
+//! | `directory` | the organisation key and its signed statement (the escrow key), all certificates, revocations |
+//!
+//! Everything the office will act on is signed by the organisation key, and the safety
+//! number covers the organisation key, its escrow key and the device key: someone who
+//! swaps a key in the file on its way changes the number people compare. Version 1
+//! files (whose escrow key was not signed) are refused.
 //!
 //! Neither file holds a secret or any personal data about the people in the records.
 
@@ -35,6 +40,8 @@ pub struct RequestFile {
     pub version: u32,
     pub request: Signed,
 }
+
+pub const ENROLMENT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnrolmentFile {
@@ -129,7 +136,7 @@ pub fn approve(conn: &Connection, request: &[u8], role: Role) -> Result<(Vec<u8>
     )?;
     let file = EnrolmentFile {
         format: "nansen-enrolment".into(),
-        version: 1,
+        version: ENROLMENT_VERSION,
         cert,
         directory: directory(conn)?.expect("headquarters has a directory"),
     };
@@ -139,7 +146,7 @@ pub fn approve(conn: &Connection, request: &[u8], role: Role) -> Result<(Vec<u8>
         EnrolmentCheck {
             device: body.device,
             office: body.office.trim().to_string(),
-            safety_number: safety_number(org_key.as_bytes(), &sign_key),
+            safety_number: safety_number(org_key.as_bytes(), &org.recipient(), &sign_key),
             org_fingerprint: fingerprint(org_key.as_bytes()),
             device_fingerprint: fingerprint(&sign_key),
         },
@@ -147,14 +154,31 @@ pub fn approve(conn: &Connection, request: &[u8], role: Role) -> Result<(Vec<u8>
 }
 
 fn read_enrolment(bytes: &[u8], own: &DeviceKeys) -> Result<(EnrolmentFile, DeviceCert)> {
-    let file: EnrolmentFile = serde_json::from_slice(bytes)
+    #[derive(Deserialize)]
+    struct Header {
+        format: String,
+        version: u32,
+    }
+    let header: Header = serde_json::from_slice(bytes)
         .map_err(|_| Error::invalid("this is not a Nansen enrolment file"))?;
-    if file.format != "nansen-enrolment" || file.version != 1 {
+    if header.format != "nansen-enrolment" {
+        return Err(Error::invalid("this is not a Nansen enrolment file"));
+    }
+    if header.version < ENROLMENT_VERSION {
+        return Err(Error::Trust(format!(
+            "this enrolment file was made by an older version of Nansen (format {}), whose escrow key was not signed; ask headquarters to update Nansen and approve this device's request again",
+            header.version
+        )));
+    }
+    if header.version > ENROLMENT_VERSION {
         return Err(Error::invalid(
-            "this is not an enrolment file this version understands",
+            "this enrolment file was made by a newer version of Nansen; update Nansen first",
         ));
     }
+    let file: EnrolmentFile = serde_json::from_slice(bytes)
+        .map_err(|_| Error::invalid("the enrolment file is damaged"))?;
     let org_key = verifying_key(&hex::decode(&file.directory.org_key).unwrap_or_default())?;
+    open_org_statement(&file.directory.org, &file.directory.org_key)?;
     let cert: DeviceCert = file.cert.open(&org_key, CERT_CONTEXT).map_err(|_| {
         Error::Trust(
             "the certificate in this enrolment file is not signed by the organisation key it names"
@@ -180,34 +204,35 @@ fn read_enrolment(bytes: &[u8], own: &DeviceKeys) -> Result<(EnrolmentFile, Devi
 pub fn inspect(bytes: &[u8], own: &DeviceKeys) -> Result<EnrolmentCheck> {
     let (file, cert) = read_enrolment(bytes, own)?;
     let org_key = hex::decode(&file.directory.org_key).unwrap_or_default();
+    let statement = open_org_statement(&file.directory.org, &file.directory.org_key)?;
     let own_key = own.signing.verifying_key();
     Ok(EnrolmentCheck {
         device: cert.device,
         office: cert.office,
-        safety_number: safety_number(&org_key, own_key.as_bytes()),
+        safety_number: safety_number(&org_key, &statement.escrow_recipient, own_key.as_bytes()),
         org_fingerprint: fingerprint(&org_key),
         device_fingerprint: fingerprint(own_key.as_bytes()),
     })
 }
 
-/// Office: adopts the organisation as trust root and stores the directory.
+/// Office: adopts the organisation as trust root and stores the directory. Accepting
+/// again (a new file for the same device) can add certificates and revocations, but
+/// changes the escrow key only if headquarters signed a newer statement.
 pub fn accept(conn: &Connection, bytes: &[u8], own: &DeviceKeys) -> Result<EnrolmentCheck> {
     let check = inspect(bytes, own)?;
     let (file, _) = read_enrolment(bytes, own)?;
-    if let Some(existing) = org(conn)? {
-        if existing.key != file.directory.org_key {
+    match org(conn)? {
+        Some(existing) if existing.key != file.directory.org_key => {
             return Err(Error::Trust(
                 "this store is already enrolled in another organisation; it cannot change organisation".into(),
             ));
         }
+        Some(_) => {}
+        None => {
+            let statement = open_org_statement(&file.directory.org, &file.directory.org_key)?;
+            set_org(conn, &statement, &file.directory.org)?;
+        }
     }
-    age::x25519::Recipient::from_str(&file.directory.escrow_recipient)
-        .map_err(|_| Error::invalid("the enrolment file has a damaged escrow key"))?;
-    set_org(
-        conn,
-        &file.directory.org_key,
-        &file.directory.escrow_recipient,
-    )?;
     let mut dir = file.directory.clone();
     dir.certs.push(file.cert.clone());
     merge_directory(conn, &dir)?;

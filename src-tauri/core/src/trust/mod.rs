@@ -33,10 +33,11 @@ use uuid::Uuid;
 pub mod enrol;
 
 const CERT_CONTEXT: &[u8] = b"nansen-device-cert-v1\0";
+const ORG_CONTEXT: &[u8] = b"nansen-organisation-v1\0";
 const REVOCATION_CONTEXT: &[u8] = b"nansen-revocation-v1\0";
 const REQUEST_CONTEXT: &[u8] = b"nansen-enrolment-request-v1\0";
 pub(crate) const HEAD_CONTEXT: &[u8] = b"nansen-chain-head-v1\0";
-pub(crate) const BUNDLE_CONTEXT: &[u8] = b"nansen-bundle-v1\0";
+pub(crate) const BUNDLE_CONTEXT: &[u8] = b"nansen-bundle-v2\0";
 
 pub struct DeviceKeys {
     pub signing: SigningKey,
@@ -184,7 +185,7 @@ pub struct Revocation {
 }
 
 /// Signed statements keep their exact JSON text, which is what the signature covers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Signed {
     pub body: String,
     pub signature: String,
@@ -209,12 +210,29 @@ impl Signed {
     }
 }
 
-/// What a bundle carries about trust: the organisation's public keys, every device
-/// certificate and every revocation the sender knows.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Directory {
+/// What the organisation says about itself: the key that signs certificates and the
+/// escrow key every bundle is also encrypted to. It is signed by the organisation key,
+/// so nobody who handles an enrolment file or a bundle can swap the escrow key. A
+/// statement with a higher `serial` supersedes the one before (headquarters rotating
+/// the escrow key); two different statements with the same serial are refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgStatement {
+    pub kind: String,
     pub org_key: String,
     pub escrow_recipient: String,
+    pub serial: u64,
+    pub issued_at: String,
+}
+
+/// What a bundle or an enrolment file carries about trust: the organisation's signed
+/// statement, every device certificate and every revocation the sender knows. Nothing
+/// in it is taken on trust: each entry is checked against the organisation key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Directory {
+    pub org_key: String,
+    pub org: Signed,
     pub certs: Vec<Signed>,
     pub revocations: Vec<Signed>,
 }
@@ -224,31 +242,120 @@ pub struct Directory {
 pub struct Org {
     pub key: String,
     pub escrow_recipient: String,
+    /// The serial of the signed statement the escrow key comes from; `None` for a
+    /// store enrolled by an older version, whose escrow key was never authenticated.
+    pub serial: Option<u64>,
 }
+
+const META_ORG_KEY: &str = "org_key";
+const META_ESCROW: &str = "org_escrow_recipient";
+const META_STATEMENT: &str = "org_statement";
 
 pub fn org(conn: &Connection) -> Result<Option<Org>> {
-    let get = |k: &str| -> Result<Option<String>> {
-        Ok(conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
-            .optional()?)
+    let (Some(key), Some(escrow_recipient)) = (
+        crate::store::meta(conn, META_ORG_KEY)?,
+        crate::store::meta(conn, META_ESCROW)?,
+    ) else {
+        return Ok(None);
     };
-    Ok(match (get("org_key")?, get("org_escrow_recipient")?) {
-        (Some(key), Some(escrow_recipient)) => Some(Org {
-            key,
-            escrow_recipient,
-        }),
-        _ => None,
-    })
+    let serial = match stored_statement(conn)? {
+        Some(signed) => Some(serde_json::from_str::<OrgStatement>(&signed.body)?.serial),
+        None => None,
+    };
+    Ok(Some(Org {
+        key,
+        escrow_recipient,
+        serial,
+    }))
 }
 
-pub(crate) fn set_org(conn: &Connection, org_key: &str, escrow: &str) -> Result<()> {
-    for (k, v) in [("org_key", org_key), ("org_escrow_recipient", escrow)] {
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![k, v],
-        )?;
+fn stored_statement(conn: &Connection) -> Result<Option<Signed>> {
+    crate::store::meta(conn, META_STATEMENT)?
+        .map(|json| serde_json::from_str(&json).map_err(Error::from))
+        .transpose()
+}
+
+/// Adopts a verified organisation statement as this store's trust root.
+fn set_org(conn: &Connection, statement: &OrgStatement, signed: &Signed) -> Result<()> {
+    crate::store::set_meta(conn, META_ORG_KEY, &statement.org_key)?;
+    crate::store::set_meta(conn, META_ESCROW, &statement.escrow_recipient)?;
+    crate::store::set_meta(conn, META_STATEMENT, &serde_json::to_string(signed)?)
+}
+
+pub fn issue_org_statement(org: &DeviceKeys, serial: u64) -> Signed {
+    let statement = OrgStatement {
+        kind: "organisation".into(),
+        org_key: hex::encode(org.signing.verifying_key().as_bytes()),
+        escrow_recipient: org.recipient(),
+        serial,
+        issued_at: chrono::Utc::now().to_rfc3339(),
+    };
+    Signed::new(&org.signing, ORG_CONTEXT, &statement)
+}
+
+/// Checks an organisation statement against the key it claims to be from.
+pub fn open_org_statement(signed: &Signed, org_key: &str) -> Result<OrgStatement> {
+    let key = verifying_key(
+        &hex::decode(org_key).map_err(|_| Error::Trust("a damaged organisation key".into()))?,
+    )?;
+    let statement: OrgStatement = signed.open(&key, ORG_CONTEXT).map_err(|_| {
+        Error::Trust(
+            "the organisation's statement (its escrow key) is not signed by the organisation key; the file was altered"
+                .into(),
+        )
+    })?;
+    if statement.kind != "organisation" || statement.org_key != org_key {
+        return Err(Error::Trust(
+            "the organisation's statement names another organisation key".into(),
+        ));
+    }
+    age::x25519::Recipient::from_str(&statement.escrow_recipient)
+        .map_err(|_| Error::Trust("the organisation's escrow key is damaged".into()))?;
+    Ok(statement)
+}
+
+/// Headquarters: makes this store the organisation's trust root.
+pub(crate) fn found_org(conn: &Connection, org: &DeviceKeys) -> Result<()> {
+    org.save(conn, "org")?;
+    let signed = issue_org_statement(org, 1);
+    let key = hex::encode(org.signing.verifying_key().as_bytes());
+    set_org(conn, &open_org_statement(&signed, &key)?, &signed)
+}
+
+/// Headquarters stores created before statements were signed get theirs on opening.
+pub(crate) fn ensure_org_statement(conn: &Connection) -> Result<()> {
+    if stored_statement(conn)?.is_some() {
+        return Ok(());
+    }
+    if let Some(org) = org_keys(conn)? {
+        found_org(conn, &org)?;
     }
     Ok(())
+}
+
+/// Takes an organisation statement that verified against our organisation key. A
+/// store enrolled before statements were signed adopts the first one it sees.
+/// Returns whether the escrow key changed.
+fn adopt_statement(conn: &Connection, signed: &Signed, statement: &OrgStatement) -> Result<bool> {
+    let Some(current) = stored_statement(conn)? else {
+        let changed = org(conn)?.is_some_and(|o| o.escrow_recipient != statement.escrow_recipient);
+        set_org(conn, statement, signed)?;
+        return Ok(changed);
+    };
+    let current: OrgStatement = serde_json::from_str(&current.body)?;
+    if statement.serial > current.serial {
+        set_org(conn, statement, signed)?;
+        Ok(statement.escrow_recipient != current.escrow_recipient)
+    } else if statement.serial == current.serial
+        && statement.escrow_recipient != current.escrow_recipient
+    {
+        Err(Error::Trust(
+            "two different escrow keys carry the same organisation statement number; only headquarters can change the escrow key, with a newer statement"
+                .into(),
+        ))
+    } else {
+        Ok(false)
+    }
 }
 
 /// The organisation's keys; only headquarters has them.
@@ -305,10 +412,54 @@ fn org_verifying_key(org: &Org) -> Result<VerifyingKey> {
 pub struct DirectoryMerge {
     pub new_devices: Vec<Uuid>,
     pub new_revocations: Vec<Uuid>,
+    /// Headquarters rotated the escrow key (a newer signed statement arrived).
+    pub escrow_changed: bool,
 }
 
-/// Verifies and stores certificates and revocations signed by this store's
-/// organisation. A statement with a bad signature makes the whole directory invalid.
+/// A directory whose every statement verified against this store's organisation key.
+pub struct VerifiedDirectory<'a> {
+    pub statement: OrgStatement,
+    pub certs: Vec<(DeviceCert, VerifyingKey, &'a Signed)>,
+    pub revocations: Vec<(Revocation, &'a Signed)>,
+}
+
+/// Checks every statement of a directory against `org`, without storing anything. A
+/// statement with a bad signature makes the whole directory invalid.
+pub fn verify_directory<'a>(org: &Org, dir: &'a Directory) -> Result<VerifiedDirectory<'a>> {
+    if dir.org_key != org.key {
+        return Err(Error::Trust("it belongs to another organisation".into()));
+    }
+    let key = org_verifying_key(org)?;
+    let statement = open_org_statement(&dir.org, &org.key)?;
+    let mut certs = Vec::with_capacity(dir.certs.len());
+    for signed in &dir.certs {
+        let cert: DeviceCert = signed.open(&key, CERT_CONTEXT)?;
+        let sign_key = hex::decode(&cert.sign_key)
+            .map_err(|_| Error::Trust("a certificate has a damaged key".into()))?;
+        let vk = verifying_key(&sign_key)?;
+        if device_id_for_key(vk.as_bytes()) != cert.device || cert.org_key != org.key {
+            return Err(Error::Trust(
+                "a certificate's device id does not match its key".into(),
+            ));
+        }
+        age::x25519::Recipient::from_str(&cert.age_recipient)
+            .map_err(|_| Error::Trust("a certificate has a damaged encryption key".into()))?;
+        certs.push((cert, vk, signed));
+    }
+    let mut revocations = Vec::with_capacity(dir.revocations.len());
+    for signed in &dir.revocations {
+        let r: Revocation = signed.open(&key, REVOCATION_CONTEXT)?;
+        revocations.push((r, signed));
+    }
+    Ok(VerifiedDirectory {
+        statement,
+        certs,
+        revocations,
+    })
+}
+
+/// Verifies and stores the organisation statement, certificates and revocations of a
+/// directory signed by this store's organisation.
 pub fn merge_directory(conn: &Connection, dir: &Directory) -> Result<DirectoryMerge> {
     let org = org(conn)?.ok_or_else(|| {
         Error::Trust(
@@ -316,39 +467,30 @@ pub fn merge_directory(conn: &Connection, dir: &Directory) -> Result<DirectoryMe
                 .into(),
         )
     })?;
-    if dir.org_key != org.key {
-        return Err(Error::Trust(
-            "the bundle belongs to another organisation".into(),
-        ));
-    }
-    let key = org_verifying_key(&org)?;
-    let mut merge = DirectoryMerge::default();
-    for signed in &dir.certs {
-        let cert: DeviceCert = signed.open(&key, CERT_CONTEXT)?;
-        if store_cert(conn, &cert, signed)? {
+    let verified = verify_directory(&org, dir)?;
+    let mut merge = DirectoryMerge {
+        escrow_changed: adopt_statement(conn, &dir.org, &verified.statement)?,
+        ..Default::default()
+    };
+    for (cert, vk, signed) in &verified.certs {
+        if store_cert(conn, cert, vk, signed)? {
             merge.new_devices.push(cert.device);
         }
     }
-    for signed in &dir.revocations {
-        let r: Revocation = signed.open(&key, REVOCATION_CONTEXT)?;
-        if store_revocation(conn, &r, signed)? {
+    for (r, signed) in &verified.revocations {
+        if store_revocation(conn, r, signed)? {
             merge.new_revocations.push(r.device);
         }
     }
     Ok(merge)
 }
 
-fn store_cert(conn: &Connection, cert: &DeviceCert, signed: &Signed) -> Result<bool> {
-    let sign_key = hex::decode(&cert.sign_key)
-        .map_err(|_| Error::Trust("a certificate has a damaged key".into()))?;
-    let vk = verifying_key(&sign_key)?;
-    if device_id_for_key(vk.as_bytes()) != cert.device {
-        return Err(Error::Trust(
-            "a certificate's device id does not match its key".into(),
-        ));
-    }
-    age::x25519::Recipient::from_str(&cert.age_recipient)
-        .map_err(|_| Error::Trust("a certificate has a damaged encryption key".into()))?;
+fn store_cert(
+    conn: &Connection,
+    cert: &DeviceCert,
+    key: &VerifyingKey,
+    signed: &Signed,
+) -> Result<bool> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO devices (device, office, role, sign_key, age_recipient, cert, cert_signature, issued_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -356,7 +498,7 @@ fn store_cert(conn: &Connection, cert: &DeviceCert, signed: &Signed) -> Result<b
             &cert.device.as_bytes()[..],
             cert.office,
             cert.role.as_str(),
-            sign_key,
+            &key.as_bytes()[..],
             cert.age_recipient,
             signed.body,
             hex::decode(&signed.signature).unwrap_or_default(),
@@ -397,7 +539,9 @@ fn store_revocation(conn: &Connection, r: &Revocation, signed: &Signed) -> Resul
     Ok(true)
 }
 
-/// This store's directory, to put in every bundle it sends.
+/// This store's directory, to put in every bundle it sends. `None` until the store
+/// holds a signed organisation statement (a store enrolled by an older version gets
+/// one with headquarters' next bundle).
 pub fn directory(conn: &Connection) -> Result<Option<Directory>> {
     let Some(org) = org(conn)? else {
         return Ok(None);
@@ -423,9 +567,12 @@ pub fn directory(conn: &Connection) -> Result<Option<Directory>> {
             });
         }
     }
+    let Some(statement) = stored_statement(conn)? else {
+        return Ok(None);
+    };
     Ok(Some(Directory {
         org_key: org.key,
-        escrow_recipient: org.escrow_recipient,
+        org: statement,
         certs,
         revocations,
     }))
@@ -510,12 +657,15 @@ pub fn fingerprint(key: &[u8]) -> String {
 }
 
 /// The safety number two people compare during enrolment: 60 digits in 12 groups of
-/// five, computed from the organisation key and the device key. Both sides compute it
-/// from what they received; if a file was swapped on the way, the numbers differ.
-pub fn safety_number(org_key: &[u8], device_key: &[u8]) -> String {
+/// five, computed from the organisation key, the organisation's escrow key and the
+/// device key. Both sides compute it from what they received; if a file was swapped or
+/// altered on the way, the numbers differ.
+pub fn safety_number(org_key: &[u8], escrow_recipient: &str, device_key: &[u8]) -> String {
     let mut h = blake3::Hasher::new();
-    h.update(b"nansen-safety-number-v1");
+    h.update(b"nansen-safety-number-v2");
     h.update(org_key);
+    h.update(&(escrow_recipient.len() as u64).to_be_bytes());
+    h.update(escrow_recipient.as_bytes());
     h.update(device_key);
     let mut out = [0u8; 60];
     h.finalize_xof().fill(&mut out);
@@ -533,12 +683,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn safety_numbers_are_sixty_digits_and_depend_on_both_keys() {
-        let n = safety_number(&[1; 32], &[2; 32]);
+    fn safety_numbers_are_sixty_digits_and_depend_on_every_key() {
+        let n = safety_number(&[1; 32], "age1escrow", &[2; 32]);
         assert_eq!(n.replace(' ', "").len(), 60);
         assert_eq!(n.split(' ').count(), 12);
-        assert_ne!(n, safety_number(&[1; 32], &[3; 32]));
-        assert_eq!(n, safety_number(&[1; 32], &[2; 32]));
+        assert_ne!(n, safety_number(&[1; 32], "age1escrow", &[3; 32]));
+        assert_ne!(n, safety_number(&[1; 32], "age1other", &[2; 32]));
+        assert_eq!(n, safety_number(&[1; 32], "age1escrow", &[2; 32]));
     }
 
     #[test]

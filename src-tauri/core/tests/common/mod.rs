@@ -182,3 +182,129 @@ pub fn dump(n: &Nansen) -> Vec<String> {
     }
     out
 }
+
+/// Reads a secret of a store (device keys live only inside the encrypted store).
+pub fn secret(n: &Nansen, name: &str) -> Vec<u8> {
+    n.conn()
+        .query_row("SELECT value FROM secrets WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+/// The signing key of a store's device: what a hostile office holds of its own.
+pub fn signing_key(n: &Nansen) -> ed25519_dalek::SigningKey {
+    let bytes: [u8; 32] = secret(n, "device_signing_key").try_into().unwrap();
+    ed25519_dalek::SigningKey::from_bytes(&bytes)
+}
+
+pub fn age_identity(n: &Nansen) -> age::x25519::Identity {
+    String::from_utf8(secret(n, "device_age_identity"))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The age recipient of a store's device and of its organisation's escrow key.
+pub fn recipients_of(n: &Nansen) -> Vec<String> {
+    vec![
+        age_identity(n).to_public().to_string(),
+        nansen_core::trust::org(n.conn())
+            .unwrap()
+            .unwrap()
+            .escrow_recipient,
+    ]
+}
+
+/// A bundle made by hand with the core's own types, as a hostile (but enrolled)
+/// office can: any heads, any changes, signed with its own device key.
+pub struct Crafted {
+    pub signer: ed25519_dalek::SigningKey,
+    pub sender: Uuid,
+    pub user: String,
+    pub to: Vec<Uuid>,
+    pub recipients: Vec<String>,
+    pub directory: Option<nansen_core::trust::Directory>,
+    pub heads: Vec<nansen_core::sync::bundle::SignedHead>,
+    pub changes: Vec<Vec<u8>>,
+    /// Replaces the changes part (compressed) and what the manifest declares of it.
+    pub raw_changes: Option<(Vec<u8>, nansen_core::sync::bundle::Counts)>,
+}
+
+impl Crafted {
+    /// An empty bundle from `from` to `to`, signed by `from`'s device.
+    pub fn new(from: &Nansen, to: &Nansen) -> Crafted {
+        Crafted {
+            signer: signing_key(from),
+            sender: from.device_id(),
+            user: "monitor".into(),
+            to: vec![to.device_id()],
+            recipients: recipients_of(to),
+            directory: None,
+            heads: vec![],
+            changes: vec![],
+            raw_changes: None,
+        }
+    }
+
+    pub fn seal(&self) -> Vec<u8> {
+        use nansen_core::sync::bundle::{self, Counts, Manifest, Sender};
+        let frames = bundle::encode_frames(&self.changes);
+        let ops: u64 = self
+            .changes
+            .iter()
+            .map(|c| nansen_core::oplog::Change::decode(c).unwrap().ops.len() as u64)
+            .sum();
+        let (compressed, counts) = self.raw_changes.clone().unwrap_or_else(|| {
+            (
+                bundle::compress(&frames).unwrap(),
+                Counts {
+                    changes: self.changes.len() as u64,
+                    ops,
+                    origins: self.heads.len() as u64,
+                    changes_bytes: frames.len() as u64,
+                    attachments: 0,
+                    attachment_bytes: 0,
+                },
+            )
+        });
+        let manifest = Manifest {
+            bundle_id: Uuid::now_v7(),
+            created_at: chrono::Utc::now().to_rfc3339(),
+            schema_version: nansen_core::store::migrations::latest_version(),
+            app_version: "0.1.0".into(),
+            sender: Sender {
+                device: self.sender,
+                user: self.user.clone(),
+            },
+            recipients: self.to.clone(),
+            escrow: true,
+            full: false,
+            sender_vv: Default::default(),
+            ack: Default::default(),
+            counts,
+            parts: vec![],
+        };
+        let mut parts = Vec::new();
+        if let Some(d) = &self.directory {
+            parts.push(("directory", "json", serde_json::to_vec(d).unwrap()));
+        }
+        parts.push(("heads", "json", serde_json::to_vec(&self.heads).unwrap()));
+        parts.push(("changes", "zstd", compressed));
+        let envelope = bundle::seal(manifest, parts, &self.signer);
+        let recipients: Vec<age::x25519::Recipient> =
+            self.recipients.iter().map(|r| r.parse().unwrap()).collect();
+        bundle::encrypt(&envelope, &recipients).unwrap()
+    }
+}
+
+/// The exact bytes of a stored change.
+pub fn change_bytes(n: &Nansen, device: Uuid, seq: u64) -> Vec<u8> {
+    n.conn()
+        .query_row(
+            "SELECT bytes FROM changes WHERE device = ?1 AND seq = ?2",
+            rusqlite::params![&device.as_bytes()[..], seq as i64],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
