@@ -678,6 +678,71 @@ fn a_wrong_passphrase_is_refused_and_the_passphrase_can_be_changed() {
     );
 }
 
+/// Issue 7, attack 6, through real processes: after three wrong passphrases, twelve
+/// `nansen info` run at once with twelve guesses; only one guess may be tried.
+#[test]
+fn parallel_processes_cannot_race_the_wrong_passphrase_delay() {
+    let (_tmp, s) = fresh("osh");
+    for _ in 0..3 {
+        s.cmd(&["info"])
+            .env("NANSEN_PASSPHRASE", "not the passphrase")
+            .output()
+            .unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let children: Vec<_> = (0..12)
+        .map(|i| {
+            s.cmd(&["info"])
+                .env("NANSEN_PASSPHRASE", format!("guess number {i}"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let errors: Vec<String> = children
+        .into_iter()
+        .map(|c| String::from_utf8(c.wait_with_output().unwrap().stderr).unwrap())
+        .collect();
+    let tested = errors
+        .iter()
+        .filter(|e| e.starts_with("error: wrong passphrase"))
+        .count();
+    assert_eq!(tested, 1, "{errors:?}");
+    assert!(errors
+        .iter()
+        .all(|e| e.contains("wrong passphrase") || e.contains("too many wrong passphrases")));
+}
+
+/// Issue 7, attack 7: the command line takes no weak passphrase, however it is given.
+#[test]
+fn the_command_line_refuses_a_weak_passphrase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = Store::new(tmp.path(), "weak");
+    let out = s
+        .cmd(&["init", "--office", "Osh"])
+        .env("NANSEN_PASSPHRASE", "password")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("too weak"), "{stderr}");
+    assert!(!s.dir.join("nansen.keys").exists(), "nothing was created");
+    s.ok(&["init", "--office", "Osh"]);
+    let weak = tmp.path().join("weak-pass");
+    std::fs::write(&weak, "12345678\n").unwrap();
+    let (_, stderr) = s.fails(&[
+        "passphrase",
+        "--new-passphrase-file",
+        weak.to_str().unwrap(),
+    ]);
+    assert!(stderr.contains("too weak"), "{stderr}");
+    assert!(
+        s.run(&["info"]).status.success(),
+        "the old passphrase still opens it"
+    );
+}
+
 #[test]
 fn panic_needs_confirmation_then_destroys_the_keys() {
     let (_tmp, s) = fresh("osh");

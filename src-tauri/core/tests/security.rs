@@ -536,6 +536,11 @@ fn changing_the_passphrase_rekeys_the_store_and_keeps_everything() {
     let digest = o.digest().unwrap();
     let dir = o.data_dir().to_path_buf();
     let old_db = KeyFile::read(&dir).unwrap().unwrap().database;
+    // Handles kept on the old files show what stays on the disk once they are unlinked.
+    let old_key_text = std::fs::read(dir.join("nansen.keys")).unwrap();
+    let old_db_bytes = std::fs::read(dir.join(&old_db)).unwrap();
+    let mut old_key_file = std::fs::File::open(dir.join("nansen.keys")).unwrap();
+    let mut old_db_file = std::fs::File::open(dir.join(&old_db)).unwrap();
     let o = o
         .change_passphrase(
             PASS,
@@ -543,6 +548,25 @@ fn changing_the_passphrase_rekeys_the_store_and_keeps_everything() {
             nansen_core::store::keyfile::KdfProfile::Test,
         )
         .unwrap();
+    let read_all = |f: &mut std::fs::File| {
+        use std::io::{Read, Seek};
+        let mut out = Vec::new();
+        f.rewind().unwrap();
+        f.read_to_end(&mut out).unwrap();
+        out
+    };
+    let left = read_all(&mut old_key_file);
+    assert_eq!(left.len(), old_key_text.len());
+    assert!(
+        !contains(&left, "wrapped_key") && left != old_key_text,
+        "the old key file, which the old passphrase opens, was overwritten"
+    );
+    let left = read_all(&mut old_db_file);
+    assert!(!left.is_empty() && !old_db_bytes.is_empty());
+    assert!(
+        left.iter().all(|b| *b == 0),
+        "the old database was overwritten"
+    );
     assert_eq!(o.digest().unwrap(), digest);
     drop(o);
     let kf = KeyFile::read(&dir).unwrap().unwrap();
@@ -559,6 +583,31 @@ fn changing_the_passphrase_rekeys_the_store_and_keeps_everything() {
             .unwrap(),
         digest
     );
+}
+
+#[test]
+fn the_process_that_holds_the_keys_dumps_no_core_and_cannot_be_inspected() {
+    const TEST: &str = "the_process_that_holds_the_keys_dumps_no_core_and_cannot_be_inspected";
+    if std::env::var("NANSEN_HARDEN_CHILD").is_ok() {
+        let before = nansen_core::process::is_hardened();
+        let done = nansen_core::process::harden();
+        println!(
+            "HARDEN {before} {done} {}",
+            nansen_core::process::is_hardened()
+        );
+        return;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([TEST, "--exact", "--nocapture", "--test-threads=1"])
+        .env("NANSEN_HARDEN_CHILD", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.split_once("HARDEN ").map(|(_, r)| r))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(line, "false true true", "before, done, after");
 }
 
 #[test]

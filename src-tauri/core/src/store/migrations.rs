@@ -202,6 +202,81 @@ mod tests {
         assert!(name.contains('X'));
     }
 
+    /// A store from before migration 7, poisoned the ways issue 7 showed: a forged
+    /// change of an unknown device held in the log, a head with no change behind it, a
+    /// head whose signature does not verify.
+    #[test]
+    fn migration_7_moves_unverified_changes_apart_and_drops_heads_that_vouch_for_nothing() {
+        use crate::sync::bundle::SignedHead;
+        use crate::trust::DeviceKeys;
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &MIGRATIONS[..6]).unwrap();
+        let known = DeviceKeys::generate();
+        let unknown = DeviceKeys::generate();
+        let (k, u) = (known.device_id(), unknown.device_id());
+        conn.execute(
+            "INSERT INTO devices (device, office, role, sign_key, age_recipient, cert, cert_signature, issued_at)
+             VALUES (?1, 'Osh', 'office', ?2, 'age1', '{}', x'', '')",
+            params![&k.as_bytes()[..], &known.signing.verifying_key().as_bytes()[..]],
+        )
+        .unwrap();
+        let change = |device: &uuid::Uuid, seq: i64, state: i64| {
+            conn.execute(
+                "INSERT INTO changes (device, seq, hash, prev, hlc, author, bytes, state, applied_order, received_at, bundle)
+                 VALUES (?1, ?2, ?3, x'', 0, 'a', x'7b7d', ?4, NULL, 0, 'b1')",
+                params![&device.as_bytes()[..], seq, &[seq as u8; 32][..], state],
+            )
+            .unwrap();
+        };
+        change(&k, 1, 1);
+        change(&k, 2, 1);
+        change(&u, 1, 2);
+        let head =
+            |device: &uuid::Uuid, seq: u64, sig: Vec<u8>| {
+                conn.execute(
+                "INSERT INTO chain_heads (device, seq, hash, signature) VALUES (?1, ?2, ?3, ?4)",
+                params![&device.as_bytes()[..], seq as i64, &[seq as u8; 32][..], sig],
+            )
+            .unwrap();
+            };
+        let good = SignedHead::sign(&known.signing, k, 2, [2; 32]);
+        head(&k, 2, hex::decode(&good.signature).unwrap());
+        head(&k, 1, vec![0; 64]);
+        head(
+            &k,
+            9,
+            hex::decode(SignedHead::sign(&known.signing, k, 9, [9; 32]).signature).unwrap(),
+        );
+        head(&u, 1, vec![0; 64]);
+
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let rows = |sql: &str| -> Vec<(Vec<u8>, i64)> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        };
+        let k = k.as_bytes().to_vec();
+        let u = u.as_bytes().to_vec();
+        assert_eq!(
+            rows("SELECT device, seq FROM chain_heads"),
+            vec![(k.clone(), 2)]
+        );
+        assert_eq!(
+            rows("SELECT device, seq FROM changes ORDER BY seq"),
+            vec![(k.clone(), 1), (k, 2)]
+        );
+        assert_eq!(
+            rows("SELECT device, seq FROM unverified_changes"),
+            vec![(u.clone(), 1)]
+        );
+        assert_eq!(
+            rows("SELECT device, seq FROM unverified_heads"),
+            vec![(u, 1)]
+        );
+    }
+
     #[test]
     fn a_newer_store_is_refused_untouched() {
         let mut conn = Connection::open_in_memory().unwrap();
