@@ -47,6 +47,7 @@ macro_rules! app_commands {
             resolve,
             forks,
             pick_file,
+            grant_file,
             devices,
             enrol_request,
             enrol_inspect_request,

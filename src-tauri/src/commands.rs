@@ -2,6 +2,7 @@
 //! the UI thread. Each must also be listed in command_list.rs.
 
 use crate::error::{CommandError, CommandResult};
+use nansen_core::api::files::{FileGrant, FilePurpose};
 use nansen_core::api::{
     ExportReport, ExportRequest, InitOptions, ListQuery, PersonQuery, Progress, ResolveChoice,
     Session, SessionState,
@@ -18,6 +19,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 use uuid::Uuid;
+use zeroize::Zeroizing;
 
 pub type AppSession = Arc<Session>;
 
@@ -46,6 +48,11 @@ async fn blocking<T: Send + 'static>(
 
 fn id(s: &str) -> Result<Uuid> {
     nansen_core::ids::parse_id("record", s)
+}
+
+/// The file behind a token the web view got from `pick_file` or `grant_file`.
+fn file(session: &State<'_, AppSession>, token: &str, purpose: FilePurpose) -> Result<PathBuf> {
+    session.files.path(token, purpose)
 }
 
 // ---- Session -------------------------------------------------------------------
@@ -77,7 +84,7 @@ pub async fn setup(
 
 #[tauri::command]
 pub fn passphrase_strength(passphrase: String) -> nansen_core::store::Strength {
-    Session::passphrase_strength(&passphrase)
+    Session::passphrase_strength(&Zeroizing::new(passphrase))
 }
 
 #[tauri::command]
@@ -85,6 +92,7 @@ pub async fn unlock(
     session: State<'_, AppSession>,
     passphrase: String,
 ) -> CommandResult<SessionState> {
+    let passphrase = Zeroizing::new(passphrase);
     blocking(session, move |s| s.unlock(&passphrase)).await
 }
 
@@ -107,6 +115,7 @@ pub async fn change_passphrase(
     current: String,
     new: String,
 ) -> CommandResult<SessionState> {
+    let (current, new) = (Zeroizing::new(current), Zeroizing::new(new));
     blocking(session, move |s| s.change_passphrase(&current, &new)).await
 }
 
@@ -233,11 +242,12 @@ pub async fn group_page(
 #[tauri::command]
 pub async fn attachment_add(
     session: State<'_, AppSession>,
-    path: String,
+    file: String,
     input: Value,
 ) -> CommandResult<Value> {
+    let path = self::file(&session, &file, FilePurpose::Attachment)?;
     with(session, move |n| {
-        Ok(json!({ "id": n.attachment_add(&PathBuf::from(path), &input)? }))
+        Ok(json!({ "id": n.attachment_add(&path, &input)? }))
     })
     .await
 }
@@ -337,20 +347,14 @@ pub async fn export_bundle(
     session: State<'_, AppSession>,
     peer: Option<String>,
     full: bool,
-    path: String,
+    file: String,
     on_progress: Channel<Progress>,
 ) -> CommandResult<ExportReport> {
+    let out = self::file(&session, &file, FilePurpose::ExportBundle)?;
     with(session, move |n| {
-        n.export_bundle(
-            &ExportRequest {
-                peer,
-                full,
-                out: PathBuf::from(path),
-            },
-            &mut |p| {
-                let _ = on_progress.send(p);
-            },
-        )
+        n.export_bundle(&ExportRequest { peer, full, out }, &mut |p| {
+            let _ = on_progress.send(p);
+        })
     })
     .await
 }
@@ -358,19 +362,21 @@ pub async fn export_bundle(
 #[tauri::command]
 pub async fn import_preview(
     session: State<'_, AppSession>,
-    path: String,
+    file: String,
 ) -> CommandResult<nansen_core::sync::import::ImportReport> {
-    with(session, move |n| n.import_preview(&PathBuf::from(path))).await
+    let path = self::file(&session, &file, FilePurpose::ImportBundle)?;
+    with(session, move |n| n.import_preview(&path)).await
 }
 
 #[tauri::command]
 pub async fn import_apply(
     session: State<'_, AppSession>,
-    path: String,
+    file: String,
     on_progress: Channel<Progress>,
 ) -> CommandResult<nansen_core::sync::import::ImportReport> {
+    let path = self::file(&session, &file, FilePurpose::ImportBundle)?;
     with(session, move |n| {
-        n.import_bundle(&PathBuf::from(path), &mut |p| {
+        n.import_bundle(&path, &mut |p| {
             let _ = on_progress.send(p);
         })
     })
@@ -402,16 +408,18 @@ pub async fn forks(
 }
 
 /// Opens the native file dialog from Rust, so the web view never needs file-system
-/// access: it only learns the path the person chose.
+/// access: it gets a token for the file the person chose, good for `purpose` only.
 #[tauri::command]
 pub async fn pick_file(
     app: tauri::AppHandle,
-    save: bool,
+    session: State<'_, AppSession>,
+    purpose: FilePurpose,
     suggested_name: Option<String>,
-) -> CommandResult<Option<String>> {
+) -> CommandResult<Option<FileGrant>> {
+    let session = Arc::clone(&session);
     tauri::async_runtime::spawn_blocking(move || {
         let dialog = app.dialog().file();
-        let picked = if save {
+        let picked = if purpose.writes() {
             dialog
                 .set_file_name(suggested_name.unwrap_or_else(|| "bundle.nansen".into()))
                 .blocking_save_file()
@@ -420,10 +428,20 @@ pub async fn pick_file(
         };
         picked
             .and_then(|p| p.into_path().ok())
-            .map(|p| p.to_string_lossy().into_owned())
+            .map(|p| session.files.picked(p, purpose))
     })
     .await
     .map_err(|e| CommandError::new("internal", e.to_string()))
+}
+
+/// A token for a path the person typed, under the narrower rule for typed paths.
+#[tauri::command]
+pub fn grant_file(
+    session: State<'_, AppSession>,
+    path: String,
+    purpose: FilePurpose,
+) -> CommandResult<FileGrant> {
+    Ok(session.files.typed(&path, purpose)?)
 }
 
 // ---- Trust ---------------------------------------------------------------------
@@ -438,20 +456,19 @@ pub async fn devices(
 #[tauri::command]
 pub async fn enrol_request(
     session: State<'_, AppSession>,
-    path: String,
+    file: String,
 ) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
-    with(session, move |n| n.enrol_request(&PathBuf::from(path))).await
+    let path = self::file(&session, &file, FilePurpose::EnrolRequestOut)?;
+    with(session, move |n| n.enrol_request(&path)).await
 }
 
 #[tauri::command]
 pub async fn enrol_inspect_request(
     session: State<'_, AppSession>,
-    path: String,
+    file: String,
 ) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
-    with(session, move |n| {
-        n.enrol_inspect_request(&PathBuf::from(path))
-    })
-    .await
+    let path = self::file(&session, &file, FilePurpose::EnrolRequestIn)?;
+    with(session, move |n| n.enrol_inspect_request(&path)).await
 }
 
 #[tauri::command]
@@ -461,30 +478,28 @@ pub async fn enrol_approve(
     out: String,
     hq: bool,
 ) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
-    with(session, move |n| {
-        n.enrol_approve(
-            &PathBuf::from(request),
-            &PathBuf::from(out),
-            if hq { Role::Hq } else { Role::Office },
-        )
-    })
-    .await
+    let request = self::file(&session, &request, FilePurpose::EnrolRequestIn)?;
+    let out = self::file(&session, &out, FilePurpose::EnrolmentOut)?;
+    let role = if hq { Role::Hq } else { Role::Office };
+    with(session, move |n| n.enrol_approve(&request, &out, role)).await
 }
 
 #[tauri::command]
 pub async fn enrol_inspect(
     session: State<'_, AppSession>,
-    path: String,
+    file: String,
 ) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
-    with(session, move |n| n.enrol_inspect(&PathBuf::from(path))).await
+    let path = self::file(&session, &file, FilePurpose::EnrolmentIn)?;
+    with(session, move |n| n.enrol_inspect(&path)).await
 }
 
 #[tauri::command]
 pub async fn enrol_accept(
     session: State<'_, AppSession>,
-    path: String,
+    file: String,
 ) -> CommandResult<nansen_core::trust::enrol::EnrolmentCheck> {
-    with(session, move |n| n.enrol_accept(&PathBuf::from(path))).await
+    let path = self::file(&session, &file, FilePurpose::EnrolmentIn)?;
+    with(session, move |n| n.enrol_accept(&path)).await
 }
 
 #[tauri::command]

@@ -904,10 +904,12 @@ fn describe_import(r: &serde_json::Value) -> String {
         );
     }
     let mut s = format!(
-        "{}: bundle {} from {} ({})\n",
+        "{}: bundle {} from {} ({}, user {}) made {}\n",
         r["file"].as_str().unwrap_or_default(),
         r["bundle_id"].as_str().unwrap_or_default(),
         r["sender_office"].as_str().unwrap_or_default(),
+        r["sender_role"].as_str().unwrap_or_default(),
+        r["sender_user"].as_str().unwrap_or_default(),
         r["created_at"].as_str().unwrap_or_default()
     );
     if r["already_imported"] == json!(true) {
@@ -916,14 +918,16 @@ fn describe_import(r: &serde_json::Value) -> String {
     }
     let e = &r["effects"];
     s.push_str(&format!(
-        "  {}{} changes in the bundle: {} new, {} already here; applied {}, waiting {}, held back {}\n",
+        "  {}{} changes in the bundle: {} new, {} already here; applied {}, waiting {}, held back {}, dated in the future {}, forged and discarded {}\n",
         if r["dry_run"] == json!(true) { "PREVIEW — " } else { "" },
         r["changes_in_bundle"],
         r["new_changes"],
         r["duplicates"],
         r["applied"],
         r["waiting"],
-        r["held"]
+        r["held"],
+        r["clock_ahead"],
+        r["forged"]
     ));
     s.push_str(&format!(
         "  records: {} new, {} fields changed, {} deleted; conflicts opened: {}\n",

@@ -24,7 +24,7 @@ fn main() {
             InitOptions {
                 office: name.into(),
                 user: "fuzz".into(),
-                passphrase: "fuzz corpus pass".into(),
+                passphrase: "fuzz corpus passphrase, not secret".into(),
                 hq,
                 kdf: KdfProfile::Test,
             },

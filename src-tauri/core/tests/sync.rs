@@ -598,7 +598,7 @@ fn hostile_bundle(net: &Net, to: usize, victim: usize, mode: u8) -> Option<Vec<u
             let mut forged = last.clone();
             forged.author = "forged".into();
             let bytes = forged.encode();
-            c.heads = vec![if mode % 2 == 0 {
+            c.heads = vec![if mode.is_multiple_of(2) {
                 zero(last.seq, change::hash(&bytes))
             } else {
                 SignedHead {

@@ -62,28 +62,49 @@ describe("typed wrappers", () => {
     const seen: Record<string, unknown> = {};
     mockIPC((cmd, args) => {
       seen[cmd] = args;
+      const a = args as { path: string; purpose: string };
+      if (cmd === "grant_file") return { token: `t:${a.purpose}:${a.path}`, path: a.path };
       return null;
     });
     await api.recordEdit("person", "id-1", { sex: "male" });
     await api.resolve("id-1", "name", { choice: "pick", value: "dev:1:0" });
-    await api.pickFile(true, "bundle.nansen");
+    await api.pickFile("export_bundle", "bundle.nansen");
     await api.changePassphrase("old one", "new one");
     await api.audit();
     await api.enrolApprove("/r", "/o", false);
     expect(seen.record_edit).toEqual({ kind: "person", id: "id-1", input: { sex: "male" } });
     expect(seen.resolve).toEqual({ id: "id-1", field: "name", choice: { choice: "pick", value: "dev:1:0" } });
-    expect(seen.pick_file).toEqual({ save: true, suggestedName: "bundle.nansen" });
+    expect(seen.pick_file).toEqual({ purpose: "export_bundle", suggestedName: "bundle.nansen" });
     expect(seen.change_passphrase).toEqual({ current: "old one", new: "new one" });
     expect(seen.audit).toEqual({ id: null, limit: null });
-    expect(seen.enrol_approve).toEqual({ request: "/r", out: "/o", hq: false });
+    expect(seen.enrol_approve).toEqual({ request: "t:enrol_request_in:/r", out: "t:enrolment_out:/o", hq: false });
+  });
+
+  it("hands Rust a token, never a path: the picked file's own, or one granted for a typed path", async () => {
+    const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
+    mockIPC((cmd, args) => {
+      const a = args as Record<string, unknown>;
+      calls.push({ cmd, args: a });
+      if (cmd === "pick_file") return { token: "picked-token", path: "/media/usb/photo.jpg" };
+      if (cmd === "grant_file") return { token: "typed-token", path: a.path };
+      return { id: "a1" };
+    });
+    expect(await api.pickFile("attachment")).toBe("/media/usb/photo.jpg");
+    await api.attachmentAdd("/media/usb/photo.jpg", { caption: "gate" });
+    expect(calls.at(-1)).toEqual({ cmd: "attachment_add", args: { file: "picked-token", input: { caption: "gate" } } });
+    // The same path for another purpose is not the picked file: Rust decides.
+    await api.importPreview("/media/usb/photo.jpg");
+    expect(calls.at(-2)).toEqual({ cmd: "grant_file", args: { path: "/media/usb/photo.jpg", purpose: "import_bundle" } });
+    expect(calls.at(-1)).toEqual({ cmd: "import_preview", args: { file: "typed-token" } });
   });
 
   it("passes progress through a Channel for export", async () => {
     mockIPC((cmd, args) => {
-      const a = args as { onProgress: Channel<unknown>; peer: string; full: boolean; path: string };
+      if (cmd === "grant_file") return { token: "tok", path: (args as { path: string }).path };
+      const a = args as { onProgress: Channel<unknown>; peer: string; full: boolean; file: string };
       expect(cmd).toBe("export_bundle");
       expect(a.onProgress).toBeInstanceOf(Channel);
-      expect([a.peer, a.full, a.path]).toEqual(["Osh", false, "/media/usb/b.nansen"]);
+      expect([a.peer, a.full, a.file]).toEqual(["Osh", false, "tok"]);
       a.onProgress.onmessage({ stage: "collecting", done: 1, total: 2 });
       return { changes: 2 };
     });

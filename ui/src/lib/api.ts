@@ -9,6 +9,8 @@ import type {
   DemoReport,
   EnrolmentCheck,
   ExportReport,
+  FileGrant,
+  FilePurpose,
   ForkInfo,
   GroupPage,
   HeldChange,
@@ -151,8 +153,8 @@ export const personPage = (id: string) => call<PersonPage>("person_page", { id }
 
 export const groupPage = (id: string) => call<GroupPage>("group_page", { id });
 
-export const attachmentAdd = (path: string, input: RecordInput) =>
-  call<{ id: string }>("attachment_add", { path, input });
+export const attachmentAdd = async (path: string, input: RecordInput) =>
+  call<{ id: string }>("attachment_add", { file: await fileToken(path, "attachment"), input });
 
 export const attachmentData = (id: string) => call<AttachmentData | null>("attachment_data", { id });
 
@@ -170,21 +172,25 @@ export const verifyLog = () => call<ChainCheck[]>("verify_log");
 
 export const peers = () => call<PeerStatus[]>("peers");
 
-export const exportBundle = (
+export const exportBundle = async (
   args: { peer: string | null; full: boolean; path: string },
   onProgress?: (p: Progress) => void,
 ) =>
   call<ExportReport>("export_bundle", {
     peer: args.peer,
     full: args.full,
-    path: args.path,
+    file: await fileToken(args.path, "export_bundle"),
     onProgress: progressChannel(onProgress),
   });
 
-export const importPreview = (path: string) => call<ImportReport>("import_preview", { path });
+export const importPreview = async (path: string) =>
+  call<ImportReport>("import_preview", { file: await fileToken(path, "import_bundle") });
 
-export const importApply = (path: string, onProgress?: (p: Progress) => void) =>
-  call<ImportReport>("import_apply", { path, onProgress: progressChannel(onProgress) });
+export const importApply = async (path: string, onProgress?: (p: Progress) => void) =>
+  call<ImportReport>("import_apply", {
+    file: await fileToken(path, "import_bundle"),
+    onProgress: progressChannel(onProgress),
+  });
 
 export const conflicts = () => call<Conflict[]>("conflicts");
 
@@ -193,24 +199,49 @@ export const resolve = (id: string, field: string, choice: ResolveChoice) =>
 
 export const forks = () => call<ForkInfo[]>("forks");
 
-/** The native file dialog (opened by Rust); null when cancelled. */
-export const pickFile = (save: boolean, suggestedName?: string) =>
-  call<string | null>("pick_file", { save, suggestedName: suggestedName ?? null });
+// Files: the web view never hands Rust a path it could use by itself. It gets a token
+// for a file picked in the native dialog (opened by Rust), or asks for one for a path
+// the person typed (Rust allows only new Nansen files there, or reading a bundle).
+const picked = new Map<string, { token: string; purpose: FilePurpose }>();
+
+/** The native file dialog (opened by Rust); the chosen path, or null when cancelled. */
+export async function pickFile(purpose: FilePurpose, suggestedName?: string): Promise<string | null> {
+  const grant = await call<FileGrant | null>("pick_file", { purpose, suggestedName: suggestedName ?? null });
+  if (!grant) return null;
+  picked.set(grant.path, { token: grant.token, purpose });
+  return grant.path;
+}
+
+/** The token for a path shown in a path field: the picked file's, or one for a typed path. */
+export async function fileToken(path: string, purpose: FilePurpose): Promise<string> {
+  const trimmed = path.trim();
+  const known = picked.get(trimmed);
+  if (known && known.purpose === purpose) return known.token;
+  return (await call<FileGrant>("grant_file", { path: trimmed, purpose })).token;
+}
 
 // ---- Trust ------------------------------------------------------------------------
 
 export const devices = () => call<KnownDevice[]>("devices");
 
-export const enrolRequest = (path: string) => call<EnrolmentCheck>("enrol_request", { path });
+export const enrolRequest = async (path: string) =>
+  call<EnrolmentCheck>("enrol_request", { file: await fileToken(path, "enrol_request_out") });
 
-export const enrolInspectRequest = (path: string) => call<EnrolmentCheck>("enrol_inspect_request", { path });
+export const enrolInspectRequest = async (path: string) =>
+  call<EnrolmentCheck>("enrol_inspect_request", { file: await fileToken(path, "enrol_request_in") });
 
-export const enrolApprove = (request: string, out: string, hq: boolean) =>
-  call<EnrolmentCheck>("enrol_approve", { request, out, hq });
+export const enrolApprove = async (request: string, out: string, hq: boolean) =>
+  call<EnrolmentCheck>("enrol_approve", {
+    request: await fileToken(request, "enrol_request_in"),
+    out: await fileToken(out, "enrolment_out"),
+    hq,
+  });
 
-export const enrolInspect = (path: string) => call<EnrolmentCheck>("enrol_inspect", { path });
+export const enrolInspect = async (path: string) =>
+  call<EnrolmentCheck>("enrol_inspect", { file: await fileToken(path, "enrolment_in") });
 
-export const enrolAccept = (path: string) => call<EnrolmentCheck>("enrol_accept", { path });
+export const enrolAccept = async (path: string) =>
+  call<EnrolmentCheck>("enrol_accept", { file: await fileToken(path, "enrolment_in") });
 
 export const revoke = (device: string, reason: string) => call<KnownDevice>("revoke", { device, reason });
 

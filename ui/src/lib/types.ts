@@ -345,8 +345,11 @@ export interface HeldChange {
   author: string;
   at: string;
   ops: number;
+  /** `unknown_device`, `revoked_device` or `clock_ahead`. */
   reason: string;
   bundle: string | null;
+  relayed_by: string | null;
+  relayed_by_office: string | null;
 }
 
 // ---- trust/mod.rs, trust/enrol.rs -------------------------------------------
@@ -446,7 +449,10 @@ export interface ImportReport {
   file: string | null;
   bundle_id: string;
   sender_device: string;
+  /** From the sender's certificate. */
   sender_office: string;
+  sender_role: string;
+  /** As the sending device states it. */
   sender_user: string;
   created_at: string;
   full: boolean;
@@ -460,7 +466,9 @@ export interface ImportReport {
   applied: number;
   waiting: number;
   held: number;
+  clock_ahead: number;
   released: number;
+  forged: number;
   withdrawn: number;
   attachments: number;
   new_devices: string[];
@@ -504,4 +512,20 @@ export interface ErrorBody {
   code: string;
   message: string;
   retry_after_ms?: number;
+}
+
+// ---- api/files.rs ------------------------------------------------------------------
+
+export type FilePurpose =
+  | "export_bundle"
+  | "import_bundle"
+  | "enrol_request_out"
+  | "enrol_request_in"
+  | "enrolment_out"
+  | "enrolment_in"
+  | "attachment";
+
+export interface FileGrant {
+  token: string;
+  path: string;
 }

@@ -53,7 +53,12 @@ const DEFAULTS: Record<string, Handler> = {
   conflicts: [],
   devices: [],
   passphrase_strength: { score: 0, warning: null, suggestions: [], acceptable: false },
+  // A typed path's token names its purpose and path, so tests can see which file went where.
+  grant_file: ({ path, purpose }: Record<string, unknown>) => ({ token: fileToken(purpose as string, path as string), path }),
 };
+
+/** The token the fake backend grants for a typed path. */
+export const fileToken = (purpose: string, path: string) => `file:${purpose}:${path}`;
 
 /** Install the fake backend; `handlers` override the defaults. A thrown object is a command error. */
 export function mockBackend(handlers: Record<string, Handler> = {}) {

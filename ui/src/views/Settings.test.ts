@@ -5,7 +5,7 @@ import { get } from "svelte/store";
 import { setLanguage } from "../lib/i18n";
 import { info, session } from "../lib/session";
 import type { EnrolmentCheck, KnownDevice } from "../lib/types";
-import { INFO, mockBackend, UNLOCKED, unlockedSession } from "../test/backend";
+import { fileToken, INFO, mockBackend, UNLOCKED, unlockedSession } from "../test/backend";
 import Settings from "./Settings.svelte";
 
 const SAFETY = "16626 46237 70143 59999 03027 78656 04277 09768 04579 37042 21571 17010";
@@ -59,7 +59,7 @@ describe("Settings: an office laptop", () => {
     await fireEvent.input(screen.getByTestId("enrol-request-path"), { target: { value: "/media/usb/osh.request" } });
     await fireEvent.click(screen.getByTestId("enrol-request-submit"));
     expect((await screen.findByTestId("enrol-request-done")).textContent).toContain("Osh");
-    expect(backend.argsOf("enrol_request")).toEqual([{ path: "/media/usb/osh.request" }]);
+    expect(backend.argsOf("enrol_request")).toEqual([{ file: fileToken("enrol_request_out", "/media/usb/osh.request") }]);
 
     await fireEvent.input(screen.getByTestId("enrol-accept-path"), { target: { value: "/media/usb/osh.enrolment" } });
     await fireEvent.click(screen.getByTestId("enrol-inspect"));
@@ -72,7 +72,7 @@ describe("Settings: an office laptop", () => {
 
     await fireEvent.click(screen.getByTestId("enrol-accept"));
     await screen.findByTestId("enrol-accept-done");
-    expect(backend.argsOf("enrol_accept")).toEqual([{ path: "/media/usb/osh.enrolment" }]);
+    expect(backend.argsOf("enrol_accept")).toEqual([{ file: fileToken("enrolment_in", "/media/usb/osh.enrolment") }]);
     await waitFor(() => expect(screen.getByTestId("this-device-enrolled").dataset.enrolled).toBe("true"));
   });
 
@@ -116,7 +116,13 @@ describe("Settings: headquarters", () => {
     await fireEvent.input(screen.getByTestId("approve-out"), { target: { value: "/media/usb/osh.enrolment" } });
     await fireEvent.click(screen.getByTestId("approve-submit"));
     await screen.findByTestId("approve-done");
-    expect(backend.argsOf("enrol_approve")).toEqual([{ request: "/media/usb/osh.request", out: "/media/usb/osh.enrolment", hq: false }]);
+    expect(backend.argsOf("enrol_approve")).toEqual([
+      {
+        request: fileToken("enrol_request_in", "/media/usb/osh.request"),
+        out: fileToken("enrolment_out", "/media/usb/osh.enrolment"),
+        hq: false,
+      },
+    ]);
   });
 
   it("revokes another device with a reason (never this one)", async () => {

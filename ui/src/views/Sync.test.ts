@@ -4,7 +4,7 @@ import type { Channel } from "@tauri-apps/api/core";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { setLanguage } from "../lib/i18n";
 import type { ImportReport, PeerStatus, Progress } from "../lib/types";
-import { mockBackend, unlockedSession } from "../test/backend";
+import { fileToken, mockBackend, unlockedSession } from "../test/backend";
 import Sync from "./Sync.svelte";
 
 const PERSON = "01a22290-62c8-7236-aeed-1efd697d4da7";
@@ -89,11 +89,11 @@ beforeEach(async () => {
       channel.onmessage({ stage: "done", done: 3, total: 3 });
       return report(false);
     },
-    export_bundle: ({ onProgress, peer, full, path }: Record<string, unknown>) => {
+    export_bundle: ({ onProgress, peer, full, file }: Record<string, unknown>) => {
       (onProgress as Channel<Progress>).onmessage({ stage: "done", done: 4, total: 4 });
       return {
         bundle_id: "b1",
-        path,
+        path: String(file).replace("file:export_bundle:", ""),
         full,
         peer,
         recipients: [{ device: "a482", office: "Jalal-Abad" }],
@@ -124,7 +124,7 @@ describe("Import", () => {
     await fireEvent.click(screen.getByTestId("import-preview-button"));
 
     const preview = await screen.findByTestId("import-preview");
-    expect(backend.argsOf("import_preview")).toEqual([{ path: "/media/usb/a2.nansen" }]);
+    expect(backend.argsOf("import_preview")).toEqual([{ file: fileToken("import_bundle", "/media/usb/a2.nansen") }]);
     expect(backend.argsOf("import_apply")).toHaveLength(0);
     expect(preview.textContent).toContain("From Jalal-Abad (Timur)");
     const conflicts = within(preview).getByTestId("import-conflicts");
@@ -140,7 +140,7 @@ describe("Import", () => {
     const result = await screen.findByTestId("import-result");
     const apply = backend.argsOf("import_apply");
     expect(apply).toHaveLength(1);
-    expect(apply[0].path).toBe("/media/usb/a2.nansen");
+    expect(apply[0].file).toBe(fileToken("import_bundle", "/media/usb/a2.nansen"));
     expect(screen.getByTestId("import-done").textContent).toContain("Import complete");
     expect(screen.getByTestId("import-progress").dataset.stage).toBe("done");
     expect(result.textContent).toContain("This import opened 1 conflict.");
@@ -175,7 +175,7 @@ describe("Export", () => {
     await fireEvent.click(screen.getByTestId("export-submit"));
     const result = await screen.findByTestId("export-result");
     const args = backend.argsOf("export_bundle")[0];
-    expect([args.peer, args.full, args.path]).toEqual(["Jalal-Abad", false, "/media/usb/osh-to-ja.nansen"]);
+    expect([args.peer, args.full, args.file]).toEqual(["Jalal-Abad", false, fileToken("export_bundle", "/media/usb/osh-to-ja.nansen")]);
     expect(result.textContent).toContain("Exported 4 changes.");
     expect(result.textContent).toContain("Jalal-Abad");
   });

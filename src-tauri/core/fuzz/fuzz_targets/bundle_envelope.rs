@@ -10,17 +10,14 @@ use nansen_core::sync::bundle;
 fuzz_target!(|data: &[u8]| {
     let Ok(env) = bundle::open(data) else { return };
     if let Some(part) = env.part("changes") {
-        if let Ok(raw) = bundle::decompress(part) {
-            if let Ok(frames) = bundle::decode_frames(&raw) {
-                for frame in frames {
-                    if let Ok(change) = Change::decode(frame) {
-                        for op in &change.ops {
-                            let _ = op.validate();
-                        }
-                    }
+        let _ = bundle::decode_changes(part, &env.manifest.counts, |frame| {
+            if let Ok(change) = Change::decode(&frame) {
+                for op in &change.ops {
+                    let _ = op.validate();
                 }
             }
-        }
+            Ok(())
+        });
     }
     if let Some(part) = env.part("attachments") {
         let _ = bundle::decode_attachments(part);

@@ -13,18 +13,29 @@ fuzz_target!(|data: &[u8]| {
     };
     match selector % 4 {
         0 => {
-            if let Ok(frames) = bundle::decode_frames(rest) {
-                for f in frames {
-                    if let Ok(c) = Change::decode(f) {
-                        for op in &c.ops {
-                            let _ = op.validate();
-                        }
+            // Limits as loose as the input allows: the frame headers decide the rest.
+            let limits = bundle::FrameLimits {
+                frames: rest.len() as u64,
+                bytes: rest.len() as u64,
+            };
+            let _ = bundle::read_frames(rest, limits, |f| {
+                if let Ok(c) = Change::decode(&f) {
+                    for op in &c.ops {
+                        let _ = op.validate();
                     }
                 }
-            }
+                Ok(())
+            });
         }
         1 => {
-            let _ = bundle::decompress(rest);
+            // A changes part with the most a manifest for it could declare.
+            let counts = bundle::Counts {
+                changes: 1 << 16,
+                ops: 1 << 16,
+                changes_bytes: (rest.len() as u64 * bundle::MAX_EXPANSION).min(64 << 20),
+                ..Default::default()
+            };
+            let _ = bundle::decode_changes(rest, &counts, |_| Ok(()));
         }
         2 => {
             let _ = bundle::decode_attachments(rest);

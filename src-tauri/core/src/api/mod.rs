@@ -4,6 +4,7 @@
 
 mod audit;
 mod devices;
+pub mod files;
 mod persons;
 mod records;
 pub mod session;

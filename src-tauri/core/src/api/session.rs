@@ -42,6 +42,8 @@ struct Inner {
 pub struct Session {
     dir: PathBuf,
     inner: Mutex<Inner>,
+    /// Files the web view may name, by token (see [`super::files`]).
+    pub files: super::files::FileGrants,
 }
 
 impl Session {
@@ -54,6 +56,7 @@ impl Session {
                 last_activity: Instant::now(),
                 idle: Duration::from_secs(DEFAULT_IDLE_MINUTES * 60),
             }),
+            files: Default::default(),
         }
     }
 
@@ -114,6 +117,7 @@ impl Session {
     pub fn lock(&self) -> Result<SessionState> {
         let mut inner = self.inner();
         inner.nansen = None;
+        self.files.forget_all();
         self.state_of(&inner)
     }
 
@@ -122,6 +126,7 @@ impl Session {
         let mut inner = self.inner();
         if inner.nansen.is_some() && inner.last_activity.elapsed() >= inner.idle {
             inner.nansen = None;
+            self.files.forget_all();
             return true;
         }
         false

@@ -92,17 +92,20 @@ fn stored_hash(conn: &Connection, device: &Uuid, seq: u64) -> Result<Option<Hash
         .map(|h| to_hash(&h)))
 }
 
+/// device, seq, hash, signature, the device's certified key, the stored change's hash
+type HeadRow = (
+    Vec<u8>,
+    i64,
+    Vec<u8>,
+    Vec<u8>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+);
+
 /// Drops every stored head that does not verify against its device's certified key or
 /// does not name a stored change: how a store poisoned by an older version heals.
 pub(crate) fn purge_unverifiable(conn: &Connection) -> Result<u64> {
-    let rows: Vec<(
-        Vec<u8>,
-        i64,
-        Vec<u8>,
-        Vec<u8>,
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-    )> = {
+    let rows: Vec<HeadRow> = {
         let mut stmt = conn.prepare(
             "SELECT h.device, h.seq, h.hash, h.signature, d.sign_key, c.hash
              FROM chain_heads h
