@@ -26,3 +26,8 @@ pub fn device_id_for_key(verifying_key: &[u8; 32]) -> Uuid {
 pub fn short(id: &Uuid) -> String {
     id.simple().to_string()[..8].to_string()
 }
+
+/// A UUID stored as a 16-byte blob (device ids in the log); nil if malformed.
+pub fn blob_uuid(b: &[u8]) -> Uuid {
+    Uuid::from_slice(b).unwrap_or_default()
+}

@@ -13,7 +13,6 @@
 //! | [`process`] | hardening the process that holds the keys (no core dumps)            |
 
 pub mod api;
-pub mod attachments;
 pub mod date;
 pub mod demo;
 pub mod domain;

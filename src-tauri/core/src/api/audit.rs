@@ -6,24 +6,11 @@
 use super::Nansen;
 use crate::error::Result;
 use crate::hlc::Hlc;
-use crate::oplog::apply::blob_uuid;
+use crate::oplog::log;
 use crate::oplog::{Change, Op};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
-
-/// device, seq, author, hlc, received_at, bundle, state, hash, bytes
-type AuditRow = (
-    Vec<u8>,
-    i64,
-    String,
-    i64,
-    i64,
-    Option<String>,
-    i64,
-    Vec<u8>,
-    Vec<u8>,
-);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditOp {
@@ -57,41 +44,14 @@ impl Nansen {
     /// The changes that touched one record, newest first; or, without a record, the
     /// latest `limit` changes of the whole store.
     pub fn audit(&self, entity: Option<Uuid>, limit: usize) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<AuditRow> = {
-            let (sql, param): (&str, Option<String>) = match entity {
-                Some(id) => (
-                    "SELECT c.device, c.seq, c.author, c.hlc, c.received_at, c.bundle, c.state, c.hash, c.bytes
-                     FROM change_entities e JOIN changes c ON c.device = e.device AND c.seq = e.seq
-                     WHERE e.entity = ?1 ORDER BY c.hlc DESC LIMIT ?2",
-                    Some(id.to_string()),
-                ),
-                None => (
-                    "SELECT device, seq, author, hlc, received_at, bundle, state, hash, bytes FROM changes
-                     WHERE ?1 IS NULL ORDER BY received_at DESC, hlc DESC LIMIT ?2",
-                    None,
-                ),
-            };
-            let mut stmt = self.conn().prepare(sql)?;
-            let rows = stmt.query_map(rusqlite::params![param, limit as i64], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                ))
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
+        let rows = match entity {
+            Some(id) => log::of_entity(self.conn(), &id, limit)?,
+            None => log::recent(self.conn(), limit)?,
         };
         let own = self.device_id();
         let mut out = Vec::new();
-        for (device, seq, author, hlc, received, bundle, state, hash, bytes) in rows {
-            let device = blob_uuid(&device);
-            let change = Change::decode(&bytes)?;
+        for e in rows {
+            let change = Change::decode(&e.bytes)?;
             let ops = change
                 .ops
                 .iter()
@@ -136,21 +96,16 @@ impl Nansen {
                 })
                 .collect();
             out.push(AuditEntry {
-                office: self.office_of(&device)?,
-                local: device == own,
-                device,
-                seq: seq as u64,
-                author,
-                at: Hlc(hlc as u64).to_rfc3339(),
-                received_at: Hlc::from_parts(received as u64, 0).to_rfc3339(),
-                bundle,
-                state: match state {
-                    0 => "waiting",
-                    1 => "applied",
-                    _ => "held",
-                }
-                .into(),
-                hash: hex::encode(hash),
+                office: self.office_of(&e.device)?,
+                local: e.device == own,
+                device: e.device,
+                seq: e.seq,
+                author: e.author,
+                at: Hlc(e.hlc).to_rfc3339(),
+                received_at: Hlc::from_parts(e.received_at, 0).to_rfc3339(),
+                bundle: e.bundle,
+                state: e.state.label().into(),
+                hash: hex::encode(e.hash),
                 ops,
             });
         }

@@ -3,26 +3,13 @@
 use super::Nansen;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
-use crate::oplog::apply::blob_uuid;
-use crate::oplog::{Change, STATE_CLOCK_AHEAD, STATE_HELD};
-use crate::sync::bundle::SignedHead;
+use crate::oplog::log::{self, ChangeState};
+use crate::oplog::{change, Change, ZERO_HASH};
+use crate::sync::{heads, import};
 use crate::trust::{self, enrol, KnownDevice, Role};
-use rusqlite::params;
 use serde::Serialize;
 use std::path::Path;
 use uuid::Uuid;
-
-/// device, seq, author, hlc, bytes, bundle, state (-1: unverified), relayed by
-type HeldRow = (
-    Vec<u8>,
-    i64,
-    String,
-    i64,
-    Vec<u8>,
-    Option<String>,
-    i64,
-    Option<Vec<u8>>,
-);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldChange {
@@ -60,7 +47,7 @@ impl Nansen {
     /// Office device: writes the enrolment request to carry to headquarters.
     pub fn enrol_request(&self, out: &Path) -> Result<enrol::EnrolmentCheck> {
         let bytes = enrol::write_request(&self.keys, &self.office);
-        super::sync::write_new_file(out, &bytes)?;
+        crate::store::write_atomically(out, &bytes)?;
         let key = self.keys.signing.verifying_key();
         Ok(enrol::EnrolmentCheck {
             device: self.device_id(),
@@ -97,7 +84,7 @@ impl Nansen {
         let req = read(request)?;
         let tx = self.store.conn.transaction()?;
         let (file, check) = enrol::approve(&tx, &req, role)?;
-        super::sync::write_new_file(out, &file)?;
+        crate::store::write_atomically(out, &file)?;
         tx.commit()?;
         Ok(check)
     }
@@ -166,127 +153,84 @@ impl Nansen {
     /// Changes kept but not applied: their device is unknown here (so their signature
     /// cannot be checked yet), revoked, or they claim a time that has not come.
     pub fn held_changes(&self) -> Result<Vec<HeldChange>> {
-        let rows: Vec<HeldRow> = {
-            let mut stmt = self.conn().prepare(
-                "SELECT device, seq, author, hlc, bytes, bundle, state, NULL FROM changes WHERE state <> 1 AND state IN (2, 3)
-                 UNION ALL
-                 SELECT device, seq, author, hlc, bytes, bundle, -1, relayed_by FROM unverified_changes
-                 ORDER BY 1, 2",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let conn = self.conn();
         let mut out = Vec::new();
-        for (device, seq, author, hlc, bytes, bundle, state, relayed_by) in rows {
-            let device = blob_uuid(&device);
-            let relayed_by = relayed_by.filter(|r| r.len() == 16).map(|r| blob_uuid(&r));
+        for e in log::held(conn)? {
             out.push(HeldChange {
-                reason: match state {
-                    STATE_HELD => "revoked_device",
-                    STATE_CLOCK_AHEAD => "clock_ahead",
-                    _ => "unknown_device",
+                reason: match e.state {
+                    ChangeState::ClockAhead => "clock_ahead",
+                    _ => "revoked_device",
                 }
                 .into(),
-                office: self.office_of(&device)?,
-                relayed_by_office: match relayed_by {
+                office: self.office_of(&e.device)?,
+                device: e.device,
+                seq: e.seq,
+                author: e.author,
+                at: Hlc(e.hlc).to_rfc3339(),
+                ops: Change::decode(&e.bytes).map(|c| c.ops.len()).unwrap_or(0),
+                bundle: e.bundle.filter(|b| !b.is_empty()),
+                relayed_by: None,
+                relayed_by_office: None,
+            });
+        }
+        for u in import::unverified(conn)? {
+            out.push(HeldChange {
+                reason: "unknown_device".into(),
+                office: self.office_of(&u.device)?,
+                device: u.device,
+                seq: u.seq,
+                author: u.author,
+                at: Hlc(u.hlc).to_rfc3339(),
+                ops: Change::decode(&u.bytes).map(|c| c.ops.len()).unwrap_or(0),
+                bundle: u.bundle,
+                relayed_by_office: match u.relayed_by {
                     Some(r) => self.office_of(&r)?,
                     None => None,
                 },
-                relayed_by,
-                device,
-                seq: seq as u64,
-                author,
-                at: Hlc(hlc as u64).to_rfc3339(),
-                ops: Change::decode(&bytes).map(|c| c.ops.len()).unwrap_or(0),
-                bundle: bundle.filter(|b| !b.is_empty()),
+                relayed_by: u.relayed_by,
             });
         }
+        out.sort_by_key(|h| (h.device, h.seq));
         Ok(out)
     }
 
     /// Re-verifies every device's hash chain in this store and the signed heads that
     /// vouch for it: the audit log is the op log, and this shows it is untampered.
     pub fn verify_log(&self) -> Result<Vec<ChainCheck>> {
-        let devices: Vec<Uuid> = {
-            let mut stmt = self
-                .conn()
-                .prepare("SELECT DISTINCT device FROM changes ORDER BY device")?;
-            let rows = stmt.query_map([], |r| Ok(blob_uuid(r.get_ref(0)?.as_blob()?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let conn = self.conn();
         let mut out = Vec::new();
-        for device in devices {
-            let mut stmt = self.conn().prepare_cached(
-                "SELECT seq, bytes, hash FROM changes WHERE device = ?1 ORDER BY seq",
-            )?;
-            let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = stmt
-                .query_map([&device.as_bytes()[..]], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+        for device in log::devices(conn)? {
+            let chain = log::chain(conn, &device)?;
             let mut problem = None;
-            let mut prev = crate::oplog::ZERO_HASH;
+            let mut prev = ZERO_HASH;
             let mut expected_seq = 1;
-            let mut hashes = std::collections::HashMap::new();
-            for (seq, bytes, stored) in &rows {
-                let hash = crate::oplog::change::hash(bytes);
-                let change = Change::decode(bytes);
-                let ok = hash[..] == stored[..]
-                    && *seq as u64 == expected_seq
-                    && change.as_ref().is_ok_and(|c| {
-                        c.prev == prev && c.seq == *seq as u64 && c.device == device
-                    });
-                if !ok && problem.is_none() {
+            for (seq, stored) in &chain {
+                let hash = change::hash(&stored.bytes);
+                let intact = hash == stored.hash
+                    && *seq == expected_seq
+                    && Change::decode(&stored.bytes)
+                        .is_ok_and(|c| c.prev == prev && c.seq == *seq && c.device == device);
+                if !intact && problem.is_none() {
                     problem = Some(format!("the chain breaks at seq {seq}"));
                 }
-                hashes.insert(*seq as u64, hash);
                 prev = hash;
-                expected_seq = *seq as u64 + 1;
+                expected_seq = seq + 1;
             }
             let key = if device == self.device_id() {
                 Some(self.keys.signing.verifying_key())
             } else {
-                trust::known_device(self.conn(), &device)?.and_then(|k| {
+                trust::known_device(conn, &device)?.and_then(|k| {
                     trust::verifying_key(&hex::decode(k.sign_key).unwrap_or_default()).ok()
                 })
             };
-            let mut signed_through = 0;
-            if let Some(key) = key {
-                let mut stmt = self.conn().prepare_cached(
-                    "SELECT seq, hash, signature FROM chain_heads WHERE device = ?1",
-                )?;
-                let heads: Vec<(i64, Vec<u8>, Vec<u8>)> = stmt
-                    .query_map([&device.as_bytes()[..]], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })?
-                    .collect::<rusqlite::Result<_>>()?;
-                for (seq, hash, sig) in heads {
-                    let mut h = [0u8; 32];
-                    h.copy_from_slice(&hash);
-                    let head = SignedHead {
-                        device,
-                        seq: seq as u64,
-                        hash: h,
-                        signature: hex::encode(sig),
-                    };
-                    if head.verify(&key) && hashes.get(&(seq as u64)) == Some(&h) {
-                        signed_through = signed_through.max(seq as u64);
-                    }
-                }
-            }
+            let last = chain.last().map(|(seq, _)| *seq).unwrap_or(0);
+            let signed_through = match key {
+                Some(key) => heads::best_between(conn, &device, 1, last, &key)?
+                    .map(|h| h.seq)
+                    .unwrap_or(0),
+                None => 0,
+            };
             let chain_intact = problem.is_none();
-            let last = rows.last().map(|r| r.0 as u64).unwrap_or(0);
             if chain_intact && device != self.device_id() && signed_through < last {
                 // Every change that arrives here comes with its device's signed head;
                 // one without is not vouched for by the device it names.
@@ -298,7 +242,7 @@ impl Nansen {
             out.push(ChainCheck {
                 office: self.office_of(&device)?,
                 device,
-                changes: rows.len() as u64,
+                changes: chain.len() as u64,
                 chain_intact,
                 signed_through,
                 problem,
@@ -307,14 +251,8 @@ impl Nansen {
         Ok(out)
     }
 
-    /// Records how a change entered this store, for tests and diagnostics.
-    pub fn change_state(&self, device: &Uuid, seq: u64) -> Result<Option<i64>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT state FROM changes WHERE device = ?1 AND seq = ?2")?;
-        Ok(rusqlite::OptionalExtension::optional(stmt.query_row(
-            params![&device.as_bytes()[..], seq as i64],
-            |r| r.get(0),
-        ))?)
+    /// Where a stored change stands, for tests and diagnostics.
+    pub fn change_state(&self, device: &Uuid, seq: u64) -> Result<Option<ChangeState>> {
+        log::state_of(self.conn(), device, seq)
     }
 }

@@ -2,7 +2,9 @@
 //! desktop app's Tauri commands call. Everything here takes and returns serde types, so
 //! the CLI's `--json` output and the UI's data are the same shapes.
 
+mod attachments;
 mod audit;
+mod conflicts;
 mod devices;
 pub mod files;
 mod persons;
@@ -10,24 +12,25 @@ mod records;
 pub mod session;
 mod sync;
 
+pub use crate::sync::export::{ExportReport, ExportRequest, Recipient};
+pub use crate::sync::Progress;
 pub use audit::AuditEntry;
+pub use conflicts::{Conflict, ConflictValue, ResolveChoice};
 pub use devices::{ChainCheck, HeldChange};
 pub use persons::{GroupPage, PersonPage, PersonQuery, PersonSummary, TimelineItem};
 pub use records::{ListQuery, LiveValue, RecordSummary, RecordView, RefLabel};
 pub use session::{Lock, Session, SessionState};
-pub use sync::{
-    Conflict, ConflictValue, ExportReport, ExportRequest, ForkInfo, PeerStatus, Progress,
-    Recipient, ResolveChoice,
-};
+pub use sync::{ForkInfo, PeerStatus};
 
 use crate::domain::vocab::Vocabularies;
 use crate::domain::Kind;
 use crate::error::{Error, Result};
+use crate::oplog::log::{self, ChangeState};
 use crate::oplog::{self, Author};
 use crate::store::keyfile::{random_bytes, KdfProfile};
 use crate::store::{self, meta, set_meta, Store};
 use crate::trust::{self, DeviceKeys, Role};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -117,7 +120,7 @@ impl Nansen {
         let keys = DeviceKeys::generate();
         let tx = store.conn.transaction()?;
         keys.save(&tx, "device")?;
-        trust::put_secret(&tx, "attachment_key", &random_bytes::<32>()[..])?;
+        store::set_secret(&tx, "attachment_key", &random_bytes::<32>()[..])?;
         set_meta(&tx, "device_id", &keys.device_id().to_string())?;
         set_meta(&tx, "office", &office)?;
         set_meta(&tx, "user", &user)?;
@@ -277,9 +280,6 @@ impl Nansen {
             )?;
             records.insert(kind.spec().plural.to_string(), n as u64);
         }
-        let count = |sql: &str| -> Result<u64> {
-            Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
-        };
         Ok(Info {
             data_dir: self.data_dir().to_path_buf(),
             device: own,
@@ -295,14 +295,11 @@ impl Nansen {
             sequence: vv.get(&own).copied().unwrap_or(0),
             version_vector,
             records,
-            waiting_changes: count("SELECT count(*) FROM changes WHERE state <> 1 AND state = 0")?,
-            held_changes: count(
-                "SELECT (SELECT count(*) FROM changes WHERE state <> 1 AND state IN (2, 3))
-                      + (SELECT count(*) FROM unverified_changes)",
-            )?,
-            conflicts: count(
-                "SELECT count(*) FROM (SELECT 1 FROM field_state GROUP BY entity, field HAVING count(*) > 1)",
-            )?,
+            waiting_changes: log::count_in_state(conn, ChangeState::Pending)?,
+            held_changes: log::count_in_state(conn, ChangeState::Revoked)?
+                + log::count_in_state(conn, ChangeState::ClockAhead)?
+                + crate::sync::import::count_unverified(conn)?,
+            conflicts: oplog::state::count_conflicts(conn)?,
         })
     }
 
@@ -311,12 +308,9 @@ impl Nansen {
         if *device == self.device_id() {
             return Ok(Some(self.office.clone()));
         }
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT office FROM devices WHERE device = ?1 UNION ALL SELECT office FROM peers WHERE device = ?1 LIMIT 1",
-        )?;
-        Ok(stmt
-            .query_row([&device.as_bytes()[..]], |r| r.get(0))
-            .optional()?)
+        match trust::known_device(self.conn(), device)? {
+            Some(d) => Ok(Some(d.office)),
+            None => crate::sync::peers::office_of(self.conn(), device),
+        }
     }
 }

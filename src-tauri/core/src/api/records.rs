@@ -17,14 +17,14 @@
 //! or an actor): the kind is looked up. `"id"` on create fixes the new record's id.
 
 use super::Nansen;
+use crate::domain::rules;
 use crate::domain::schema::{FieldType, DELETED};
 use crate::domain::vocab::Vocabularies;
 use crate::domain::{Kind, LinkSpec};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::ids::{new_record_id, parse_id};
-use crate::oplog::apply::blob_uuid;
-use crate::oplog::Op;
+use crate::oplog::{log, state, Op};
 use rusqlite::types::ValueRef;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
@@ -117,6 +117,17 @@ pub(crate) fn row_fields(kind: Kind, row: &rusqlite::Row) -> rusqlite::Result<Ma
     Ok(out)
 }
 
+/// A record's shown fields, read from its kind's table.
+pub(crate) fn row_of(
+    conn: &rusqlite::Connection,
+    kind: Kind,
+    id: &str,
+) -> Result<Option<Map<String, Value>>> {
+    let sql = format!("SELECT * FROM {} WHERE id = ?1", kind.spec().table);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row([id], |r| row_fields(kind, r)).optional()?)
+}
+
 /// A record's display label, with vocabulary terms in `lang` (`en` or `ru`).
 pub(crate) fn label(
     vocabularies: &Vocabularies,
@@ -155,19 +166,11 @@ impl Nansen {
 
     /// The kind of the record with this id, if any.
     pub fn kind_of(&self, id: &Uuid) -> Result<Option<Kind>> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached("SELECT kind FROM field_state WHERE entity = ?1 LIMIT 1")?;
-        let kind: Option<String> = stmt.query_row([id.to_string()], |r| r.get(0)).optional()?;
-        kind.map(|k| Kind::parse(&k)).transpose()
+        state::kind_of(self.conn(), id)
     }
 
     fn record_row(&self, kind: Kind, id: &Uuid) -> Result<Option<Map<String, Value>>> {
-        let sql = format!("SELECT * FROM {} WHERE id = ?1", kind.spec().table);
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        Ok(stmt
-            .query_row([id.to_string()], |r| row_fields(kind, r))
-            .optional()?)
+        row_of(self.conn(), kind, &id.to_string())
     }
 
     /// The record's shown fields; an error naming the id if it does not exist.
@@ -266,58 +269,24 @@ impl Nansen {
 
     /// The elements present in a link set.
     pub(crate) fn present_elements(&self, owner: &Uuid, link: &str) -> Result<Vec<Value>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT elem FROM link_state WHERE owner = ?1 AND link = ?2 GROUP BY elem_key ORDER BY elem",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![owner.to_string(), link], |r| {
-            r.get::<_, String>(0)
-        })?;
-        let mut out = Vec::new();
-        for r in rows {
-            out.push(serde_json::from_str(&r?)?);
-        }
-        Ok(out)
+        state::present_elements(self.conn(), owner, link)
     }
 
     fn live_values(&self, entity: &Uuid, field: Option<&str>) -> Result<Vec<(String, LiveValue)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT f.field, f.device, f.seq, f.idx, f.hlc, f.value, c.author
-             FROM field_state f LEFT JOIN changes c ON c.device = f.device AND c.seq = f.seq
-             WHERE f.entity = ?1 AND (?2 IS NULL OR f.field = ?2)
-             ORDER BY f.field, f.hlc, f.device, f.seq, f.idx",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![entity.to_string(), field], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                blob_uuid(r.get_ref(1)?.as_blob()?),
-                r.get::<_, i64>(2)? as u64,
-                r.get::<_, u32>(3)?,
-                r.get::<_, i64>(4)? as u64,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })?;
-        let mut out: Vec<(String, LiveValue)> = Vec::new();
-        for row in rows {
-            let (field, device, seq, idx, hlc, value, author) = row?;
+        let mut out = Vec::new();
+        for live in state::live_values(self.conn(), entity, field)? {
             out.push((
-                field,
+                live.field.clone(),
                 LiveValue {
-                    value: serde_json::from_str(&value)?,
-                    value_id: format!("{device}:{seq}:{idx}"),
-                    office: self.office_of(&device)?,
-                    device,
-                    author: author.unwrap_or_default(),
-                    at: Hlc(hlc).to_rfc3339(),
-                    shown: false,
+                    value_id: live.value_id(),
+                    office: self.office_of(&live.device)?,
+                    device: live.device,
+                    author: live.author.unwrap_or_default(),
+                    at: Hlc(live.hlc).to_rfc3339(),
+                    shown: live.shown,
+                    value: live.value,
                 },
             ));
-        }
-        // Rows are ordered by (field, hlc, device, seq, idx): the last of each field is shown.
-        for i in 0..out.len() {
-            if i + 1 == out.len() || out[i + 1].0 != out[i].0 {
-                out[i].1.shown = true;
-            }
         }
         Ok(out)
     }
@@ -430,23 +399,14 @@ impl Nansen {
             }
         }
         if creating {
-            if spec.fields.iter().any(|f| f.name == "confidentiality")
-                && !merged.contains_key("confidentiality")
-            {
-                merged.insert("confidentiality".into(), Value::String("restricted".into()));
-                fields.insert("confidentiality".into(), Value::String("restricted".into()));
-            }
-            if kind == Kind::Intervention && !merged.contains_key("status") {
-                merged.insert("status".into(), Value::String("planned".into()));
-                fields.insert("status".into(), Value::String("planned".into()));
+            for (field, value) in rules::defaults(kind) {
+                if !merged.contains_key(field) {
+                    merged.insert(field.into(), Value::String(value.into()));
+                    fields.insert(field.into(), Value::String(value.into()));
+                }
             }
         }
-        for f in spec.fields.iter().filter(|f| f.required) {
-            if !merged.contains_key(f.name) {
-                return Err(Error::invalid(format!("a {kind} needs a '{}'", f.name)));
-            }
-        }
-        self.check_record_rules(kind, &merged)?;
+        rules::check(kind, &merged, &self.vocab)?;
         let mut field_ops = Vec::new();
         for (field, value) in fields {
             if creating {
@@ -489,52 +449,6 @@ impl Nansen {
         }
         field_ops.extend(ops);
         Ok(field_ops)
-    }
-
-    fn check_record_rules(&self, kind: Kind, f: &Map<String, Value>) -> Result<()> {
-        match kind {
-            Kind::Status => {
-                let subjects = ["person", "group"]
-                    .iter()
-                    .filter(|k| f.contains_key(**k))
-                    .count();
-                if subjects != 1 {
-                    return Err(Error::invalid(
-                        "a status is about exactly one person or one group",
-                    ));
-                }
-                let ty = f.get("type").and_then(Value::as_str).unwrap_or_default();
-                let value = f.get("value").and_then(Value::as_str).unwrap_or_default();
-                let term = self.vocab.term("status", value)?;
-                if term.category.as_deref() != Some(ty) {
-                    let fitting: Vec<&str> = self.vocab.0["status"]
-                        .iter()
-                        .filter(|t| t.category.as_deref() == Some(ty))
-                        .map(|t| t.term.as_str())
-                        .collect();
-                    return Err(Error::invalid(format!(
-                        "'{value}' is not a {ty} status; use one of: {}",
-                        fitting.join(", ")
-                    )));
-                }
-            }
-            Kind::Event => {
-                let date = |k: &str| {
-                    f.get(k)
-                        .and_then(Value::as_str)
-                        .and_then(|d| crate::date::FuzzyDate::parse(d).ok())
-                };
-                if let (Some(start), Some(end)) = (date("date"), date("end_date")) {
-                    if let (Some(s), Some(e)) = (start.bounds().0, end.bounds().1) {
-                        if e < s {
-                            return Err(Error::invalid("an event cannot end before it starts"));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        Ok(())
     }
 
     pub fn add(&mut self, kind: Kind, input: &Value) -> Result<Uuid> {
@@ -676,20 +590,11 @@ impl Nansen {
     }
 
     fn stamps(&self, id: &Uuid) -> Result<(Option<Stamp>, Option<Stamp>)> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT c.hlc, c.author, c.device FROM change_entities e
-             JOIN changes c ON c.device = e.device AND c.seq = e.seq
-             WHERE e.entity = ?1 ORDER BY c.hlc",
-        )?;
-        let rows: Vec<(i64, String, Uuid)> = stmt
-            .query_map([id.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, blob_uuid(r.get_ref(2)?.as_blob()?)))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let stamp = |row: Option<&(i64, String, Uuid)>| -> Result<Option<Stamp>> {
+        let rows = log::touches(self.conn(), id)?;
+        let stamp = |row: Option<&(u64, String, Uuid)>| -> Result<Option<Stamp>> {
             row.map(|(hlc, author, device)| {
                 Ok(Stamp {
-                    at: Hlc(*hlc as u64).to_rfc3339(),
+                    at: Hlc(*hlc).to_rfc3339(),
                     author: author.clone(),
                     office: self.office_of(device)?,
                 })
@@ -761,11 +666,7 @@ impl Nansen {
     }
 
     pub(crate) fn conflicted_entities(&self) -> Result<BTreeSet<String>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT DISTINCT entity FROM field_state GROUP BY entity, field HAVING count(*) > 1",
-        )?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        state::conflicted_entities(self.conn())
     }
 
     pub(crate) fn has_delete_conflict(&self, id: &Uuid) -> Result<bool> {
@@ -786,11 +687,8 @@ impl Nansen {
         let mut out = Vec::new();
         for d in deletes {
             let (dev, seq) = parse_value_id(&d.value_id)?;
-            let bytes: Vec<u8> = self.conn().query_row(
-                "SELECT bytes FROM changes WHERE device = ?1 AND seq = ?2",
-                rusqlite::params![&dev.as_bytes()[..], seq as i64],
-                |r| r.get(0),
-            )?;
+            let bytes = log::bytes_of(self.conn(), &dev, seq)?
+                .ok_or_else(|| Error::not_found("change", &d.value_id))?;
             let change = crate::oplog::Change::decode(&bytes)?;
             for (field, v) in &live {
                 if field == DELETED {
@@ -801,16 +699,8 @@ impl Nansen {
                     out.push((field.clone(), v.value_id.clone()));
                 }
             }
-            let links: Vec<(Vec<u8>, i64)> = {
-                let mut stmt = self
-                    .conn()
-                    .prepare_cached("SELECT device, seq FROM link_state WHERE owner = ?1")?;
-                let rows = stmt.query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for (ld, ls) in links {
-                let ld = blob_uuid(&ld);
-                if !change.has_seen(&ld, ls as u64) {
+            for (ld, ls) in state::link_writes(self.conn(), id)? {
+                if !change.has_seen(&ld, ls) {
                     out.push(("links".into(), format!("{ld}:{ls}")));
                 }
             }

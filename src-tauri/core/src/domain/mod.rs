@@ -10,6 +10,7 @@
 //! all read these specs, so a field exists in exactly one place.
 
 pub mod names;
+pub mod rules;
 pub mod schema;
 pub mod status;
 pub mod vocab;

@@ -12,6 +12,7 @@ use crate::domain::schema::{canonical_json, DELETED};
 use crate::domain::Kind;
 use crate::error::Result;
 use crate::fault::tick;
+use crate::ids::blob_uuid;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -270,10 +271,6 @@ fn write_columns(
     tick()?;
     stmt.execute(values.as_slice())?;
     Ok(())
-}
-
-pub(crate) fn blob_uuid(b: &[u8]) -> Uuid {
-    Uuid::from_slice(b).unwrap_or_default()
 }
 
 /// Makes sure the record's row exists; true when it did not before.

@@ -6,25 +6,19 @@
 pub(crate) mod apply;
 pub mod change;
 pub mod digest;
+pub mod log;
+pub mod state;
 
 pub use apply::{Effects, FieldUpdate, RecordRef};
 pub use change::{Change, Hash, Op, VersionVector, ZERO_HASH};
+pub use log::{head, version_vector, ChangeState};
 
 use crate::error::Result;
-use crate::fault::tick;
 use crate::hlc::{self, Hlc};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use crate::store::{meta, set_meta};
+use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 use uuid::Uuid;
-
-// Queries for waiting or held changes say `state <> 1 AND state = N`: the extra term
-// lets SQLite use the partial index `changes_waiting` instead of scanning the log.
-pub const STATE_PENDING: i64 = 0;
-pub const STATE_APPLIED: i64 = 1;
-/// Held back: its device was revoked before it.
-pub const STATE_HELD: i64 = 2;
-/// Held back until its claimed time comes (see `sync::import`).
-pub const STATE_CLOCK_AHEAD: i64 = 3;
 
 /// Who writes local changes: this store's device and its current user.
 #[derive(Debug, Clone)]
@@ -43,52 +37,16 @@ pub struct Committed {
     pub effects: Effects,
 }
 
-pub fn version_vector(conn: &Connection) -> Result<VersionVector> {
-    let mut stmt = conn.prepare_cached("SELECT device, applied_seq FROM origins")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            apply::blob_uuid(r.get_ref(0)?.as_blob()?),
-            r.get::<_, i64>(1)? as u64,
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The highest applied sequence number of `device` and its hash (0 and zeros if none).
-pub fn head(conn: &Connection, device: &Uuid) -> Result<(u64, Hash)> {
-    let mut stmt =
-        conn.prepare_cached("SELECT applied_seq, head FROM origins WHERE device = ?1")?;
-    let row = stmt
-        .query_row([&device.as_bytes()[..]], |r| {
-            let seq: i64 = r.get(0)?;
-            let head: Vec<u8> = r.get(1)?;
-            Ok((seq as u64, head))
-        })
-        .optional()?;
-    Ok(match row {
-        Some((seq, bytes)) => {
-            let mut h = ZERO_HASH;
-            h.copy_from_slice(&bytes);
-            (seq, h)
-        }
-        None => (0, ZERO_HASH),
-    })
-}
-
+/// This store's hybrid logical clock.
 pub(crate) fn local_clock(conn: &Connection) -> Result<Hlc> {
-    let v: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get(0))
-        .optional()?;
-    Ok(Hlc(v.and_then(|v| v.parse().ok()).unwrap_or(0)))
+    Ok(Hlc(meta(conn, "hlc")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)))
 }
 
 pub(crate) fn set_local_clock(conn: &Connection, clock: Hlc) -> Result<()> {
-    tick()?;
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES ('hlc', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [clock.0.to_string()],
-    )?;
-    Ok(())
+    crate::fault::tick()?;
+    set_meta(conn, "hlc", &clock.0.to_string())
 }
 
 /// Appends a local change made of `ops` and applies it, in one transaction. This is the
@@ -132,59 +90,9 @@ pub(crate) fn record_applied(
     bytes: &[u8],
     bundle: Option<&str>,
 ) -> Result<()> {
-    let order = next_applied_order(conn)?;
-    insert_applied(conn, change, hash, bytes, bundle, order)?;
-    set_origin(conn, &change.device, change.seq, hash)
-}
-
-/// The next position in this store's apply order.
-pub(crate) fn next_applied_order(conn: &Connection) -> Result<i64> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(max(applied_order), 0) + 1 FROM changes WHERE applied_order IS NOT NULL",
-    )?;
-    tick()?;
-    Ok(stmt.query_row([], |r| r.get(0))?)
-}
-
-/// Stores an applied change at `order` in the apply order, without touching `origins`:
-/// an import advances each device's head once, at the end.
-pub(crate) fn insert_applied(
-    conn: &Connection,
-    change: &Change,
-    hash: &Hash,
-    bytes: &[u8],
-    bundle: Option<&str>,
-    order: i64,
-) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO changes (device, seq, hash, prev, hlc, author, bytes, state, applied_order, received_at, bundle)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?10)
-         ON CONFLICT (device, seq) DO UPDATE SET state = 1, applied_order = excluded.applied_order",
-    )?;
-    tick()?;
-    stmt.execute(params![
-        &change.device.as_bytes()[..],
-        change.seq as i64,
-        &hash[..],
-        &change.prev[..],
-        change.hlc as i64,
-        change.author,
-        bytes,
-        order,
-        hlc::wall_millis() as i64,
-        bundle
-    ])?;
-    Ok(())
-}
-
-pub(crate) fn set_origin(conn: &Connection, device: &Uuid, seq: u64, hash: &Hash) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO origins (device, applied_seq, head) VALUES (?1, ?2, ?3)
-         ON CONFLICT (device) DO UPDATE SET applied_seq = excluded.applied_seq, head = excluded.head",
-    )?;
-    tick()?;
-    stmt.execute(params![&device.as_bytes()[..], seq as i64, &hash[..]])?;
-    Ok(())
+    let order = log::next_applied_order(conn)?;
+    log::insert_applied(conn, change, hash, bytes, bundle, order)?;
+    log::set_origin(conn, &change.device, change.seq, hash)
 }
 
 /// Tables whose whole content is derived from the applied changes.
@@ -219,27 +127,20 @@ pub fn rebuild(conn: &mut Connection) -> Result<Rebuilt> {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     let (mut changes, mut ops) = (0u64, 0u64);
-    {
-        let mut stmt =
-            tx.prepare("SELECT bytes, hash FROM changes WHERE state = 1 ORDER BY applied_order")?;
-        let mut rows = stmt.query([])?;
-        let mut effects = Effects::default();
-        while let Some(row) = rows.next()? {
-            let bytes: Vec<u8> = row.get(0)?;
-            let stored: Vec<u8> = row.get(1)?;
-            let change = Change::decode(&bytes)?;
-            let hash = change::hash(&bytes);
-            if hash[..] != stored[..] {
-                return Err(crate::error::Error::Crypto(format!(
-                    "change {}:{} in the log does not match its hash; the store is damaged",
-                    change.device, change.seq
-                )));
-            }
-            apply::materialise(&tx, &change, &mut effects)?;
-            set_origin(&tx, &change.device, change.seq, &hash)?;
-            changes += 1;
-            ops += change.ops.len() as u64;
+    let mut effects = Effects::default();
+    for stored in log::applied_in_order(&tx)? {
+        let change = Change::decode(&stored.bytes)?;
+        let hash = change::hash(&stored.bytes);
+        if hash != stored.hash {
+            return Err(crate::error::Error::Crypto(format!(
+                "change {}:{} in the log does not match its hash; the store is damaged",
+                change.device, change.seq
+            )));
         }
+        apply::materialise(&tx, &change, &mut effects)?;
+        log::set_origin(&tx, &change.device, change.seq, &hash)?;
+        changes += 1;
+        ops += change.ops.len() as u64;
     }
     tx.commit()?;
     let digest_after = digest::digest(conn)?;

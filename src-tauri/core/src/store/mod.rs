@@ -7,7 +7,7 @@
 //! |------------------------|-------------------------------------------------------------|
 //! | `nansen.keys`          | the wrapped store key and KDF parameters (no personal data) |
 //! | `store-<id>.db` (+WAL) | the SQLCipher database the key file names                   |
-//! | `attachments/`         | encrypted attachment blobs, named by a keyed hash           |
+//! | `attachments/`         | encrypted attachment blobs, named by a keyed hash ([`blobs`]) |
 //! | `nansen.lock`          | held shared by every open store, exclusive for re-keying    |
 //! | `unlock-attempts.json` | count of recent wrong passphrases                           |
 //!
@@ -15,6 +15,7 @@
 //! storage (so no plaintext temp file is ever written). The desktop app and the CLI may
 //! have the same store open at once.
 
+pub mod blobs;
 pub mod keyfile;
 pub mod migrations;
 
@@ -67,19 +68,55 @@ pub fn is_initialised(dir: &Path) -> bool {
     dir.join(keyfile::KEYFILE_NAME).exists()
 }
 
+/// Key material (device and organisation keys, the attachment key): the `secrets`
+/// table, which exists only inside the encrypted store.
+pub(crate) fn secret(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
+    use rusqlite::OptionalExtension;
+    let mut stmt = conn.prepare_cached("SELECT value FROM secrets WHERE name = ?1")?;
+    Ok(stmt.query_row([name], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn set_secret(conn: &Connection, name: &str, value: &[u8]) -> Result<()> {
+    conn.execute(
+        "INSERT INTO secrets (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        rusqlite::params![name, value],
+    )?;
+    Ok(())
+}
+
+/// Writes a file next to its final name, only its owner can read, then renames it into
+/// place: a full disk or a crash never leaves a half-written file under the real name.
+/// The temporary file is removed if anything fails, and the folder is synced so that
+/// the rename survives a power cut.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let ctx = |what: &str| format!("{what} {}", path.display());
-    let mut f = private_file(&tmp).map_err(|e| Error::io(ctx("writing"), e))?;
-    f.write_all(bytes)
-        .map_err(|e| Error::io(ctx("writing"), e))?;
-    f.sync_all().map_err(|e| Error::io(ctx("writing"), e))?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(ctx("replacing"), e))?;
-    if let Some(parent) = path.parent() {
-        if let Ok(d) = File::open(parent) {
-            let _ = d.sync_all();
-        }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::invalid(format!(
+            "the folder {} does not exist",
+            dir.display()
+        )));
+    }
+    let tmp = dir.join(format!(
+        ".{}.partial",
+        path.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    ));
+    let written = (|| -> std::io::Result<()> {
+        let mut f = private_file(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(format!("writing {}", path.display()), e));
+    }
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 
 use super::bundle::SignedHead;
 use crate::error::Result;
-use crate::oplog::apply::blob_uuid;
+use crate::ids::blob_uuid;
 use crate::oplog::Hash;
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection};

@@ -26,7 +26,24 @@
 //! changes nothing the second time. A fork (the same device and seq with different
 //! content) rejects the bundle and is recorded for review.
 
+use serde::Serialize;
+
+/// How far an export or import has got, for a progress bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub stage: &'static str,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Progress {
+    pub fn new(stage: &'static str, done: u64, total: u64) -> Progress {
+        Progress { stage, done, total }
+    }
+}
+
 pub mod bundle;
 pub mod export;
 pub(crate) mod heads;
 pub mod import;
+pub mod peers;

@@ -61,12 +61,12 @@ impl DeviceKeys {
     }
 
     pub(crate) fn save(&self, conn: &Connection, prefix: &str) -> Result<()> {
-        put_secret(
+        crate::store::set_secret(
             conn,
             &format!("{prefix}_signing_key"),
             self.signing.as_bytes(),
         )?;
-        put_secret(
+        crate::store::set_secret(
             conn,
             &format!("{prefix}_age_identity"),
             self.age.to_string().expose_secret().as_bytes(),
@@ -74,10 +74,10 @@ impl DeviceKeys {
     }
 
     pub(crate) fn load(conn: &Connection, prefix: &str) -> Result<Option<Self>> {
-        let Some(sk) = get_secret(conn, &format!("{prefix}_signing_key"))? else {
+        let Some(sk) = crate::store::secret(conn, &format!("{prefix}_signing_key"))? else {
             return Ok(None);
         };
-        let id = get_secret(conn, &format!("{prefix}_age_identity"))?
+        let id = crate::store::secret(conn, &format!("{prefix}_age_identity"))?
             .ok_or_else(|| Error::Crypto(format!("{prefix} age identity is missing")))?;
         let sk: [u8; 32] = sk
             .as_slice()
@@ -90,22 +90,6 @@ impl DeviceKeys {
             age,
         }))
     }
-}
-
-pub(crate) fn put_secret(conn: &Connection, name: &str, value: &[u8]) -> Result<()> {
-    conn.execute(
-        "INSERT INTO secrets (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-        params![name, value],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn get_secret(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
-    Ok(conn
-        .query_row("SELECT value FROM secrets WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
-        .optional()?)
 }
 
 pub fn verifying_key(bytes: &[u8]) -> Result<VerifyingKey> {
@@ -608,7 +592,7 @@ fn known_devices_where(conn: &Connection, device: Option<&Uuid>) -> Result<Vec<K
     let rows = stmt.query_map([device.map(|d| d.as_bytes().to_vec())], |r| {
         let sign_key: Vec<u8> = r.get(3)?;
         Ok(KnownDevice {
-            device: crate::oplog::apply::blob_uuid(r.get_ref(0)?.as_blob()?),
+            device: crate::ids::blob_uuid(r.get_ref(0)?.as_blob()?),
             office: r.get(1)?,
             role: r.get(2)?,
             fingerprint: fingerprint(&sign_key),

@@ -1,4 +1,5 @@
-//! Attachments: photos and scanned documents, stored content-addressed and encrypted.
+//! The attachment files: photos and scanned documents, stored content-addressed and
+//! encrypted beside the database.
 //!
 //! A record holds the file's BLAKE3 hash; the bytes live in
 //! `attachments/<xx>/<name>` where `name` is a BLAKE3 hash *keyed* with the store's
@@ -6,23 +7,19 @@
 //! file is sealed with XChaCha20-Poly1305 under the same key (inside the encrypted
 //! store): `nonce (24 bytes) ‖ ciphertext`, with the content hash as associated data.
 
-use crate::api::Nansen;
-use crate::domain::Kind;
 use crate::error::{Error, Result};
 use crate::store::keyfile::random_bytes;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rusqlite::Connection;
-use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use uuid::Uuid;
 use zeroize::Zeroizing;
 
 /// Files larger than this are refused: bundles travel on USB sticks and are held in memory.
 pub const MAX_ATTACHMENT_BYTES: u64 = 64 << 20;
 
 fn key(conn: &Connection) -> Result<Zeroizing<[u8; 32]>> {
-    let k = crate::trust::get_secret(conn, "attachment_key")?
+    let k = super::secret(conn, "attachment_key")?
         .ok_or_else(|| Error::Crypto("the attachment key is missing".into()))?;
     let mut out = Zeroizing::new([0u8; 32]);
     if k.len() != 32 {
@@ -54,7 +51,7 @@ pub fn write_blob(conn: &Connection, dir: &Path, hash: &[u8; 32], bytes: &[u8]) 
         return Ok(());
     }
     let parent = path.parent().expect("has a parent");
-    crate::store::create_private_dir(parent)?;
+    super::create_private_dir(parent)?;
     let nonce = random_bytes::<24>();
     let sealed = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&key[..]))
         .encrypt(
@@ -67,7 +64,7 @@ pub fn write_blob(conn: &Connection, dir: &Path, hash: &[u8; 32], bytes: &[u8]) 
         .map_err(|_| Error::Crypto("could not encrypt the attachment".into()))?;
     let mut file = nonce.to_vec();
     file.extend_from_slice(&sealed);
-    crate::store::write_atomically(&path, &file)
+    super::write_atomically(&path, &file)
 }
 
 pub fn read_blob(conn: &Connection, dir: &Path, hash: &str) -> Result<Option<Vec<u8>>> {
@@ -94,7 +91,7 @@ pub fn read_blob(conn: &Connection, dir: &Path, hash: &str) -> Result<Option<Vec
     Ok(Some(plain))
 }
 
-fn guess_mime(name: &str) -> &'static str {
+pub fn guess_mime(name: &str) -> &'static str {
     let ext = name
         .rsplit('.')
         .next()
@@ -111,54 +108,5 @@ fn guess_mime(name: &str) -> &'static str {
         "doc" => "application/msword",
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _ => "application/octet-stream",
-    }
-}
-
-impl Nansen {
-    /// Stores a file and creates its attachment record. `input` may hold `caption`,
-    /// `captured`, `confidentiality` and `attached_to`.
-    pub fn attachment_add(&mut self, file: &Path, input: &Value) -> Result<Uuid> {
-        let meta = std::fs::metadata(file)
-            .map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
-        if meta.len() > MAX_ATTACHMENT_BYTES {
-            return Err(Error::invalid(format!(
-                "{} is larger than {} MiB; attachments must fit on a USB stick bundle",
-                file.display(),
-                MAX_ATTACHMENT_BYTES >> 20
-            )));
-        }
-        let bytes =
-            std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
-        let hash = *blake3::hash(&bytes).as_bytes();
-        let filename = file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let mut record = input.as_object().cloned().unwrap_or_default();
-        record.insert("hash".into(), json!(hex::encode(hash)));
-        record.insert("filename".into(), json!(filename));
-        record.insert("mime".into(), json!(guess_mime(&filename)));
-        record.insert("size".into(), json!(bytes.len()));
-        // Validate everything before the blob is written.
-        let id = crate::ids::new_record_id();
-        record.insert("id".into(), json!(id.to_string()));
-        self.ops_for(Kind::Attachment, id, &Value::Object(record.clone()), true)?;
-        write_blob(self.conn(), self.data_dir(), &hash, &bytes)?;
-        self.add(Kind::Attachment, &Value::Object(record))
-    }
-
-    /// The attachment's bytes and MIME type; `None` when the file has not arrived here.
-    pub fn attachment_content(&self, id: Uuid) -> Result<Option<(String, Vec<u8>)>> {
-        let fields = self.existing(Kind::Attachment, &id)?;
-        let hash = fields
-            .get("hash")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let mime = fields
-            .get("mime")
-            .and_then(Value::as_str)
-            .unwrap_or("application/octet-stream")
-            .to_string();
-        Ok(read_blob(self.conn(), self.data_dir(), hash)?.map(|b| (mime, b)))
     }
 }

@@ -1,0 +1,179 @@
+//! Conflicts (concurrent writes to one field, edits made while someone deleted the
+//! record) and their resolution.
+
+use super::records::{parse_value_id, LiveValue};
+use super::Nansen;
+use crate::domain::schema::DELETED;
+use crate::domain::Kind;
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::oplog::{log, state, Op};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    pub kind: Kind,
+    pub id: String,
+    pub label: String,
+    pub field: String,
+    /// `values`: concurrent writes to one field. `delete`: edits made while someone
+    /// else deleted the record.
+    pub conflict: String,
+    pub values: Vec<ConflictValue>,
+}
+
+pub type ConflictValue = LiveValue;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "choice", content = "value")]
+pub enum ResolveChoice {
+    /// Keep one of the live values, by its value id.
+    Pick(String),
+    /// Write a new value.
+    Value(Value),
+    /// For a delete conflict: keep the record (and the edits).
+    Keep,
+    /// For a delete conflict: confirm the delete.
+    Delete,
+}
+
+impl Nansen {
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        let mut out = Vec::new();
+        for (entity, field, kind) in state::conflicted_fields(self.conn())? {
+            let kind = Kind::parse(&kind)?;
+            let id = Uuid::parse_str(&entity).map_err(|_| Error::invalid("bad id"))?;
+            let view = self.get(kind, id)?;
+            out.push(Conflict {
+                kind,
+                id: entity,
+                label: view.label.clone(),
+                conflict: "values".into(),
+                values: view.conflicts.get(&field).cloned().unwrap_or_default(),
+                field,
+            });
+        }
+        for kind in Kind::ALL {
+            let deleted: Vec<String> = {
+                let mut stmt = self.conn().prepare(&format!(
+                    "SELECT id FROM {} WHERE deleted = 1 ORDER BY id",
+                    kind.spec().table
+                ))?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for entity in deleted {
+                let id = Uuid::parse_str(&entity).map_err(|_| Error::invalid("bad id"))?;
+                let edits = self.delete_conflict_edits(&id)?;
+                if edits.is_empty() {
+                    continue;
+                }
+                let view = self.get(kind, id)?;
+                let mut values = Vec::new();
+                for (field, value_id) in &edits {
+                    let live = self.live_value(&id, field, value_id)?;
+                    values.extend(live);
+                }
+                out.push(Conflict {
+                    kind,
+                    id: entity,
+                    label: view.label,
+                    field: DELETED.into(),
+                    conflict: "delete".into(),
+                    values,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn live_value(&self, id: &Uuid, field: &str, value_id: &str) -> Result<Option<LiveValue>> {
+        let kind =
+            state::kind_of(self.conn(), id)?.ok_or_else(|| Error::not_found("record", id))?;
+        let view = self.get(kind, *id)?;
+        if let Some(values) = view.conflicts.get(field) {
+            return Ok(values.iter().find(|v| v.value_id == value_id).cloned());
+        }
+        let (device, seq) = parse_value_id(value_id)?;
+        let (author, hlc) = log::author_and_clock(self.conn(), &device, seq)?.unwrap_or_default();
+        let value = if field == "links" {
+            Value::String("links changed".into())
+        } else {
+            view.fields.get(field).cloned().unwrap_or(Value::Null)
+        };
+        Ok(Some(LiveValue {
+            value: serde_json::json!({"field": field, "value": value}),
+            value_id: value_id.to_string(),
+            office: self.office_of(&device)?,
+            device,
+            author,
+            at: Hlc(hlc).to_rfc3339(),
+            shown: true,
+        }))
+    }
+
+    /// Resolves a conflict with a write that has seen every live value, so it
+    /// supersedes them all here and, after sync, everywhere.
+    pub fn resolve(&mut self, id: Uuid, field: &str, choice: ResolveChoice) -> Result<()> {
+        let kind = self
+            .kind_of(&id)?
+            .ok_or_else(|| Error::not_found("record", id))?;
+        let view = self.get(kind, id)?;
+        let in_conflict = view.conflicts.contains_key(field)
+            || (field == DELETED && self.has_delete_conflict(&id)?);
+        if !in_conflict {
+            return Err(Error::invalid(format!(
+                "{kind} {id} has no conflict on '{field}'"
+            )));
+        }
+        let value = match choice {
+            ResolveChoice::Keep => Value::Bool(false),
+            ResolveChoice::Delete => Value::Bool(true),
+            ResolveChoice::Pick(value_id) => {
+                let values = view.conflicts.get(field).ok_or_else(|| {
+                    Error::invalid(format!("{kind} {id} has no conflict on '{field}'"))
+                })?;
+                values
+                    .iter()
+                    .find(|v| v.value_id == value_id)
+                    .map(|v| v.value.clone())
+                    .ok_or_else(|| {
+                        Error::invalid(format!(
+                            "'{value_id}' is not one of the conflicting values; they are: {}",
+                            values
+                                .iter()
+                                .map(|v| v.value_id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    })?
+            }
+            ResolveChoice::Value(v) => {
+                if field == DELETED {
+                    return Err(Error::invalid(
+                        "resolve a delete conflict with keep or delete",
+                    ));
+                }
+                let spec = kind.spec().field(field)?;
+                let v = spec.ty.normalise(field, &v)?;
+                if v.is_null() && spec.required {
+                    return Err(Error::invalid(format!("a {kind} needs a '{field}'")));
+                }
+                let mut input = serde_json::Map::new();
+                input.insert(field.to_string(), v.clone());
+                // Reuse the full validation (references, vocabularies, record rules).
+                self.ops_for(kind, id, &Value::Object(input), false)?;
+                v
+            }
+        };
+        self.commit(vec![Op::Set {
+            kind,
+            id,
+            field: field.to_string(),
+            value,
+        }])?;
+        Ok(())
+    }
+}

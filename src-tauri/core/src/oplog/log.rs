@@ -1,0 +1,465 @@
+//! The op log's tables, `changes` and `origins`, and every query against them. No other
+//! module writes SQL against these two tables (a test greps for it); they ask here.
+//!
+//! `changes` holds every change this store has accepted, applied or not, as the exact
+//! bytes its device hashed; `origins` is the version vector (per device, the highest
+//! contiguously applied seq and its hash), derived from the applied changes.
+
+use super::change::{Change, Hash, VersionVector, ZERO_HASH};
+use crate::error::Result;
+use crate::fault::tick;
+use crate::hlc;
+use crate::ids::blob_uuid;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use uuid::Uuid;
+
+/// Where a stored change stands. Queries for the non-applied states say
+/// `state <> 1 AND state = ?`: the extra term lets SQLite use the partial index
+/// `changes_waiting` instead of scanning the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeState {
+    /// Waits for its causal predecessors.
+    Pending,
+    Applied,
+    /// Held back: its device was revoked before it.
+    Revoked,
+    /// Held back until its claimed time comes (see `sync::import`).
+    ClockAhead,
+}
+
+impl ChangeState {
+    fn code(self) -> i64 {
+        match self {
+            ChangeState::Pending => 0,
+            ChangeState::Applied => 1,
+            ChangeState::Revoked => 2,
+            ChangeState::ClockAhead => 3,
+        }
+    }
+
+    /// How the audit view names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeState::Pending => "waiting",
+            ChangeState::Applied => "applied",
+            ChangeState::Revoked | ChangeState::ClockAhead => "held",
+        }
+    }
+}
+
+impl ToSql for ChangeState {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for ChangeState {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        match value.as_i64()? {
+            0 => Ok(ChangeState::Pending),
+            1 => Ok(ChangeState::Applied),
+            2 => Ok(ChangeState::Revoked),
+            3 => Ok(ChangeState::ClockAhead),
+            n => Err(FromSqlError::OutOfRange(n)),
+        }
+    }
+}
+
+fn hash_of(bytes: &[u8]) -> Hash {
+    let mut h = ZERO_HASH;
+    if bytes.len() == 32 {
+        h.copy_from_slice(bytes);
+    }
+    h
+}
+
+/// A stored change's exact bytes and hash.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub bytes: Vec<u8>,
+    pub hash: Hash,
+}
+
+impl Stored {
+    fn from_row(r: &Row, bytes: usize, hash: usize) -> rusqlite::Result<Stored> {
+        Ok(Stored {
+            bytes: r.get(bytes)?,
+            hash: hash_of(&r.get::<_, Vec<u8>>(hash)?),
+        })
+    }
+}
+
+/// What the audit and held-back views show of a stored change.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub device: Uuid,
+    pub seq: u64,
+    pub author: String,
+    pub hlc: u64,
+    pub received_at: u64,
+    pub bundle: Option<String>,
+    pub state: ChangeState,
+    pub hash: Hash,
+    pub bytes: Vec<u8>,
+}
+
+const ENTRY_COLUMNS: &str =
+    "c.device, c.seq, c.author, c.hlc, c.received_at, c.bundle, c.state, c.hash, c.bytes";
+
+impl Entry {
+    fn from_row(r: &Row) -> rusqlite::Result<Entry> {
+        Ok(Entry {
+            device: blob_uuid(r.get_ref(0)?.as_blob()?),
+            seq: r.get::<_, i64>(1)? as u64,
+            author: r.get(2)?,
+            hlc: r.get::<_, i64>(3)? as u64,
+            received_at: r.get::<_, i64>(4)? as u64,
+            bundle: r.get(5)?,
+            state: r.get(6)?,
+            hash: hash_of(&r.get::<_, Vec<u8>>(7)?),
+            bytes: r.get(8)?,
+        })
+    }
+}
+
+// ---- origins: the version vector ------------------------------------------------
+
+pub fn version_vector(conn: &Connection) -> Result<VersionVector> {
+    let mut stmt = conn.prepare_cached("SELECT device, applied_seq FROM origins")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            blob_uuid(r.get_ref(0)?.as_blob()?),
+            r.get::<_, i64>(1)? as u64,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The highest applied sequence number of `device` and its hash (0 and zeros if none).
+pub fn head(conn: &Connection, device: &Uuid) -> Result<(u64, Hash)> {
+    let mut stmt =
+        conn.prepare_cached("SELECT applied_seq, head FROM origins WHERE device = ?1")?;
+    let row = stmt
+        .query_row([&device.as_bytes()[..]], |r| {
+            Ok((
+                r.get::<_, i64>(0)? as u64,
+                hash_of(&r.get::<_, Vec<u8>>(1)?),
+            ))
+        })
+        .optional()?;
+    Ok(row.unwrap_or((0, ZERO_HASH)))
+}
+
+pub(crate) fn set_origin(conn: &Connection, device: &Uuid, seq: u64, hash: &Hash) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO origins (device, applied_seq, head) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device) DO UPDATE SET applied_seq = excluded.applied_seq, head = excluded.head",
+    )?;
+    tick()?;
+    stmt.execute(params![&device.as_bytes()[..], seq as i64, &hash[..]])?;
+    Ok(())
+}
+
+/// Per device, the clock of its newest applied change.
+pub fn head_clocks(conn: &Connection) -> Result<Vec<(Uuid, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.device, c.hlc FROM origins o JOIN changes c ON c.device = o.device AND c.seq = o.applied_seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            blob_uuid(r.get_ref(0)?.as_blob()?),
+            r.get::<_, i64>(1)? as u64,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+// ---- changes: writing -----------------------------------------------------------
+
+/// The next position in this store's apply order.
+pub(crate) fn next_applied_order(conn: &Connection) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(max(applied_order), 0) + 1 FROM changes WHERE applied_order IS NOT NULL",
+    )?;
+    tick()?;
+    Ok(stmt.query_row([], |r| r.get(0))?)
+}
+
+/// Stores an applied change at `order` in the apply order, without touching `origins`:
+/// an import advances each device's head once, at the end.
+pub(crate) fn insert_applied(
+    conn: &Connection,
+    change: &Change,
+    hash: &Hash,
+    bytes: &[u8],
+    bundle: Option<&str>,
+    order: i64,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO changes (device, seq, hash, prev, hlc, author, bytes, state, applied_order, received_at, bundle)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?10)
+         ON CONFLICT (device, seq) DO UPDATE SET state = 1, applied_order = excluded.applied_order",
+    )?;
+    tick()?;
+    stmt.execute(params![
+        &change.device.as_bytes()[..],
+        change.seq as i64,
+        &hash[..],
+        &change.prev[..],
+        change.hlc as i64,
+        change.author,
+        bytes,
+        order,
+        hlc::wall_millis() as i64,
+        bundle
+    ])?;
+    Ok(())
+}
+
+/// Stores a change that is not applied (yet): pending, or held back.
+pub(crate) fn insert_unapplied(
+    conn: &Connection,
+    change: &Change,
+    hash: &Hash,
+    bytes: &[u8],
+    state: ChangeState,
+    bundle: &str,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO changes (device, seq, hash, prev, hlc, author, bytes, state, applied_order, received_at, bundle)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10)
+         ON CONFLICT (device, seq) DO NOTHING",
+    )?;
+    tick()?;
+    stmt.execute(params![
+        &change.device.as_bytes()[..],
+        change.seq as i64,
+        &hash[..],
+        &change.prev[..],
+        change.hlc as i64,
+        change.author,
+        bytes,
+        state,
+        hlc::wall_millis() as i64,
+        bundle
+    ])?;
+    Ok(())
+}
+
+/// Moves a stored change to another unapplied state (its place in the apply order, if
+/// it had one, is given up).
+pub(crate) fn set_state(
+    conn: &Connection,
+    device: &Uuid,
+    seq: u64,
+    state: ChangeState,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE changes SET state = ?3, applied_order = NULL WHERE device = ?1 AND seq = ?2",
+    )?;
+    tick()?;
+    stmt.execute(params![&device.as_bytes()[..], seq as i64, state])?;
+    Ok(())
+}
+
+/// Holds back every pending, applied or future change of a revoked device beyond its
+/// revocation line. Returns how many were withdrawn.
+pub(crate) fn withdraw_revoked(conn: &Connection) -> Result<u64> {
+    tick()?;
+    Ok(conn.execute(
+        "UPDATE changes SET state = 2, applied_order = NULL
+         WHERE state IN (0, 1, 3) AND EXISTS (
+            SELECT 1 FROM devices d WHERE d.device = changes.device
+              AND d.revoked_through IS NOT NULL AND changes.seq > d.revoked_through)",
+        [],
+    )? as u64)
+}
+
+// ---- changes: reading -----------------------------------------------------------
+
+/// The stored hashes of `device` from `from` to `to` (every state).
+pub fn hashes_between(
+    conn: &Connection,
+    device: &Uuid,
+    from: u64,
+    to: u64,
+) -> Result<Vec<(u64, Hash)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, hash FROM changes WHERE device = ?1 AND seq BETWEEN ?2 AND ?3",
+    )?;
+    tick()?;
+    let rows = stmt.query_map(
+        params![&device.as_bytes()[..], from as i64, to as i64],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)? as u64,
+                hash_of(&r.get::<_, Vec<u8>>(1)?),
+            ))
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn stored_hash(conn: &Connection, device: &Uuid, seq: u64) -> Result<Option<Hash>> {
+    Ok(hashes_between(conn, device, seq, seq)?
+        .first()
+        .map(|(_, h)| *h))
+}
+
+/// The exact bytes of a stored change.
+pub fn bytes_of(conn: &Connection, device: &Uuid, seq: u64) -> Result<Option<Vec<u8>>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT bytes FROM changes WHERE device = ?1 AND seq = ?2")?;
+    Ok(stmt
+        .query_row(params![&device.as_bytes()[..], seq as i64], |r| r.get(0))
+        .optional()?)
+}
+
+/// The bytes of `device`'s changes from `from` to `to`, in order.
+pub fn bytes_between(conn: &Connection, device: &Uuid, from: u64, to: u64) -> Result<Vec<Vec<u8>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT bytes FROM changes WHERE device = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(
+        params![&device.as_bytes()[..], from as i64, to as i64],
+        |r| r.get::<_, Vec<u8>>(0),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn state_of(conn: &Connection, device: &Uuid, seq: u64) -> Result<Option<ChangeState>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT state FROM changes WHERE device = ?1 AND seq = ?2")?;
+    Ok(stmt
+        .query_row(params![&device.as_bytes()[..], seq as i64], |r| r.get(0))
+        .optional()?)
+}
+
+/// The author and clock of a stored change.
+pub fn author_and_clock(
+    conn: &Connection,
+    device: &Uuid,
+    seq: u64,
+) -> Result<Option<(String, u64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT author, hlc FROM changes WHERE device = ?1 AND seq = ?2")?;
+    Ok(stmt
+        .query_row(params![&device.as_bytes()[..], seq as i64], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })
+        .optional()?)
+}
+
+/// The changes in a non-applied state.
+pub(crate) fn in_state(conn: &Connection, state: ChangeState) -> Result<Vec<Stored>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT bytes, hash FROM changes WHERE state <> 1 AND state = ?1 ORDER BY device, seq",
+    )?;
+    tick()?;
+    let rows = stmt.query_map([state], |r| Stored::from_row(r, 0, 1))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_in_state(conn: &Connection, state: ChangeState) -> Result<u64> {
+    let mut stmt =
+        conn.prepare_cached("SELECT count(*) FROM changes WHERE state <> 1 AND state = ?1")?;
+    Ok(stmt.query_row([state], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// The held-back changes (revoked device, or a clock ahead), for the held-back view.
+pub fn held(conn: &Connection) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM changes c WHERE c.state <> 1 AND c.state IN (2, 3) ORDER BY c.device, c.seq"
+    ))?;
+    let rows = stmt.query_map([], Entry::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Applied changes in this store's apply order (what `rebuild` replays).
+pub(crate) fn applied_in_order(conn: &Connection) -> Result<Vec<Stored>> {
+    let mut stmt =
+        conn.prepare("SELECT bytes, hash FROM changes WHERE state = 1 ORDER BY applied_order")?;
+    let rows = stmt.query_map([], |r| Stored::from_row(r, 0, 1))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Each device with stored changes.
+pub fn devices(conn: &Connection) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT device FROM changes ORDER BY device")?;
+    let rows = stmt.query_map([], |r| Ok(blob_uuid(r.get_ref(0)?.as_blob()?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every stored change of one device, seq ascending: (seq, bytes, stored hash).
+pub fn chain(conn: &Connection, device: &Uuid) -> Result<Vec<(u64, Stored)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, bytes, hash FROM changes WHERE device = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([&device.as_bytes()[..]], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, Stored::from_row(r, 1, 2)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The devices with changes to send: applied, pending, or held for their clock.
+pub fn sendable_devices(conn: &Connection) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare(
+        "SELECT device FROM origins UNION SELECT DISTINCT device FROM changes WHERE state <> 1 AND state IN (0, 3)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok(blob_uuid(r.get_ref(0)?.as_blob()?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The highest seq `to` such that `device`'s sendable changes `from..=to` are all here.
+pub fn contiguous_sendable(conn: &Connection, device: &Uuid, from: u64) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq FROM changes WHERE device = ?1 AND seq >= ?2 AND state IN (0, 1, 3) ORDER BY seq",
+    )?;
+    let seqs = stmt.query_map(params![&device.as_bytes()[..], from as i64], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    let mut to = from - 1;
+    for s in seqs {
+        if s? as u64 != to + 1 {
+            break;
+        }
+        to += 1;
+    }
+    Ok(to)
+}
+
+/// The changes that touched one record, newest first.
+pub fn of_entity(conn: &Connection, entity: &Uuid, limit: usize) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM change_entities e JOIN changes c ON c.device = e.device AND c.seq = e.seq
+         WHERE e.entity = ?1 ORDER BY c.hlc DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![entity.to_string(), limit as i64], Entry::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The latest changes this store received.
+pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM changes c ORDER BY c.received_at DESC, c.hlc DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map([limit as i64], Entry::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// (clock, author, device) of every change that touched a record, oldest first.
+pub fn touches(conn: &Connection, entity: &Uuid) -> Result<Vec<(u64, String, Uuid)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.hlc, c.author, c.device FROM change_entities e
+         JOIN changes c ON c.device = e.device AND c.seq = e.seq
+         WHERE e.entity = ?1 ORDER BY c.hlc",
+    )?;
+    let rows = stmt.query_map([entity.to_string()], |r| {
+        Ok((
+            r.get::<_, i64>(0)? as u64,
+            r.get(1)?,
+            blob_uuid(r.get_ref(2)?.as_blob()?),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

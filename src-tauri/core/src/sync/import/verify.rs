@@ -1,0 +1,311 @@
+//! Decrypting and checking a bundle before anything is written.
+
+use crate::error::{Error, Result};
+use crate::oplog::{change, Change, Hash};
+use crate::sync::bundle::{self, Manifest, SignedHead};
+use crate::trust::{self, Directory};
+use ed25519_dalek::VerifyingKey;
+use rusqlite::Connection;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+pub struct Incoming {
+    pub change: Change,
+    pub bytes: Vec<u8>,
+    pub hash: Hash,
+}
+
+/// One origin device's contiguous changes in a bundle, and the head that ends them.
+pub struct Run {
+    pub device: Uuid,
+    pub changes: Vec<Incoming>,
+    pub head: SignedHead,
+    /// The origin's certified key, when this store (or the bundle's directory) has its
+    /// certificate: the head was verified against it.
+    pub key: Option<VerifyingKey>,
+}
+
+/// Who sent a bundle, as its certificate says (the user is the device's own word).
+#[derive(Debug, Clone)]
+pub struct SenderInfo {
+    pub device: Uuid,
+    pub office: String,
+    pub role: String,
+    pub user: String,
+}
+
+/// A bundle that has been decrypted and verified, not yet applied.
+pub struct Opened {
+    pub manifest: Manifest,
+    pub sender: SenderInfo,
+    pub directory: Option<Directory>,
+    pub runs: Vec<Run>,
+    pub attachments: Vec<(Hash, Vec<u8>)>,
+    pub file_bytes: u64,
+}
+
+impl Opened {
+    pub fn changes(&self) -> u64 {
+        self.runs.iter().map(|r| r.changes.len() as u64).sum()
+    }
+}
+
+struct DeviceTrust {
+    key: VerifyingKey,
+    revoked_through: Option<u64>,
+    office: String,
+    role: String,
+}
+
+/// The devices whose keys this import may use: those enrolled here plus those whose
+/// certificates, signed by our organisation, arrive in the bundle itself.
+struct Keys(HashMap<Uuid, DeviceTrust>);
+
+impl Keys {
+    fn load(conn: &Connection, directory: Option<&Directory>) -> Result<Keys> {
+        let mut keys = HashMap::new();
+        for d in trust::known_devices(conn)? {
+            let key = trust::verifying_key(&hex::decode(&d.sign_key).unwrap_or_default())?;
+            keys.insert(
+                d.device,
+                DeviceTrust {
+                    key,
+                    revoked_through: d.revoked_through,
+                    office: d.office,
+                    role: d.role,
+                },
+            );
+        }
+        if let (Some(dir), Some(org)) = (directory, trust::org(conn)?) {
+            let verified = trust::verify_directory(&org, dir)
+                .map_err(|e| Error::rejected(format!("its trust directory: {e}")))?;
+            for (cert, key, _) in verified.certs {
+                keys.entry(cert.device).or_insert(DeviceTrust {
+                    key,
+                    revoked_through: None,
+                    office: cert.office,
+                    role: cert.role.as_str().to_string(),
+                });
+            }
+            for (r, _) in verified.revocations {
+                if let Some(entry) = keys.get_mut(&r.device) {
+                    entry.revoked_through = Some(
+                        entry
+                            .revoked_through
+                            .map_or(r.valid_through, |e| e.min(r.valid_through)),
+                    );
+                }
+            }
+        }
+        Ok(Keys(keys))
+    }
+}
+
+/// Decrypts a bundle file and verifies everything in it. Writes nothing.
+pub fn open(
+    conn: &Connection,
+    file: &[u8],
+    identities: &[&age::x25519::Identity],
+    own: Uuid,
+    holds_escrow: bool,
+) -> Result<Opened> {
+    if file.len() as u64 > bundle::MAX_BUNDLE_FILE_BYTES {
+        return Err(Error::rejected(format!(
+            "the file is larger than the {} MiB a bundle may be",
+            bundle::MAX_BUNDLE_FILE_BYTES >> 20
+        )));
+    }
+    let plain = bundle::decrypt(file, identities)?;
+    let env = bundle::open(&plain)?;
+    let m = env.manifest.clone();
+    let schema = crate::store::migrations::latest_version();
+    if m.schema_version > schema {
+        return Err(Error::rejected(format!(
+            "it was made by a newer version of Nansen (schema {}, this one knows {schema}); update Nansen first",
+            m.schema_version
+        )));
+    }
+    if trust::org(conn)?.is_none() {
+        return Err(Error::rejected(
+            "this store is not enrolled in an organisation yet, so it cannot check who sent the bundle; enrol it with headquarters first",
+        ));
+    }
+    let directory: Option<Directory> = env
+        .part("directory")
+        .map(serde_json::from_slice)
+        .transpose()
+        .map_err(|_| Error::rejected("its trust directory is malformed"))?;
+    let keys = Keys::load(conn, directory.as_ref())?;
+    let Some(sender) = keys.0.get(&m.sender.device) else {
+        return Err(Error::rejected(format!(
+            "it is signed by device {}, which is not enrolled in this organisation",
+            m.sender.device
+        )));
+    };
+    if !env.verify_signature(&sender.key) {
+        return Err(Error::rejected(
+            "its signature does not match its content: it was altered or forged",
+        ));
+    }
+    if sender.revoked_through.is_some() {
+        return Err(Error::rejected(format!(
+            "its sender, device {} of {}, has been revoked",
+            m.sender.device, sender.office
+        )));
+    }
+    if !(m.recipients.contains(&own) || holds_escrow && m.escrow) {
+        return Err(Error::rejected(
+            "it was made for another device; ask the sender for a bundle for this one",
+        ));
+    }
+    let heads: Vec<SignedHead> = env
+        .part("heads")
+        .map(serde_json::from_slice)
+        .transpose()
+        .map_err(|_| Error::rejected("its chain heads are malformed"))?
+        .unwrap_or_default();
+    let mut runs = read_runs(env.part("changes"), &m)?;
+    attach_heads(&mut runs, heads, &keys)?;
+    let attachments: Vec<(Hash, Vec<u8>)> = match env.part("attachments") {
+        Some(p) => bundle::decode_attachments(p)?
+            .into_iter()
+            .map(|(h, b)| (h, b.to_vec()))
+            .collect(),
+        None => Vec::new(),
+    };
+    let attachment_bytes: u64 = attachments.iter().map(|(_, b)| b.len() as u64).sum();
+    if attachments.len() as u64 != m.counts.attachments
+        || attachment_bytes != m.counts.attachment_bytes
+    {
+        return Err(Error::rejected("its attachments do not match its manifest"));
+    }
+    Ok(Opened {
+        sender: SenderInfo {
+            device: m.sender.device,
+            office: sender.office.clone(),
+            role: sender.role.clone(),
+            user: m.sender.user.clone(),
+        },
+        manifest: m,
+        directory,
+        runs,
+        attachments,
+        file_bytes: file.len() as u64,
+    })
+}
+
+/// Decodes the changes part into one run per origin device, checking as it goes that
+/// each run is contiguous and hash-chained and that the totals match the manifest.
+fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
+    let mut runs: Vec<Run> = Vec::new();
+    let mut seen: HashSet<Uuid> = HashSet::new();
+    let mut ops = 0u64;
+    let Some(part) = part else {
+        if m.counts.changes != 0 || m.counts.ops != 0 {
+            return Err(Error::rejected(
+                "its change count does not match its manifest",
+            ));
+        }
+        return Ok(runs);
+    };
+    bundle::decode_changes(part, &m.counts, |frame| {
+        let change = Change::decode(&frame).map_err(|e| Error::rejected(e.to_string()))?;
+        ops += change.ops.len() as u64;
+        if ops > m.counts.ops {
+            return Err(Error::rejected(
+                "it holds more ops than its manifest declares",
+            ));
+        }
+        for op in &change.ops {
+            op.validate().map_err(|e| {
+                Error::rejected(format!(
+                    "change {}:{} is malformed: {e}",
+                    change.device, change.seq
+                ))
+            })?;
+        }
+        let hash = change::hash(&frame);
+        match runs.last_mut() {
+            Some(run) if run.device == change.device => {
+                let prev = run.changes.last().expect("a run is never empty");
+                if change.seq != prev.change.seq + 1 || change.prev != prev.hash {
+                    return Err(Error::rejected(format!(
+                        "the changes of device {} do not form an unbroken chain at seq {}",
+                        change.device, change.seq
+                    )));
+                }
+            }
+            _ => {
+                if !seen.insert(change.device) {
+                    return Err(Error::rejected(format!(
+                        "the changes of device {} are not kept together",
+                        change.device
+                    )));
+                }
+                runs.push(Run {
+                    device: change.device,
+                    changes: Vec::new(),
+                    head: SignedHead {
+                        device: change.device,
+                        seq: 0,
+                        hash: [0; 32],
+                        signature: String::new(),
+                    },
+                    key: None,
+                });
+            }
+        }
+        runs.last_mut().expect("pushed").changes.push(Incoming {
+            change,
+            bytes: frame,
+            hash,
+        });
+        Ok(())
+    })?;
+    if ops != m.counts.ops {
+        return Err(Error::rejected("its op count does not match its manifest"));
+    }
+    Ok(runs)
+}
+
+/// Each run must end at exactly one head of its device, and a bundle carries no other
+/// heads. A head of a known device must verify against its certified key.
+fn attach_heads(runs: &mut [Run], heads: Vec<SignedHead>, keys: &Keys) -> Result<()> {
+    if heads.len() != runs.len() {
+        return Err(Error::rejected(
+            "its chain heads do not match the changes it carries (one head per device sent, no more)",
+        ));
+    }
+    let mut by_device: HashMap<Uuid, SignedHead> = HashMap::new();
+    for h in heads {
+        if by_device.insert(h.device, h).is_some() {
+            return Err(Error::rejected("it carries two heads for one device"));
+        }
+    }
+    for run in runs {
+        let last = run.changes.last().expect("a run is never empty");
+        let head = by_device.remove(&run.device).ok_or_else(|| {
+            Error::rejected(format!(
+                "the changes of device {} carry no signed head",
+                run.device
+            ))
+        })?;
+        if head.seq != last.change.seq || head.hash != last.hash {
+            return Err(Error::rejected(format!(
+                "the signed head of device {} does not match its changes",
+                run.device
+            )));
+        }
+        if let Some(t) = keys.0.get(&run.device) {
+            if !head.verify(&t.key) {
+                return Err(Error::rejected(format!(
+                    "the changes of device {} ({}) carry a bad signature",
+                    run.device, t.office
+                )));
+            }
+            run.key = Some(t.key);
+        }
+        run.head = head;
+    }
+    Ok(())
+}
