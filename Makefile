@@ -5,7 +5,9 @@
 #   make run    build and launch the app on the default data dir
 #   make test   Rust tests, UI unit tests, then end-to-end tests under Xvfb
 #   make e2e    end-to-end tests only (builds the app first)
-#   make lint   rustfmt, clippy (-D warnings, whole workspace incl. the shell), svelte-check
+#   make lint   rustfmt, clippy (-D warnings, whole workspace incl. the shell), svelte-check,
+#               and that the files generated from the Rust types are up to date
+#   make generate  rewrite what the UI takes from the Rust types (IPC types, error messages)
 #   make bench  sync throughput: export and import of ~100k ops, printed
 #   make fuzz   time-boxed fuzzing of the bundle decoder
 #   make deny   dependency licences, bans and sources (cargo-deny)
@@ -41,10 +43,30 @@ DBUS  := $(shell command -v dbus-run-session >/dev/null 2>&1 && echo "dbus-run-s
 PYVENV      := $(TARGET_DIR)/py
 PYTHON      := $(PYVENV)/bin/python
 
-.PHONY: help deps tools apt-deps npm-deps py-deps tauri-driver ui app cli run test test-rust test-ui e2e e2e-only lint fmt fuzz deny bench screenshots clean
+.PHONY: generate check-generated help deps tools apt-deps npm-deps py-deps tauri-driver ui app cli run test test-rust test-ui e2e e2e-only lint fmt fuzz deny bench screenshots clean
 
 help:
-	@sed -n '2,10p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
+
+# ---- generated from the Rust types -----------------------------------------
+# The UI's IPC types, the English error messages and the component tests' reference
+# data come from the core (src-tauri/core/examples/generate_ipc.rs); never edit them.
+GENERATE := $(CARGO) run --quiet -p nansen-core --features ts --example generate_ipc --
+
+generate:
+	$(GENERATE) $(UI)/src/lib
+
+# Regenerates into a scratch copy and compares: fails when a Rust type changed and
+# `make generate` was not run.
+check-generated:
+	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	mkdir -p "$$scratch/lib" "$$scratch/test"; \
+	$(GENERATE) "$$scratch/lib"; \
+	diff -ru $(UI)/src/lib/generated "$$scratch/lib/generated" && \
+	diff -u $(UI)/src/lib/locales/errors/en.json "$$scratch/lib/locales/errors/en.json" && \
+	diff -ru $(UI)/src/test/generated "$$scratch/test/generated" || \
+	{ echo "generated files are stale: run make generate and commit the result" >&2; exit 1; }; \
+	echo "generated files: up to date"
 
 # ---- dependencies ---------------------------------------------------------
 
@@ -107,6 +129,7 @@ run: deps app
 # ---- tests ----------------------------------------------------------------
 
 test: deps
+	$(MAKE) --no-print-directory check-generated
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory app
@@ -134,7 +157,7 @@ e2e-only:
 screenshots: app
 	cd $(E2E) && NANSEN_APP=$(APP_BIN) $(DBUS) $(XVFB) node readme-screenshots.mjs
 
-lint: npm-deps
+lint: npm-deps check-generated
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	cd $(UI) && npm run check -- --fail-on-warnings

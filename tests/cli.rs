@@ -1,7 +1,7 @@
 //! Every `nansen` command, run as a user would run it: the real binary, real encrypted
 //! stores in temporary directories, real bundle files.
 
-use nansen_tests::{Org, Store};
+use nansen_tests::{faulty_bin, Org, Store};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::process::Stdio;
@@ -871,10 +871,23 @@ fn a_crash_in_the_middle_of_an_import_leaves_the_store_as_it_was() {
     let b = org.bundle("demo");
     org.offices[0].ok(&["export", "--for", "HQ", "--out", &b]);
     let before = org.hq.digest();
+    // What people run ignores the test hook: the same import would just succeed.
+    let probe = org.bundle("probe");
+    std::fs::copy(&b, &probe).unwrap();
+    let preview = org
+        .hq
+        .cmd(&["import", "--dry-run", &probe])
+        .env("NANSEN_TEST_FAULT", "abort:1")
+        .output()
+        .unwrap();
+    assert!(
+        preview.status.success(),
+        "a release build ignores NANSEN_TEST_FAULT"
+    );
     for at in [1, 3, 10, 50, 200, 600] {
         let out = org
             .hq
-            .cmd(&["import", &b])
+            .cmd_of(faulty_bin(), &["import", &b])
             .env("NANSEN_TEST_FAULT", format!("abort:{at}"))
             .output()
             .unwrap();

@@ -8,26 +8,42 @@ use std::sync::OnceLock;
 
 pub const PASS: &str = "correct horse battery staple";
 
-/// The `nansen` binary, built from this workspace.
+/// Builds `nansen` with these features into its own target dir (so that binaries with
+/// different features never overwrite each other) and returns its path.
+fn build(features: &[&str], target_subdir: Option<&str>) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    let mut target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    if let Some(sub) = target_subdir {
+        target = target.join(sub);
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--quiet", "-p", "nansen-cli", "--bin", "nansen"])
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(&root);
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
+    }
+    let status = cmd.status().expect("run cargo build");
+    assert!(status.success(), "building nansen failed");
+    target.join("debug").join("nansen")
+}
+
+/// The `nansen` binary as people run it, built from this workspace.
 pub fn bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("workspace root")
-            .to_path_buf();
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "nansen-cli", "--bin", "nansen"])
-            .current_dir(&root)
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building nansen failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target"));
-        target.join("debug").join("nansen")
-    })
+    BIN.get_or_init(|| build(&[], None))
+}
+
+/// `nansen` with fault injection compiled in (`NANSEN_TEST_FAULT`), for crash tests.
+pub fn faulty_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| build(&["fault-injection"], Some("fault-injection")))
 }
 
 /// A store directory and the commands that run `nansen` against it.
@@ -43,7 +59,12 @@ impl Store {
     }
 
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(bin());
+        self.cmd_of(bin(), args)
+    }
+
+    /// The same command, run by another build of `nansen`.
+    pub fn cmd_of(&self, binary: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(binary);
         c.arg("--data-dir")
             .arg(&self.dir)
             .args(args)

@@ -11,7 +11,6 @@ use nansen_core::domain::Kind;
 use nansen_core::store::keyfile::KdfProfile;
 use nansen_core::trust::Role;
 use nansen_core::{Nansen, Result};
-use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,7 +30,7 @@ async fn with<T: Send + 'static>(
     let session = Arc::clone(&session);
     tauri::async_runtime::spawn_blocking(move || session.with(f))
         .await
-        .map_err(|e| CommandError::new("internal", e.to_string()))?
+        .map_err(CommandError::internal)?
         .map_err(Into::into)
 }
 
@@ -42,7 +41,7 @@ async fn blocking<T: Send + 'static>(
     let session = Arc::clone(&session);
     tauri::async_runtime::spawn_blocking(move || f(&session))
         .await
-        .map_err(|e| CommandError::new("internal", e.to_string()))?
+        .map_err(CommandError::internal)?
         .map_err(Into::into)
 }
 
@@ -125,10 +124,7 @@ pub async fn panic_destroy(
     confirm: String,
 ) -> CommandResult<SessionState> {
     if confirm != "DESTROY" {
-        return Err(CommandError::new(
-            "invalid_input",
-            "type DESTROY to confirm",
-        ));
+        return Err(nansen_core::Error::invalid(nansen_core::api::messages::type_destroy()).into());
     }
     blocking(session, |s| s.panic()).await
 }
@@ -252,57 +248,18 @@ pub async fn attachment_add(
     .await
 }
 
-#[derive(Serialize)]
-pub struct AttachmentData {
-    mime: String,
-    /// `data:` URL for previews (the CSP allows data: images and nothing remote).
-    url: Option<String>,
-    bytes: usize,
-}
-
 #[tauri::command]
 pub async fn attachment_data(
     session: State<'_, AppSession>,
     id: String,
-) -> CommandResult<Option<AttachmentData>> {
-    with(session, move |n| {
-        Ok(n.attachment_content(self::id(&id)?)?
-            .map(|(mime, bytes)| AttachmentData {
-                url: mime
-                    .starts_with("image/")
-                    .then(|| format!("data:{mime};base64,{}", base64(&bytes))),
-                bytes: bytes.len(),
-                mime,
-            }))
-    })
-    .await
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+) -> CommandResult<Option<nansen_core::api::AttachmentData>> {
+    with(session, move |n| n.attachment_data(self::id(&id)?)).await
 }
 
 #[tauri::command]
 pub async fn load_demo(
     session: State<'_, AppSession>,
-) -> CommandResult<nansen_core::demo::DemoReport> {
+) -> CommandResult<nansen_core::api::DemoReport> {
     with(session, |n| n.load_demo()).await
 }
 
@@ -431,7 +388,7 @@ pub async fn pick_file(
             .map(|p| session.files.picked(p, purpose))
     })
     .await
-    .map_err(|e| CommandError::new("internal", e.to_string()))
+    .map_err(CommandError::internal)
 }
 
 /// A token for a path the person typed, under the narrower rule for typed paths.

@@ -12,10 +12,13 @@ impl From<nansen_core::Error> for CommandError {
 }
 
 impl CommandError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    /// A failure of the shell itself (a thread that did not finish), not of the core.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
         CommandError(nansen_core::ErrorBody {
-            code: code.into(),
-            message: message.into(),
+            code: "internal".into(),
+            reason: "internal".into(),
+            params: Default::default(),
+            message: detail.to_string(),
             retry_after_ms: None,
         })
     }

@@ -19,6 +19,7 @@
 
 use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDate};
+use messages as m;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,11 +48,7 @@ pub enum Precision {
 
 impl DatePoint {
     fn parse(s: &str, whole: &str) -> Result<Self> {
-        let bad = || {
-            Error::invalid(format!(
-                "'{whole}' is not a date; use YYYY-MM-DD, YYYY-MM or YYYY (add ~ for approximate, use A/B for a range)"
-            ))
-        };
+        let bad = || Error::invalid(m::not_a_date(whole));
         let (core, approximate, uncertain) = match s.chars().last() {
             Some('~') => (&s[..s.len() - 1], true, false),
             Some('?') => (&s[..s.len() - 1], false, true),
@@ -73,13 +70,15 @@ impl DatePoint {
         }
         if let Some(m) = month {
             if !(1..=12).contains(&m) {
-                return Err(Error::invalid(format!("'{whole}': there is no month {m}")));
+                return Err(Error::invalid(m::no_such_month(whole, m)));
             }
         }
         if let (Some(m), Some(d)) = (month, day) {
             if NaiveDate::from_ymd_opt(year, m, d).is_none() {
-                return Err(Error::invalid(format!(
-                    "'{whole}' is not a real date: {year}-{m:02} has no day {d}"
+                return Err(Error::invalid(m::no_such_day(
+                    whole,
+                    format!("{year}-{m:02}"),
+                    d,
                 )));
             }
         }
@@ -143,7 +142,7 @@ impl FuzzyDate {
     pub fn parse(s: &str) -> Result<Self> {
         let s = s.trim();
         if s.is_empty() {
-            return Err(Error::invalid("a date cannot be empty"));
+            return Err(Error::invalid(m::empty_date()));
         }
         if let Some((a, b)) = s.split_once('/') {
             let side = |p: &str| -> Result<Option<DatePoint>> {
@@ -155,15 +154,11 @@ impl FuzzyDate {
             };
             let (from, to) = (side(a)?, side(b)?);
             if from.is_none() && to.is_none() {
-                return Err(Error::invalid(format!(
-                    "'{s}': a range needs at least one end"
-                )));
+                return Err(Error::invalid(m::range_without_ends(s)));
             }
             if let (Some(f), Some(t)) = (from, to) {
                 if f.earliest() > t.latest() {
-                    return Err(Error::invalid(format!(
-                        "'{s}': the range ends before it starts"
-                    )));
+                    return Err(Error::invalid(m::range_ends_before_start(s)));
                 }
             }
             return Ok(FuzzyDate::Interval(from, to));
@@ -204,6 +199,17 @@ impl fmt::Display for FuzzyDate {
                 write!(f, "{}/{}", side(a), side(b))
             }
         }
+    }
+}
+
+pub mod messages {
+    crate::messages! {
+        not_a_date(value) => "'{value}' is not a date; use YYYY-MM-DD, YYYY-MM or YYYY (add ~ for approximate, use A/B for a range)";
+        no_such_month(value, month) => "'{value}': there is no month {month}";
+        no_such_day(value, month, day) => "'{value}' is not a real date: {month} has no day {day}";
+        empty_date() => "a date cannot be empty";
+        range_without_ends(value) => "'{value}': a range needs at least one end";
+        range_ends_before_start(value) => "'{value}': the range ends before it starts";
     }
 }
 

@@ -11,7 +11,7 @@ pub fn new_record_id() -> Uuid {
 
 pub fn parse_id(what: &str, s: &str) -> Result<Uuid> {
     Uuid::parse_str(s.trim())
-        .map_err(|_| Error::invalid(format!("'{s}' is not a valid {what} id (expected a UUID)")))
+        .map_err(|_| Error::invalid(crate::error::messages::not_an_id(s, what)))
 }
 
 /// Device ids are UUIDv8 built from the BLAKE3 hash of the device's Ed25519 public key.

@@ -14,7 +14,6 @@
 
 pub mod api;
 pub mod date;
-pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod fault;

@@ -1,6 +1,7 @@
 // The ONLY module that talks to the Rust side. Every other module calls a
 // typed wrapper below (or `call()`) and never imports `invoke` directly.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { i18n, translate } from "./i18n";
 import type {
   AttachmentData,
   AuditEntry,
@@ -34,21 +35,32 @@ import type {
   Vocabularies,
 } from "./types";
 
-/** An error returned by a Rust command, serialised as `{ code, message, retry_after_ms? }`. */
+/**
+ * An error returned by a Rust command, serialised as
+ * `{ code, reason, params, message, retry_after_ms? }`: `code` is broad and stable
+ * (what the UI reacts to), `reason` and `params` say exactly what happened (what the
+ * UI shows, in its language), `message` is the core's English sentence.
+ */
 export class ApiError extends Error {
   readonly code: string;
+  readonly reason: string;
+  readonly params: Record<string, string>;
   /** For `wrong_passphrase` / `too_many_attempts`: how long to wait before the next try. */
   readonly retryAfterMs: number;
 
-  constructor(code: string, message: string, retryAfterMs = 0) {
+  constructor(code: string, message: string, retryAfterMs = 0, reason = code, params: Record<string, string> = {}) {
     super(message);
     this.name = "ApiError";
     this.code = code;
+    this.reason = reason;
+    this.params = params;
     this.retryAfterMs = retryAfterMs;
   }
 }
 
-function isCodedError(value: unknown): value is { code: string; message: string; retry_after_ms?: unknown } {
+function isCodedError(
+  value: unknown,
+): value is { code: string; message: string; reason?: unknown; params?: unknown; retry_after_ms?: unknown } {
   return (
     typeof value === "object" &&
     value !== null &&
@@ -62,7 +74,10 @@ export function toApiError(reason: unknown): ApiError {
   if (reason instanceof ApiError) return reason;
   if (isCodedError(reason)) {
     const retry = typeof reason.retry_after_ms === "number" ? reason.retry_after_ms : 0;
-    return new ApiError(reason.code, reason.message, retry);
+    const why = typeof reason.reason === "string" ? reason.reason : reason.code;
+    const params =
+      typeof reason.params === "object" && reason.params !== null ? (reason.params as Record<string, string>) : {};
+    return new ApiError(reason.code, reason.message, retry, why, params);
   }
   // Tauri itself rejects with plain strings (unknown command, denied by ACL...).
   if (typeof reason === "string") return new ApiError("ipc", reason);
@@ -70,9 +85,32 @@ export function toApiError(reason: unknown): ApiError {
   return new ApiError("unknown", String(reason));
 }
 
-/** A user-facing message for any thrown value. */
+// Parameters that name a record kind or a field are shown in the UI's language too.
+function localParams(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { ...params };
+  if (params.kind && i18n.exists(`kind.${params.kind}`)) out.kind = translate(`kind.${params.kind}`);
+  if (params.field && i18n.exists(`fields.${params.field}`)) out.field = translate(`fields.${params.field}`);
+  return out;
+}
+
+/**
+ * A user-facing message for any thrown value, in the UI's language when the core's
+ * reason has a translation (`locales/errors/<lang>.json`), else the core's English.
+ */
 export function errorMessage(reason: unknown): string {
-  return toApiError(reason).message;
+  const error = toApiError(reason);
+  const key = `errors.${error.reason}`;
+  if (!i18n.exists(key)) return error.message;
+  // A message without the parameters its text needs (an older backend) stays English.
+  const template = i18n.getResource(i18n.language, "translation", key) ?? i18n.getResource("en", "translation", key);
+  const needed = [...String(template ?? "").matchAll(/\{\{(\w+)\}\}/g)];
+  if (needed.some(([, name]) => !(name in error.params))) return error.message;
+  let text = translate(key, localParams(error.params));
+  if (error.code === "bundle_rejected" && error.reason !== "bundle_rejected") {
+    text = translate("errors.bundle_rejected", { reason: text });
+  }
+  if (error.params.cause) text = `${text}: ${error.params.cause}`;
+  return text;
 }
 
 type LockedListener = () => void;
@@ -144,10 +182,10 @@ export const recordRestore = (kind: Kind, id: string) => call<null>("record_rest
 
 export const recordGet = (kind: Kind, id: string) => call<RecordView>("record_get", { kind, id });
 
-export const recordList = (kind: Kind, query: ListQuery = {}) =>
+export const recordList = (kind: Kind, query: Partial<ListQuery> = {}) =>
   call<RecordSummary[]>("record_list", { kind, query });
 
-export const personList = (query: PersonQuery = {}) => call<PersonSummary[]>("person_list", { query });
+export const personList = (query: Partial<PersonQuery> = {}) => call<PersonSummary[]>("person_list", { query });
 
 export const personPage = (id: string) => call<PersonPage>("person_page", { id });
 

@@ -100,7 +100,6 @@ describe("i18n", () => {
   });
 
   it("rejects unsupported languages", async () => {
-    // @ts-expect-error deliberately wrong
     await expect(setLanguage("de")).rejects.toThrow(/unsupported/);
   });
 });

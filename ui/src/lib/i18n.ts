@@ -8,18 +8,37 @@
 //
 // Plurals use i18next's Intl.PluralRules suffixes: _one/_other in English,
 // _one/_few/_many/_other in Russian.
+//
+// A language is a file: `locales/<lang>.json` for the interface and
+// `locales/errors/<lang>.json` for the core's error messages (English is
+// generated from the core's catalog). Adding a language needs no code change.
 import i18next, { type TOptions } from "i18next";
 import { derived, get, writable, type Readable } from "svelte/store";
-import en from "./locales/en.json";
-import ru from "./locales/ru.json";
 
-export const LANGUAGES = ["en", "ru"] as const;
-export type Language = (typeof LANGUAGES)[number];
+type Resources = Record<string, unknown>;
+
+const interfaces = import.meta.glob<Resources>("./locales/*.json", { eager: true, import: "default" });
+const errors = import.meta.glob<Resources>("./locales/errors/*.json", { eager: true, import: "default" });
+
+const languageOf = (path: string) => path.replace(/^.*\/([^/]+)\.json$/, "$1");
+
+const resources: Record<string, { translation: Resources }> = {};
+for (const [path, strings] of Object.entries(interfaces)) {
+  const lng = languageOf(path);
+  const messages = errors[`./locales/errors/${lng}.json`] ?? {};
+  resources[lng] = { translation: { ...strings, errors: messages } };
+}
+
+/** The languages the app speaks, English first. */
+export const LANGUAGES: readonly string[] = Object.keys(resources).sort((a, b) =>
+  a === "en" ? -1 : b === "en" ? 1 : a.localeCompare(b),
+);
+export type Language = string;
 
 const STORAGE_KEY = "nansen.language";
 
 export function isLanguage(value: unknown): value is Language {
-  return typeof value === "string" && (LANGUAGES as readonly string[]).includes(value);
+  return typeof value === "string" && LANGUAGES.includes(value);
 }
 
 function initialLanguage(): Language {
@@ -39,10 +58,7 @@ void i18n.init({
   lng: initialLanguage(),
   fallbackLng: "en",
   supportedLngs: [...LANGUAGES],
-  resources: {
-    en: { translation: en },
-    ru: { translation: ru },
-  },
+  resources,
   // Svelte escapes interpolated text itself.
   interpolation: { escapeValue: false },
   // Resources are bundled, so initialise synchronously.

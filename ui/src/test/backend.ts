@@ -2,9 +2,13 @@
 // reference data, every call recorded.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { info as infoStore, loadReferenceData, session } from "../lib/session";
-import type { Info, SessionState } from "../lib/types";
-import { SCHEMA } from "./schema";
-import vocab from "./vocab.json";
+import type { Info, KindSpec, SessionState, Vocabularies } from "../lib/types";
+// What the real core serves, written by `make generate` (src-tauri/core/examples/generate_ipc.rs).
+import schema from "./generated/schema.json";
+import vocabularies from "./generated/vocabularies.json";
+
+export const SCHEMA = schema as KindSpec[];
+const vocab = vocabularies as Vocabularies;
 
 export interface Call {
   cmd: string;
@@ -22,7 +26,7 @@ export const INFO: Info = {
   enrolled: true,
   org_fingerprint: "7197 e250 8e7d fd44 39ed 7173 bbd4 c6bf",
   device_fingerprint: "56f6 6554 d10b 155b 33df df17 25f0 b2bc",
-  schema_version: 5,
+  schema_version: 7,
   sequence: 12,
   version_vector: [],
   records: {},

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditOp {
     pub op: String,
@@ -19,9 +20,11 @@ pub struct AuditOp {
     pub id: String,
     /// The field, or the link set.
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub value: Value,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditEntry {
     pub device: Uuid,

@@ -1,6 +1,7 @@
 //! Conflicts (concurrent writes to one field, edits made while someone deleted the
 //! record) and their resolution.
 
+use super::messages as m;
 use super::records::{parse_value_id, LiveValue};
 use super::Nansen;
 use crate::domain::schema::DELETED;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Conflict {
     pub kind: Kind,
@@ -26,13 +28,14 @@ pub struct Conflict {
 
 pub type ConflictValue = LiveValue;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "choice", content = "value")]
 pub enum ResolveChoice {
     /// Keep one of the live values, by its value id.
     Pick(String),
     /// Write a new value.
-    Value(Value),
+    Value(#[cfg_attr(feature = "ts", ts(type = "unknown"))] Value),
     /// For a delete conflict: keep the record (and the edits).
     Keep,
     /// For a delete conflict: confirm the delete.
@@ -44,7 +47,7 @@ impl Nansen {
         let mut out = Vec::new();
         for (entity, field, kind) in state::conflicted_fields(self.conn())? {
             let kind = Kind::parse(&kind)?;
-            let id = Uuid::parse_str(&entity).map_err(|_| Error::invalid("bad id"))?;
+            let id = crate::ids::parse_id("record", &entity)?;
             let view = self.get(kind, id)?;
             out.push(Conflict {
                 kind,
@@ -65,7 +68,7 @@ impl Nansen {
                 rows.collect::<rusqlite::Result<_>>()?
             };
             for entity in deleted {
-                let id = Uuid::parse_str(&entity).map_err(|_| Error::invalid("bad id"))?;
+                let id = crate::ids::parse_id("record", &entity)?;
                 let edits = self.delete_conflict_edits(&id)?;
                 if edits.is_empty() {
                     continue;
@@ -124,42 +127,41 @@ impl Nansen {
         let in_conflict = view.conflicts.contains_key(field)
             || (field == DELETED && self.has_delete_conflict(&id)?);
         if !in_conflict {
-            return Err(Error::invalid(format!(
-                "{kind} {id} has no conflict on '{field}'"
-            )));
+            return Err(Error::invalid(m::no_conflict(kind, id, field)));
         }
         let value = match choice {
             ResolveChoice::Keep => Value::Bool(false),
             ResolveChoice::Delete => Value::Bool(true),
             ResolveChoice::Pick(value_id) => {
-                let values = view.conflicts.get(field).ok_or_else(|| {
-                    Error::invalid(format!("{kind} {id} has no conflict on '{field}'"))
-                })?;
+                let values = view
+                    .conflicts
+                    .get(field)
+                    .ok_or_else(|| Error::invalid(m::no_conflict(kind, id, field)))?;
                 values
                     .iter()
                     .find(|v| v.value_id == value_id)
                     .map(|v| v.value.clone())
                     .ok_or_else(|| {
-                        Error::invalid(format!(
-                            "'{value_id}' is not one of the conflicting values; they are: {}",
+                        Error::invalid(m::not_a_conflicting_value(
+                            &value_id,
                             values
                                 .iter()
                                 .map(|v| v.value_id.as_str())
                                 .collect::<Vec<_>>()
-                                .join(", ")
+                                .join(", "),
                         ))
                     })?
             }
             ResolveChoice::Value(v) => {
                 if field == DELETED {
-                    return Err(Error::invalid(
-                        "resolve a delete conflict with keep or delete",
-                    ));
+                    return Err(Error::invalid(m::resolve_delete_with_keep_or_delete()));
                 }
                 let spec = kind.spec().field(field)?;
                 let v = spec.ty.normalise(field, &v)?;
                 if v.is_null() && spec.required {
-                    return Err(Error::invalid(format!("a {kind} needs a '{field}'")));
+                    return Err(Error::invalid(crate::domain::messages::field_required(
+                        kind, field,
+                    )));
                 }
                 let mut input = serde_json::Map::new();
                 input.insert(field.to_string(), v.clone());

@@ -1,6 +1,8 @@
 //! Enrolment, devices, revocation, held-back changes, and verifying the log's chains.
 
+use super::messages as m;
 use super::Nansen;
+use crate::error::messages as em;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::oplog::log::{self, ChangeState};
@@ -11,6 +13,7 @@ use serde::Serialize;
 use std::path::Path;
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldChange {
     pub device: Uuid,
@@ -28,6 +31,7 @@ pub struct HeldChange {
     pub relayed_by_office: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainCheck {
     pub device: Uuid,
@@ -40,7 +44,7 @@ pub struct ChainCheck {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))
+    std::fs::read(path).map_err(|e| Error::io(em::reading(path.display()), e))
 }
 
 impl Nansen {
@@ -61,8 +65,7 @@ impl Nansen {
     /// Headquarters: what a request says, before approving it.
     pub fn enrol_inspect_request(&self, request: &Path) -> Result<enrol::EnrolmentCheck> {
         let body = enrol::read_request(&read(request)?)?;
-        let org = trust::org_keys(self.conn())?
-            .ok_or_else(|| Error::Trust("only headquarters can enrol devices".into()))?;
+        let org = trust::org_keys(self.conn())?.ok_or_else(|| Error::trust(m::only_hq_enrols()))?;
         let key = hex::decode(&body.sign_key).unwrap_or_default();
         let org_key = org.signing.verifying_key();
         Ok(enrol::EnrolmentCheck {
@@ -110,11 +113,11 @@ impl Nansen {
     /// Headquarters: revokes a device. Its changes up to the highest seq this store has
     /// applied stay; anything later is held back everywhere the revocation reaches.
     pub fn revoke(&mut self, device: &str, reason: &str) -> Result<KnownDevice> {
-        let org = trust::org_keys(self.conn())?
-            .ok_or_else(|| Error::Trust("only headquarters can revoke devices".into()))?;
+        let org =
+            trust::org_keys(self.conn())?.ok_or_else(|| Error::trust(m::only_hq_revokes()))?;
         let target = self.peer_device_by_id(device)?;
         if target.device == self.device_id() {
-            return Err(Error::invalid("a device cannot revoke itself"));
+            return Err(Error::invalid(m::cannot_revoke_self()));
         }
         let through = crate::oplog::head(self.conn(), &target.device)?.0;
         let signed = trust::issue_revocation(&org, target.device, through, reason.trim());
@@ -144,9 +147,7 @@ impl Nansen {
         match found.len() {
             1 => Ok(found.into_iter().next().expect("one")),
             0 => Err(Error::not_found("enrolled device", device)),
-            _ => Err(Error::invalid(format!(
-                "'{device}' matches several devices; give the whole id"
-            ))),
+            _ => Err(Error::invalid(m::ambiguous_device(device))),
         }
     }
 

@@ -9,6 +9,7 @@
 //! a bundle or an enrolment file (whose content never goes back to the web view). Files
 //! Nansen would copy into its store as they are (attachments) must be picked.
 
+use super::messages as m;
 use crate::error::{Error, Result};
 use crate::store::keyfile::random_bytes;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilePurpose {
@@ -52,6 +54,7 @@ impl FilePurpose {
 }
 
 /// What the web view gets for a file: a token to pass back, and the path to show.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct FileGrant {
     pub token: String,
@@ -83,41 +86,25 @@ impl FileGrants {
     pub fn typed(&self, path: &str, purpose: FilePurpose) -> Result<FileGrant> {
         let path = Path::new(path.trim());
         if !path.is_absolute() {
-            return Err(Error::invalid(
-                "give the whole path of the file (starting with /), or choose it with the button",
-            ));
+            return Err(Error::invalid(m::path_not_absolute()));
         }
         if purpose == FilePurpose::Attachment {
-            return Err(Error::invalid(
-                "choose the file with the button: Nansen copies a file into its store only when you pick it in the file dialog",
-            ));
+            return Err(Error::invalid(m::attachment_must_be_picked()));
         }
         if purpose.writes() {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             let allowed = purpose.extensions();
             if !allowed.contains(&ext) {
-                return Err(Error::invalid(format!(
-                    "the file name must end in .{}",
-                    allowed[0]
-                )));
+                return Err(Error::invalid(m::wrong_extension(allowed[0])));
             }
             if path.symlink_metadata().is_ok() {
-                return Err(Error::invalid(format!(
-                    "{} already exists; give a new name, or choose it with the button to replace it",
-                    path.display()
-                )));
+                return Err(Error::invalid(m::file_exists(path.display())));
             }
             if !path.parent().is_some_and(Path::is_dir) {
-                return Err(Error::invalid(format!(
-                    "the folder of {} does not exist",
-                    path.display()
-                )));
+                return Err(Error::invalid(m::folder_of_missing(path.display())));
             }
         } else if !path.is_file() {
-            return Err(Error::invalid(format!(
-                "there is no file {}",
-                path.display()
-            )));
+            return Err(Error::invalid(m::no_such_file(path.display())));
         }
         Ok(self.grant(path.to_path_buf(), purpose))
     }
@@ -131,9 +118,7 @@ impl FileGrants {
             .get(token)
         {
             Some((path, p)) if *p == purpose => Ok(path.clone()),
-            _ => Err(Error::invalid(
-                "that file was not chosen for this; choose it again",
-            )),
+            _ => Err(Error::invalid(m::file_not_granted())),
         }
     }
 

@@ -4,21 +4,30 @@
 
 mod attachments;
 mod audit;
+pub mod catalog;
 mod conflicts;
+pub mod demo;
 mod devices;
 pub mod files;
+pub mod messages;
 mod persons;
 mod records;
 pub mod session;
 mod sync;
 
+pub use crate::oplog::Rebuilt;
 pub use crate::sync::export::{ExportReport, ExportRequest, Recipient};
+pub use crate::sync::import::ImportReport;
 pub use crate::sync::Progress;
-pub use audit::AuditEntry;
+pub use attachments::AttachmentData;
+pub use audit::{AuditEntry, AuditOp};
 pub use conflicts::{Conflict, ConflictValue, ResolveChoice};
+pub use demo::DemoReport;
 pub use devices::{ChainCheck, HeldChange};
-pub use persons::{GroupPage, PersonPage, PersonQuery, PersonSummary, TimelineItem};
-pub use records::{ListQuery, LiveValue, RecordSummary, RecordView, RefLabel};
+pub use persons::{
+    FamilyRef, GroupPage, GroupRef, PersonPage, PersonQuery, PersonSummary, SourceRef, TimelineItem,
+};
+pub use records::{ListQuery, LiveValue, RecordSummary, RecordView, RefLabel, Stamp};
 pub use session::{Lock, Session, SessionState};
 pub use sync::{ForkInfo, PeerStatus};
 
@@ -30,6 +39,7 @@ use crate::oplog::{self, Author};
 use crate::store::keyfile::{random_bytes, KdfProfile};
 use crate::store::{self, meta, set_meta, Store};
 use crate::trust::{self, DeviceKeys, Role};
+use messages as m;
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -62,6 +72,7 @@ impl Drop for InitOptions {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct OriginInfo {
     pub device: Uuid,
@@ -69,6 +80,7 @@ pub struct OriginInfo {
     pub seq: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Info {
     pub data_dir: PathBuf,
@@ -90,12 +102,25 @@ pub struct Info {
     pub conflicts: u64,
 }
 
+/// One-time repairs of stores written by older versions, which SQL migrations cannot
+/// do: stored chain heads whose signature does not verify are dropped (issue 7: a
+/// hostile office could plant them to make every later bundle refused).
+fn repair_once(conn: &mut Connection) -> Result<()> {
+    const HEADS_VERIFIED: &str = "repaired:chain_heads_verified";
+    if meta(conn, HEADS_VERIFIED)?.is_some() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    crate::sync::heads::purge_unverifiable(&tx)?;
+    set_meta(&tx, HEADS_VERIFIED, "1")?;
+    tx.commit()?;
+    Ok(())
+}
+
 fn check_office(office: &str) -> Result<String> {
     let office = office.trim();
     if office.is_empty() || office.chars().count() > 100 || office.contains(['\n', '\r']) {
-        return Err(Error::invalid(
-            "the office name must be one line of 1 to 100 characters",
-        ));
+        return Err(Error::invalid(m::bad_office_name(1, 100)));
     }
     Ok(office.to_string())
 }
@@ -103,9 +128,7 @@ fn check_office(office: &str) -> Result<String> {
 fn check_user(user: &str) -> Result<String> {
     let user = user.trim();
     if user.is_empty() || user.chars().count() > 100 || user.contains(['\n', '\r']) {
-        return Err(Error::invalid(
-            "the user name must be one line of 1 to 100 characters",
-        ));
+        return Err(Error::invalid(m::bad_user_name(1, 100)));
     }
     Ok(user.to_string())
 }
@@ -149,11 +172,12 @@ impl Nansen {
     }
 
     fn from_store(mut store: Store) -> Result<Nansen> {
+        repair_once(&mut store.conn)?;
         crate::sync::import::apply_due(&mut store.conn)?;
         let conn = &store.conn;
         trust::ensure_org_statement(conn)?;
-        let keys = DeviceKeys::load(conn, "device")?
-            .ok_or_else(|| Error::Crypto("this store has no device key; it is damaged".into()))?;
+        let keys =
+            DeviceKeys::load(conn, "device")?.ok_or_else(|| Error::crypto(m::no_device_key()))?;
         let office = meta(conn, "office")?.unwrap_or_default();
         let user = meta(conn, "user")?.unwrap_or_default();
         let vocab = Vocabularies::load(conn)?;
@@ -179,9 +203,7 @@ impl Nansen {
     /// The language of labels this session builds: `en` (default) or `ru`.
     pub fn set_language(&mut self, lang: &str) -> Result<()> {
         if !matches!(lang, "en" | "ru") {
-            return Err(Error::invalid(format!(
-                "'{lang}' is not a language Nansen speaks; use en or ru"
-            )));
+            return Err(Error::invalid(m::unknown_language(lang)));
         }
         self.lang = lang.to_string();
         Ok(())

@@ -2,6 +2,7 @@
 //! Locking drops the store and with it every key held in memory. The session locks
 //! itself after the configured idle time, whatever the window is doing.
 
+use super::messages as m;
 use super::{Info, InitOptions, Nansen};
 use crate::error::{Error, Result};
 use crate::store::keyfile::KdfProfile;
@@ -13,6 +14,11 @@ use std::time::{Duration, Instant};
 
 pub const DEFAULT_IDLE_MINUTES: u64 = 10;
 
+fn locked() -> Error {
+    Error::Locked(crate::store::messages::locked())
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Lock {
@@ -22,6 +28,7 @@ pub enum Lock {
     Unlocked,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionState {
     pub state: Lock,
@@ -139,7 +146,7 @@ impl Session {
             inner.nansen = None;
         }
         inner.last_activity = Instant::now();
-        let nansen = inner.nansen.as_mut().ok_or(Error::Locked)?;
+        let nansen = inner.nansen.as_mut().ok_or_else(locked)?;
         f(nansen)
     }
 
@@ -149,9 +156,7 @@ impl Session {
         if let Some(n) = inner.nansen.as_mut() {
             n.set_language(lang)?;
         } else if !matches!(lang, "en" | "ru") {
-            return Err(crate::error::Error::invalid(format!(
-                "'{lang}' is not a language Nansen speaks"
-            )));
+            return Err(Error::invalid(m::unknown_language(lang)));
         }
         inner.lang = lang.to_string();
         Ok(())
@@ -159,12 +164,10 @@ impl Session {
 
     pub fn set_idle_minutes(&self, minutes: u64) -> Result<SessionState> {
         if !(1..=240).contains(&minutes) {
-            return Err(Error::invalid(
-                "the idle time must be between 1 and 240 minutes",
-            ));
+            return Err(Error::invalid(m::idle_time_out_of_range(1, 240)));
         }
         let mut inner = self.inner();
-        let nansen = inner.nansen.as_ref().ok_or(Error::Locked)?;
+        let nansen = inner.nansen.as_ref().ok_or_else(locked)?;
         super::set_meta(nansen.conn(), "idle_lock_minutes", &minutes.to_string())?;
         inner.idle = Duration::from_secs(minutes * 60);
         self.state_of(&inner)
@@ -172,7 +175,7 @@ impl Session {
 
     pub fn change_passphrase(&self, current: &str, new: &str) -> Result<SessionState> {
         let mut inner = self.inner();
-        let nansen = inner.nansen.take().ok_or(Error::Locked)?;
+        let nansen = inner.nansen.take().ok_or_else(locked)?;
         let dir = nansen.data_dir().to_path_buf();
         match nansen.change_passphrase(current, new, KdfProfile::from_env()) {
             Ok(n) => {

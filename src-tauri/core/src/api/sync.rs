@@ -1,8 +1,10 @@
 //! Export, import (preview and apply), peer status and forks: compositions of
 //! [`crate::sync`] over this store.
 
+use super::messages as m;
 use super::{Nansen, OriginInfo};
 use crate::domain::vocab::Vocabularies;
+use crate::error::messages as em;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::oplog::Effects;
@@ -17,6 +19,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct PeerStatus {
     pub device: Uuid,
@@ -36,6 +39,7 @@ pub struct PeerStatus {
     pub waiting_to_send: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ForkInfo {
     pub device: Uuid,
@@ -85,23 +89,18 @@ impl Nansen {
             let mut offices: Vec<String> = devices.iter().map(|d| d.office.clone()).collect();
             offices.sort();
             offices.dedup();
-            return Err(Error::invalid(format!(
-                "no enrolled device of an office or id '{wanted}'{}",
-                if offices.is_empty() {
-                    "; this store knows no other devices yet (enrol with headquarters, or import a bundle)".to_string()
-                } else {
-                    format!("; known offices: {}", offices.join(", "))
-                }
-            )));
+            return Err(Error::invalid(if offices.is_empty() {
+                m::no_such_peer_none_known(wanted)
+            } else {
+                m::no_such_peer(wanted, offices.join(", "))
+            }));
         }
         let active: Vec<_> = matches
             .into_iter()
             .filter(|d| d.revoked_through.is_none())
             .collect();
         if active.is_empty() {
-            return Err(Error::invalid(format!(
-                "every device of '{wanted}' has been revoked"
-            )));
+            return Err(Error::invalid(m::peer_revoked(wanted)));
         }
         Ok(active)
     }
@@ -117,11 +116,7 @@ impl Nansen {
         let peers = match &req.peer {
             Some(p) => self.peer_devices(p)?,
             None if req.full => Vec::new(),
-            None => {
-                return Err(Error::invalid(
-                    "say who the bundle is for (--for OFFICE), or use --full",
-                ))
-            }
+            None => return Err(Error::invalid(m::export_needs_peer())),
         };
         let dir = self.store.dir().to_path_buf();
         let writer = Writer {
@@ -133,8 +128,7 @@ impl Nansen {
     }
 
     fn open_bundle_file(&self, path: &Path) -> Result<import::Opened> {
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(em::reading(path.display()), e))?;
         let ids = self.identities()?;
         let refs: Vec<&age::x25519::Identity> = ids.iter().collect();
         let holds_escrow = trust::org_keys(self.conn())?.is_some();
@@ -179,11 +173,7 @@ impl Nansen {
                     tx.commit()?;
                 }
                 let f = &forks[0];
-                Err(Error::rejected(format!(
-                    "device {} has two different changes numbered {} (a fork: it was probably restored from a backup). \
-                     The conflicting change is kept for review under `nansen forks`; that device must be re-initialised and enrolled again",
-                    f.device, f.seq
-                )))
+                Err(Error::rejected(m::fork(f.device, f.seq)))
             }
             Outcome::Done(mut report) => {
                 report.file = Some(path.display().to_string());

@@ -9,6 +9,8 @@
 //! involvements, source links…). The op log, validation, the CLI flags and the UI forms
 //! all read these specs, so a field exists in exactly one place.
 
+mod kinds;
+pub mod messages;
 pub mod names;
 pub mod rules;
 pub mod schema;

@@ -1,6 +1,7 @@
 //! Rules about a whole record, beyond what each field's type checks: what a new record
 //! gets when a field is not given, and how its fields must agree with each other.
 
+use super::messages as m;
 use super::vocab::Vocabularies;
 use super::Kind;
 use crate::date::FuzzyDate;
@@ -29,7 +30,7 @@ pub fn defaults(kind: Kind) -> Vec<(&'static str, &'static str)> {
 pub fn check(kind: Kind, f: &Map<String, Value>, vocab: &Vocabularies) -> Result<()> {
     for spec in kind.spec().fields.iter().filter(|s| s.required) {
         if !f.contains_key(spec.name) {
-            return Err(Error::invalid(format!("a {kind} needs a '{}'", spec.name)));
+            return Err(Error::invalid(m::field_required(kind, spec.name)));
         }
     }
     match kind {
@@ -39,9 +40,7 @@ pub fn check(kind: Kind, f: &Map<String, Value>, vocab: &Vocabularies) -> Result
                 .filter(|k| f.contains_key(**k))
                 .count();
             if subjects != 1 {
-                return Err(Error::invalid(
-                    "a status is about exactly one person or one group",
-                ));
+                return Err(Error::invalid(m::status_needs_one_subject()));
             }
             let ty = f.get("type").and_then(Value::as_str).unwrap_or_default();
             let value = f.get("value").and_then(Value::as_str).unwrap_or_default();
@@ -52,9 +51,10 @@ pub fn check(kind: Kind, f: &Map<String, Value>, vocab: &Vocabularies) -> Result
                     .filter(|t| t.category.as_deref() == Some(ty))
                     .map(|t| t.term.as_str())
                     .collect();
-                return Err(Error::invalid(format!(
-                    "'{value}' is not a {ty} status; use one of: {}",
-                    fitting.join(", ")
+                return Err(Error::invalid(m::status_of_other_type(
+                    value,
+                    ty,
+                    fitting.join(", "),
                 )));
             }
         }
@@ -67,7 +67,7 @@ pub fn check(kind: Kind, f: &Map<String, Value>, vocab: &Vocabularies) -> Result
             if let (Some(start), Some(end)) = (date("date"), date("end_date")) {
                 if let (Some(s), Some(e)) = (start.bounds().0, end.bounds().1) {
                     if e < s {
-                        return Err(Error::invalid("an event cannot end before it starts"));
+                        return Err(Error::invalid(m::event_ends_before_start()));
                     }
                 }
             }

@@ -1,10 +1,14 @@
 //! Record kinds, their fields and their link sets.
 
+use super::kinds::*;
+pub use super::kinds::{DELETED, SAMPLE};
+use super::messages as m;
 use crate::date::FuzzyDate;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -41,10 +45,7 @@ impl Kind {
             .into_iter()
             .find(|k| k.as_str() == s)
             .ok_or_else(|| {
-                Error::invalid(format!(
-                    "'{s}' is not a record kind; use one of: {}",
-                    Kind::ALL.map(|k| k.as_str()).join(", ")
-                ))
+                Error::invalid(m::unknown_kind(s, Kind::ALL.map(|k| k.as_str()).join(", ")))
             })
     }
 
@@ -69,6 +70,7 @@ impl std::fmt::Display for Kind {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldType {
@@ -99,6 +101,7 @@ pub enum FieldType {
     Hash,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct FieldSpec {
     pub name: &'static str,
@@ -109,6 +112,7 @@ pub struct FieldSpec {
 
 /// A set of links owned by a record: an add-wins observed-remove set of elements.
 /// An element is a small JSON object of `fields`; its identity is its whole content.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct LinkSpec {
     pub name: &'static str,
@@ -120,8 +124,10 @@ pub struct LinkSpec {
     pub one_of: &'static [&'static str],
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 pub struct KindSpec {
+    #[cfg_attr(feature = "ts", ts(type = "Kind"))]
     pub name: &'static str,
     pub plural: &'static str,
     pub table: &'static str,
@@ -131,299 +137,18 @@ pub struct KindSpec {
     pub links: &'static [LinkSpec],
 }
 
-const fn f(name: &'static str, ty: FieldType) -> FieldSpec {
-    FieldSpec {
-        name,
-        ty,
-        required: false,
-    }
-}
-const fn req(name: &'static str, ty: FieldType) -> FieldSpec {
-    FieldSpec {
-        name,
-        ty,
-        required: true,
-    }
-}
-const fn vocab(v: &'static str) -> FieldType {
-    FieldType::Vocab { vocab: v }
-}
-const fn r(kind: Kind) -> FieldType {
-    FieldType::Ref { kind }
-}
-
-/// Fields every record kind has.
-pub const DELETED: &str = "deleted";
-pub const SAMPLE: &str = "sample";
-
-const ALIAS: LinkSpec = LinkSpec {
-    name: "aliases",
-    flag: "alias",
-    fields: &[req("text", FieldType::Text), req("lang", FieldType::Text)],
-    one_of: &[],
-};
-const SOURCE_LINK: LinkSpec = LinkSpec {
-    name: "sources",
-    flag: "source",
-    fields: &[req("source", r(Kind::Source)), f("fact", FieldType::Text)],
-    one_of: &[],
-};
-
-static PERSON: KindSpec = KindSpec {
-    name: "person",
-    plural: "persons",
-    table: "person",
-    label_field: "name",
-    fields: &[
-        req("name", FieldType::Name),
-        f("sex", vocab("sex")),
-        f("birth_date", FieldType::Date),
-        f("nationality", FieldType::Text),
-        f("origin", r(Kind::Location)),
-        f("notes", FieldType::LongText),
-        f("confidentiality", vocab("confidentiality")),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[
-        ALIAS,
-        LinkSpec {
-            name: "identifiers",
-            flag: "identifier",
-            fields: &[
-                req("type", vocab("identifier_type")),
-                req("value", FieldType::Text),
-            ],
-            one_of: &[],
-        },
-        LinkSpec {
-            name: "family",
-            flag: "family",
-            fields: &[
-                req("relation", vocab("relation")),
-                req("person", r(Kind::Person)),
-            ],
-            one_of: &[],
-        },
-        SOURCE_LINK,
-    ],
-};
-
-static GROUP: KindSpec = KindSpec {
-    name: "group",
-    plural: "groups",
-    table: "grp",
-    label_field: "name",
-    fields: &[
-        req("name", FieldType::Text),
-        f(
-            "asserted_count",
-            FieldType::Int {
-                min: 0,
-                max: 10_000_000,
-            },
-        ),
-        f("location", r(Kind::Location)),
-        f("description", FieldType::LongText),
-        f("confidentiality", vocab("confidentiality")),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[
-        LinkSpec {
-            name: "members",
-            flag: "member",
-            fields: &[req("person", r(Kind::Person))],
-            one_of: &[],
-        },
-        SOURCE_LINK,
-    ],
-};
-
-static LOCATION: KindSpec = KindSpec {
-    name: "location",
-    plural: "locations",
-    table: "location",
-    label_field: "name",
-    fields: &[
-        req("name", FieldType::Text),
-        req("type", vocab("location_type")),
-        f("parent", r(Kind::Location)),
-        f("coordinates", FieldType::Coordinates),
-        f("notes", FieldType::LongText),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[ALIAS],
-};
-
-static ACTOR: KindSpec = KindSpec {
-    name: "actor",
-    plural: "actors",
-    table: "actor",
-    label_field: "name",
-    fields: &[
-        req("name", FieldType::Text),
-        req("type", vocab("actor_type")),
-        f("country", FieldType::Text),
-        f("notes", FieldType::LongText),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[ALIAS],
-};
-
-static EVENT: KindSpec = KindSpec {
-    name: "event",
-    plural: "events",
-    table: "event",
-    label_field: "title",
-    fields: &[
-        req("type", vocab("event_type")),
-        f("title", FieldType::Text),
-        f("date", FieldType::Date),
-        f("end_date", FieldType::Date),
-        f("location", r(Kind::Location)),
-        f("description", FieldType::LongText),
-        f("confidentiality", vocab("confidentiality")),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[
-        LinkSpec {
-            name: "involvements",
-            flag: "involvement",
-            fields: &[
-                req("role", vocab("role")),
-                f("person", r(Kind::Person)),
-                f("group", r(Kind::Group)),
-                f("actor", r(Kind::Actor)),
-            ],
-            one_of: &["person", "group", "actor"],
-        },
-        SOURCE_LINK,
-    ],
-};
-
-static STATUS: KindSpec = KindSpec {
-    name: "status",
-    plural: "statuses",
-    table: "status",
-    label_field: "value",
-    fields: &[
-        f("person", r(Kind::Person)),
-        f("group", r(Kind::Group)),
-        req("type", vocab("status_type")),
-        req("value", vocab("status")),
-        f("effective", FieldType::Date),
-        f("location", r(Kind::Location)),
-        f("imminent", FieldType::Bool),
-        f("event", r(Kind::Event)),
-        f("notes", FieldType::LongText),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[SOURCE_LINK],
-};
-
-static SOURCE: KindSpec = KindSpec {
-    name: "source",
-    plural: "sources",
-    table: "source",
-    label_field: "title",
-    fields: &[
-        req("type", vocab("source_type")),
-        req("title", FieldType::Text),
-        f("reliability", vocab("reliability")),
-        f("date", FieldType::Date),
-        f("reported_by", r(Kind::Actor)),
-        f("informant", FieldType::Text),
-        f("reference", FieldType::Text),
-        f("consent", FieldType::Bool),
-        f("content", FieldType::LongText),
-        f("confidentiality", vocab("confidentiality")),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[],
-};
-
-static INTERVENTION: KindSpec = KindSpec {
-    name: "intervention",
-    plural: "interventions",
-    table: "intervention",
-    label_field: "title",
-    fields: &[
-        req("type", vocab("intervention_type")),
-        req("title", FieldType::Text),
-        f("by", r(Kind::Actor)),
-        f("target", r(Kind::Actor)),
-        f("date", FieldType::Date),
-        f("due", FieldType::Date),
-        req("status", vocab("intervention_status")),
-        f("response", FieldType::LongText),
-        f("notes", FieldType::LongText),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[LinkSpec {
-        name: "concerns",
-        flag: "concerns",
-        fields: &[
-            f("person", r(Kind::Person)),
-            f("group", r(Kind::Group)),
-            f("event", r(Kind::Event)),
-        ],
-        one_of: &["person", "group", "event"],
-    }],
-};
-
-static ATTACHMENT: KindSpec = KindSpec {
-    name: "attachment",
-    plural: "attachments",
-    table: "attachment",
-    label_field: "caption",
-    fields: &[
-        req("hash", FieldType::Hash),
-        f("filename", FieldType::Text),
-        f("mime", FieldType::Text),
-        f(
-            "size",
-            FieldType::Int {
-                min: 0,
-                max: i64::MAX,
-            },
-        ),
-        f("caption", FieldType::Text),
-        f("captured", FieldType::Date),
-        f("confidentiality", vocab("confidentiality")),
-        f(SAMPLE, FieldType::Bool),
-        f(DELETED, FieldType::Bool),
-    ],
-    links: &[LinkSpec {
-        name: "attached_to",
-        flag: "to",
-        fields: &[
-            f("person", r(Kind::Person)),
-            f("event", r(Kind::Event)),
-            f("source", r(Kind::Source)),
-        ],
-        one_of: &["person", "event", "source"],
-    }],
-};
-
 impl KindSpec {
     pub fn field(&'static self, name: &str) -> Result<&'static FieldSpec> {
         let spec = self;
         spec.fields.iter().find(|f| f.name == name).ok_or_else(|| {
-            Error::invalid(format!(
-                "a {} has no field '{name}'; its fields are: {}",
+            Error::invalid(m::unknown_field(
                 self.name,
+                name,
                 spec.fields
                     .iter()
                     .map(|f| f.name)
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
             ))
         })
     }
@@ -431,22 +156,19 @@ impl KindSpec {
     pub fn link(&'static self, name: &str) -> Result<&'static LinkSpec> {
         let spec = self;
         spec.links.iter().find(|l| l.name == name).ok_or_else(|| {
-            Error::invalid(format!(
-                "a {} has no links called '{name}'{}",
-                self.name,
-                if spec.links.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; it has: {}",
-                        spec.links
-                            .iter()
-                            .map(|l| l.name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            ))
+            if spec.links.is_empty() {
+                Error::invalid(m::no_links(self.name, name))
+            } else {
+                Error::invalid(m::unknown_link(
+                    self.name,
+                    name,
+                    spec.links
+                        .iter()
+                        .map(|l| l.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ))
+            }
         })
     }
 }
@@ -478,9 +200,7 @@ pub fn check_lang_tag(tag: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(format!(
-            "'{tag}' is not a language tag; write language-Script, e.g. uz-Cyrl, uz-Latn, ru-Cyrl, en-Latn"
-        )))
+        Err(Error::invalid(m::not_a_language_tag(tag)))
     }
 }
 
@@ -492,21 +212,22 @@ impl FieldType {
         if value.is_null() {
             return Ok(Value::Null);
         }
-        let wrong =
-            |expected: &str| Error::invalid(format!("'{field}' must be {expected}, not {value}"));
+        let wrong = |expected: fn(&str, &Value) -> crate::error::Message| {
+            Error::invalid(expected(field, value))
+        };
         let text = |max: usize, single_line: bool| -> Result<Value> {
-            let s = value.as_str().ok_or_else(|| wrong("text"))?;
+            let s = value
+                .as_str()
+                .ok_or_else(|| wrong(|f, v| m::must_be_text(f, v)))?;
             let s = s.trim();
             if s.is_empty() {
                 return Ok(Value::Null);
             }
             if s.chars().count() > max {
-                return Err(Error::invalid(format!(
-                    "'{field}' is longer than {max} characters"
-                )));
+                return Err(Error::invalid(m::too_long(field, max)));
             }
             if single_line && s.contains(['\n', '\r']) {
-                return Err(Error::invalid(format!("'{field}' must be a single line")));
+                return Err(Error::invalid(m::single_line(field)));
             }
             Ok(Value::String(s.to_string()))
         };
@@ -516,26 +237,22 @@ impl FieldType {
             FieldType::Name => {
                 let obj = value
                     .as_object()
-                    .ok_or_else(|| wrong("a name: {\"text\": …, \"lang\": …}"))?;
+                    .ok_or_else(|| wrong(|f, v| m::must_be_name(f, v)))?;
                 let t = obj
                     .get("text")
                     .and_then(Value::as_str)
                     .map(str::trim)
                     .unwrap_or("");
                 if t.is_empty() {
-                    return Err(Error::invalid(format!("'{field}' needs a text")));
+                    return Err(Error::invalid(m::name_needs_text(field)));
                 }
                 if t.chars().count() > 500 || t.contains(['\n', '\r']) {
-                    return Err(Error::invalid(format!(
-                        "'{field}' must be one line of at most 500 characters"
-                    )));
+                    return Err(Error::invalid(m::name_too_long(field, 500)));
                 }
                 let lang = obj.get("lang").and_then(Value::as_str).unwrap_or("und");
                 check_lang_tag(lang)?;
                 if let Some(extra) = obj.keys().find(|k| *k != "text" && *k != "lang") {
-                    return Err(Error::invalid(format!(
-                        "'{field}' has an unknown part '{extra}'"
-                    )));
+                    return Err(Error::invalid(m::unknown_name_part(field, extra)));
                 }
                 let mut m = Map::new();
                 m.insert("lang".into(), Value::String(lang.into()));
@@ -544,17 +261,17 @@ impl FieldType {
             }
             FieldType::Int { min, max } => {
                 let n = match value {
-                    Value::Number(n) => n.as_i64().ok_or_else(|| wrong("a whole number"))?,
+                    Value::Number(n) => n
+                        .as_i64()
+                        .ok_or_else(|| wrong(|f, v| m::must_be_whole_number(f, v)))?,
                     Value::String(s) => s
                         .trim()
                         .parse::<i64>()
-                        .map_err(|_| wrong("a whole number"))?,
-                    _ => return Err(wrong("a whole number")),
+                        .map_err(|_| wrong(|f, v| m::must_be_whole_number(f, v)))?,
+                    _ => return Err(wrong(|f, v| m::must_be_whole_number(f, v))),
                 };
                 if n < *min || n > *max {
-                    return Err(Error::invalid(format!(
-                        "'{field}' must be between {min} and {max}, not {n}"
-                    )));
+                    return Err(Error::invalid(m::out_of_range(field, min, max, n)));
                 }
                 Ok(Value::from(n))
             }
@@ -562,31 +279,36 @@ impl FieldType {
                 Value::Bool(b) => Ok(Value::Bool(*b)),
                 Value::String(s) if s == "true" || s == "yes" => Ok(Value::Bool(true)),
                 Value::String(s) if s == "false" || s == "no" => Ok(Value::Bool(false)),
-                _ => Err(wrong("true or false")),
+                _ => Err(wrong(|f, v| m::must_be_bool(f, v))),
             },
             FieldType::Date => {
-                let s = value.as_str().ok_or_else(|| wrong("a date"))?;
+                let s = value
+                    .as_str()
+                    .ok_or_else(|| wrong(|f, v| m::must_be_date(f, v)))?;
                 if s.trim().is_empty() {
                     return Ok(Value::Null);
                 }
                 Ok(Value::String(
                     FuzzyDate::parse(s)
-                        .map_err(|e| Error::invalid(format!("'{field}': {e}")))?
+                        .map_err(|e| Error::invalid(e.message().about_field(field)))?
                         .to_string(),
                 ))
             }
             FieldType::Ref { kind } => {
-                let s = value.as_str().ok_or_else(|| wrong("a record id"))?;
+                let s = value
+                    .as_str()
+                    .ok_or_else(|| wrong(|f, v| m::must_be_record_id(f, v)))?;
                 if s.trim().is_empty() {
                     return Ok(Value::Null);
                 }
-                let id = uuid::Uuid::parse_str(s.trim()).map_err(|_| {
-                    Error::invalid(format!("'{field}' must be the id of a {kind}, not '{s}'"))
-                })?;
+                let id = uuid::Uuid::parse_str(s.trim())
+                    .map_err(|_| Error::invalid(m::must_be_id_of(field, kind, s)))?;
                 Ok(Value::String(id.to_string()))
             }
             FieldType::Vocab { .. } => {
-                let s = value.as_str().ok_or_else(|| wrong("a vocabulary term"))?;
+                let s = value
+                    .as_str()
+                    .ok_or_else(|| wrong(|f, v| m::must_be_term(f, v)))?;
                 let s = s.trim();
                 if s.is_empty() {
                     return Ok(Value::Null);
@@ -595,39 +317,37 @@ impl FieldType {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
                 {
-                    return Err(wrong("a vocabulary term (lowercase letters, digits and _)"));
+                    return Err(wrong(|f, v| m::must_be_term(f, v)));
                 }
                 Ok(Value::String(s.into()))
             }
             FieldType::Coordinates => {
                 let obj = value
                     .as_object()
-                    .ok_or_else(|| wrong("{\"lat\": …, \"lon\": …}"))?;
+                    .ok_or_else(|| wrong(|f, v| m::must_be_coordinates(f, v)))?;
                 let lat = obj
                     .get("lat")
                     .and_then(Value::as_f64)
-                    .ok_or_else(|| wrong("{\"lat\": …, \"lon\": …}"))?;
+                    .ok_or_else(|| wrong(|f, v| m::must_be_coordinates(f, v)))?;
                 let lon = obj
                     .get("lon")
                     .and_then(Value::as_f64)
-                    .ok_or_else(|| wrong("{\"lat\": …, \"lon\": …}"))?;
+                    .ok_or_else(|| wrong(|f, v| m::must_be_coordinates(f, v)))?;
                 if !(-90.0..=90.0).contains(&lat)
                     || !(-180.0..=180.0).contains(&lon)
                     || obj.len() != 2
                 {
-                    return Err(Error::invalid(format!(
-                        "'{field}': latitude must be within ±90 and longitude within ±180"
-                    )));
+                    return Err(Error::invalid(m::coordinates_out_of_range(field)));
                 }
                 Ok(serde_json::json!({"lat": lat, "lon": lon}))
             }
             FieldType::Hash => {
                 let s = value
                     .as_str()
-                    .ok_or_else(|| wrong("a hash"))?
+                    .ok_or_else(|| wrong(|f, v| m::must_be_hash(f, v)))?
                     .to_ascii_lowercase();
                 if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(wrong("a BLAKE3 hash (64 hex digits)"));
+                    return Err(wrong(|f, v| m::must_be_hash(f, v)));
                 }
                 Ok(Value::String(s))
             }
@@ -638,21 +358,21 @@ impl FieldType {
 impl LinkSpec {
     /// Checks an element and returns its canonical form.
     pub fn normalise(&self, elem: &Value) -> Result<Value> {
-        let obj = elem.as_object().ok_or_else(|| {
-            Error::invalid(format!("a {} must be an object, not {elem}", self.flag))
-        })?;
+        let obj = elem
+            .as_object()
+            .ok_or_else(|| Error::invalid(m::element_not_an_object(self.flag, elem)))?;
         if let Some(extra) = obj
             .keys()
             .find(|k| !self.fields.iter().any(|f| f.name == k.as_str()))
         {
-            return Err(Error::invalid(format!(
-                "a {} has no part '{extra}'; its parts are: {}",
+            return Err(Error::invalid(m::unknown_element_part(
                 self.flag,
+                extra,
                 self.fields
                     .iter()
                     .map(|f| f.name)
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
             )));
         }
         let mut out = Map::new();
@@ -662,10 +382,7 @@ impl LinkSpec {
                 .normalise(field.name, obj.get(field.name).unwrap_or(&Value::Null))?;
             if v.is_null() {
                 if field.required {
-                    return Err(Error::invalid(format!(
-                        "a {} needs a '{}'",
-                        self.flag, field.name
-                    )));
+                    return Err(Error::invalid(m::field_required(self.flag, field.name)));
                 }
             } else {
                 if self.name == "aliases" && field.name == "lang" {
@@ -677,10 +394,9 @@ impl LinkSpec {
         if !self.one_of.is_empty() {
             let present = self.one_of.iter().filter(|n| out.contains_key(**n)).count();
             if present != 1 {
-                return Err(Error::invalid(format!(
-                    "a {} must name exactly one of: {}",
+                return Err(Error::invalid(m::exactly_one_of(
                     self.flag,
-                    self.one_of.join(", ")
+                    self.one_of.join(", "),
                 )));
             }
         }

@@ -8,6 +8,7 @@
 use crate::date::FuzzyDate;
 use serde::Serialize;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StatusEntry {
     /// `protection` or `refugee`.

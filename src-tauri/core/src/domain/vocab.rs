@@ -1,11 +1,13 @@
 //! Vocabularies are data: seeded by migrations, labelled in English and Russian, and
 //! checked against on every local write.
 
+use super::messages as m;
 use crate::error::{Error, Result};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Term {
     pub term: String,
@@ -16,6 +18,7 @@ pub struct Term {
 }
 
 /// All vocabularies, keyed by name, terms in display order.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Vocabularies(pub BTreeMap<String, Vec<Term>>);
 
@@ -48,19 +51,18 @@ impl Vocabularies {
         let terms = self
             .0
             .get(vocab)
-            .ok_or_else(|| Error::invalid(format!("unknown vocabulary '{vocab}'")))?;
-        terms
-            .iter()
-            .find(|t| t.term == term)
-            .ok_or_else(|| Error::UnknownTerm {
-                vocab: vocab.replace('_', " "),
-                term: term.to_string(),
-                known: terms
+            .ok_or_else(|| Error::invalid(m::unknown_vocabulary(vocab)))?;
+        terms.iter().find(|t| t.term == term).ok_or_else(|| {
+            Error::UnknownTerm(m::unknown_term(
+                term,
+                vocab.replace('_', " "),
+                terms
                     .iter()
                     .map(|t| t.term.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-            })
+            ))
+        })
     }
 
     pub fn label(&self, vocab: &str, term: &str, lang: &str) -> String {

@@ -23,22 +23,27 @@ use uuid::Uuid;
 /// Lists in [`Effects`] keep at most this many entries; the counts are always complete.
 const DETAIL_LIMIT: usize = 500;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RecordRef {
     pub kind: Kind,
     pub id: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldUpdate {
     pub kind: Kind,
     pub id: String,
     pub field: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub before: Option<Value>,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub after: Option<Value>,
 }
 
 /// What applying changes did, for import previews and reports.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Effects {
     pub created_count: u64,

@@ -27,6 +27,7 @@
 //!
 //! Deleting a record is `set deleted true`; restoring it is `set deleted false`.
 
+use super::messages as m;
 use crate::domain::Kind;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -99,9 +100,7 @@ impl Op {
                 let spec = kind.spec().field(field)?;
                 let canonical = spec.ty.normalise(field, value)?;
                 if &canonical != value {
-                    return Err(Error::invalid(format!(
-                        "{kind}.{field}: value is not canonical"
-                    )));
+                    return Err(Error::invalid(m::value_not_canonical(kind, field)));
                 }
             }
             Op::Add {
@@ -112,9 +111,7 @@ impl Op {
             } => {
                 let spec = kind.spec().link(link)?;
                 if &spec.normalise(elem)? != elem {
-                    return Err(Error::invalid(format!(
-                        "{kind}.{link}: element is not canonical"
-                    )));
+                    return Err(Error::invalid(m::element_not_canonical(kind, link)));
                 }
             }
         }
@@ -128,28 +125,25 @@ impl Change {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Change> {
-        let change: Change = serde_json::from_slice(bytes)
-            .map_err(|e| Error::invalid(format!("malformed change: {e}")))?;
+        let change: Change =
+            serde_json::from_slice(bytes).map_err(|e| Error::invalid(m::malformed_change(e)))?;
         if change.v != CHANGE_FORMAT {
-            return Err(Error::invalid(format!(
-                "change format {} is not supported by this version of Nansen",
-                change.v
-            )));
+            return Err(Error::invalid(m::unknown_change_format(change.v)));
         }
         if change.seq == 0 {
-            return Err(Error::invalid(
-                "malformed change: sequence numbers start at 1",
-            ));
+            return Err(Error::invalid(m::malformed_change(
+                "sequence numbers start at 1",
+            )));
         }
         if change.seq == 1 && change.prev != ZERO_HASH {
-            return Err(Error::invalid(
-                "malformed change: the first change of a device has no predecessor",
-            ));
+            return Err(Error::invalid(m::malformed_change(
+                "the first change of a device has no predecessor",
+            )));
         }
         if change.deps.contains_key(&change.device) {
-            return Err(Error::invalid(
-                "malformed change: a change cannot depend on its own device",
-            ));
+            return Err(Error::invalid(m::malformed_change(
+                "a change cannot depend on its own device",
+            )));
         }
         Ok(change)
     }

@@ -263,17 +263,19 @@ pub(crate) fn set_state(
     Ok(())
 }
 
-/// Holds back every pending, applied or future change of a revoked device beyond its
-/// revocation line. Returns how many were withdrawn.
-pub(crate) fn withdraw_revoked(conn: &Connection) -> Result<u64> {
-    tick()?;
-    Ok(conn.execute(
+/// Holds back every pending, applied or future change of each revoked device beyond
+/// its revocation line (`device`, last seq accepted). Returns how many were withdrawn.
+pub(crate) fn withdraw_revoked(conn: &Connection, lines: &[(Uuid, u64)]) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(
         "UPDATE changes SET state = 2, applied_order = NULL
-         WHERE state IN (0, 1, 3) AND EXISTS (
-            SELECT 1 FROM devices d WHERE d.device = changes.device
-              AND d.revoked_through IS NOT NULL AND changes.seq > d.revoked_through)",
-        [],
-    )? as u64)
+         WHERE device = ?1 AND seq > ?2 AND state IN (0, 1, 3)",
+    )?;
+    let mut withdrawn = 0;
+    for (device, through) in lines {
+        tick()?;
+        withdrawn += stmt.execute(params![&device.as_bytes()[..], *through as i64])? as u64;
+    }
+    Ok(withdrawn)
 }
 
 // ---- changes: reading -----------------------------------------------------------

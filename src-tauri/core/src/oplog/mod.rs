@@ -7,6 +7,7 @@ pub(crate) mod apply;
 pub mod change;
 pub mod digest;
 pub mod log;
+pub mod messages;
 pub mod state;
 
 pub use apply::{Effects, FieldUpdate, RecordRef};
@@ -132,9 +133,9 @@ pub fn rebuild(conn: &mut Connection) -> Result<Rebuilt> {
         let change = Change::decode(&stored.bytes)?;
         let hash = change::hash(&stored.bytes);
         if hash != stored.hash {
-            return Err(crate::error::Error::Crypto(format!(
-                "change {}:{} in the log does not match its hash; the store is damaged",
-                change.device, change.seq
+            return Err(crate::error::Error::crypto(messages::log_damaged(
+                change.device,
+                change.seq,
             )));
         }
         apply::materialise(&tx, &change, &mut effects)?;

@@ -7,6 +7,8 @@
 //! file is sealed with XChaCha20-Poly1305 under the same key (inside the encrypted
 //! store): `nonce (24 bytes) ‖ ciphertext`, with the content hash as associated data.
 
+use super::messages as m;
+use crate::error::messages as em;
 use crate::error::{Error, Result};
 use crate::store::keyfile::random_bytes;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -20,10 +22,10 @@ pub const MAX_ATTACHMENT_BYTES: u64 = 64 << 20;
 
 fn key(conn: &Connection) -> Result<Zeroizing<[u8; 32]>> {
     let k = super::secret(conn, "attachment_key")?
-        .ok_or_else(|| Error::Crypto("the attachment key is missing".into()))?;
+        .ok_or_else(|| Error::crypto(m::attachment_key_missing()))?;
     let mut out = Zeroizing::new([0u8; 32]);
     if k.len() != 32 {
-        return Err(Error::Crypto("the attachment key is damaged".into()));
+        return Err(Error::crypto(m::attachment_key_damaged()));
     }
     out.copy_from_slice(&k);
     Ok(out)
@@ -36,14 +38,13 @@ fn path_for(dir: &Path, key: &[u8; 32], hash: &[u8; 32]) -> PathBuf {
 
 fn parse_hash(hash: &str) -> Result<[u8; 32]> {
     let mut h = [0u8; 32];
-    hex::decode_to_slice(hash, &mut h)
-        .map_err(|_| Error::invalid(format!("'{hash}' is not a content hash")))?;
+    hex::decode_to_slice(hash, &mut h).map_err(|_| Error::invalid(m::not_a_content_hash(hash)))?;
     Ok(h)
 }
 
 pub fn write_blob(conn: &Connection, dir: &Path, hash: &[u8; 32], bytes: &[u8]) -> Result<()> {
     if blake3::hash(bytes).as_bytes() != hash {
-        return Err(Error::invalid("attachment bytes do not match their hash"));
+        return Err(Error::invalid(m::attachment_hash_mismatch()));
     }
     let key = key(conn)?;
     let path = path_for(dir, &key, hash);
@@ -61,7 +62,7 @@ pub fn write_blob(conn: &Connection, dir: &Path, hash: &[u8; 32], bytes: &[u8]) 
                 aad: hash,
             },
         )
-        .map_err(|_| Error::Crypto("could not encrypt the attachment".into()))?;
+        .map_err(|_| Error::crypto(m::attachment_not_sealed()))?;
     let mut file = nonce.to_vec();
     file.extend_from_slice(&sealed);
     super::write_atomically(&path, &file)
@@ -74,10 +75,10 @@ pub fn read_blob(conn: &Connection, dir: &Path, hash: &str) -> Result<Option<Vec
     let file = match std::fs::read(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
+        Err(e) => return Err(Error::io(em::reading(path.display()), e)),
     };
     if file.len() < 24 {
-        return Err(Error::Crypto("an attachment file is damaged".into()));
+        return Err(Error::crypto(m::attachment_damaged()));
     }
     let plain = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&key[..]))
         .decrypt(
@@ -87,7 +88,7 @@ pub fn read_blob(conn: &Connection, dir: &Path, hash: &str) -> Result<Option<Vec
                 aad: &hash,
             },
         )
-        .map_err(|_| Error::Crypto("an attachment file is damaged or was altered".into()))?;
+        .map_err(|_| Error::crypto(m::attachment_damaged()))?;
     Ok(Some(plain))
 }
 

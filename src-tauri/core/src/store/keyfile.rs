@@ -21,6 +21,8 @@
 //! The AEAD's associated data is the `kdf` object and `database`, so neither can be
 //! swapped without the unwrap failing.
 
+use super::messages as m;
+use crate::error::messages as em;
 use crate::error::{Error, Result};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -78,19 +80,15 @@ pub fn random_bytes<const N: usize>() -> Zeroizing<[u8; N]> {
 
 fn derive(passphrase: &str, p: &KdfParams) -> Result<Zeroizing<[u8; 32]>> {
     if p.algorithm != "argon2id" {
-        return Err(Error::Crypto(format!(
-            "unknown key derivation '{}'",
-            p.algorithm
-        )));
+        return Err(Error::crypto(m::unknown_kdf(&p.algorithm)));
     }
-    let salt =
-        hex::decode(&p.salt).map_err(|_| Error::Crypto("the key file is damaged (salt)".into()))?;
+    let salt = hex::decode(&p.salt).map_err(|_| Error::crypto(m::keyfile_damaged_salt()))?;
     let params = Params::new(p.memory_kib, p.iterations, p.parallelism, Some(32))
-        .map_err(|e| Error::Crypto(format!("the key file has invalid Argon2 parameters: {e}")))?;
+        .map_err(|e| Error::crypto(m::keyfile_bad_kdf(e)))?;
     let mut out = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.as_bytes(), &salt, &mut out[..])
-        .map_err(|e| Error::Crypto(format!("key derivation failed: {e}")))?;
+        .map_err(|e| Error::crypto(m::kdf_failed(e)))?;
     Ok(out)
 }
 
@@ -156,7 +154,7 @@ impl KeyFile {
                     aad: &aad,
                 },
             )
-            .map_err(|_| Error::Crypto("could not seal the store key".into()))?;
+            .map_err(|_| Error::crypto(m::store_key_not_sealed()))?;
         Ok(KeyFile {
             format: "nansen-keyfile".into(),
             version: 1,
@@ -170,7 +168,7 @@ impl KeyFile {
     /// The store key, or `None` when the passphrase is wrong.
     pub fn open(&self, passphrase: &str) -> Result<Option<Zeroizing<[u8; 32]>>> {
         let kek = derive(passphrase, &self.kdf)?;
-        let damaged = || Error::Crypto("the key file is damaged; restore it from a backup".into());
+        let damaged = || Error::crypto(m::keyfile_damaged());
         let nonce = hex::decode(&self.nonce).map_err(|_| damaged())?;
         let sealed = hex::decode(&self.wrapped_key).map_err(|_| damaged())?;
         if nonce.len() != 24 {
@@ -200,22 +198,15 @@ impl KeyFile {
         let path = dir.join(KEYFILE_NAME);
         match std::fs::read(&path) {
             Ok(bytes) => {
-                let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|_| {
-                    Error::Crypto(format!(
-                        "{} is damaged; restore it from a backup",
-                        path.display()
-                    ))
-                })?;
+                let kf: KeyFile = serde_json::from_slice(&bytes)
+                    .map_err(|_| Error::crypto(m::file_damaged(path.display())))?;
                 if kf.format != "nansen-keyfile" || kf.version != 1 {
-                    return Err(Error::Crypto(format!(
-                        "{} is not a key file this version understands",
-                        path.display()
-                    )));
+                    return Err(Error::crypto(m::keyfile_unknown_version(path.display())));
                 }
                 Ok(Some(kf))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
+            Err(e) => Err(Error::io(em::reading(path.display()), e)),
         }
     }
 
@@ -255,9 +246,9 @@ impl Attempts {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+            .map_err(|e| Error::io(em::opening(path.display()), e))?;
         file.lock()
-            .map_err(|e| Error::io(format!("locking {}", path.display()), e))?;
+            .map_err(|e| Error::io(em::locking(path.display()), e))?;
         Ok(AttemptGuard { _file: file })
     }
 

@@ -17,10 +17,13 @@
 
 pub mod blobs;
 pub mod keyfile;
+pub mod messages;
 pub mod migrations;
 
+use crate::error::messages as em;
 use crate::error::{Error, Result};
 use keyfile::{Attempts, KdfProfile, KeyFile};
+use messages as m;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -64,6 +67,11 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> 
     Ok(())
 }
 
+/// The error for a data dir with no store in it.
+pub fn not_initialised(dir: &Path) -> Error {
+    Error::NotInitialised(m::not_initialised(dir.display()))
+}
+
 pub fn is_initialised(dir: &Path) -> bool {
     dir.join(keyfile::KEYFILE_NAME).exists()
 }
@@ -94,10 +102,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     if !dir.is_dir() {
-        return Err(Error::invalid(format!(
-            "the folder {} does not exist",
-            dir.display()
-        )));
+        return Err(Error::invalid(m::no_such_folder(dir.display())));
     }
     let tmp = dir.join(format!(
         ".{}.partial",
@@ -113,7 +118,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(format!("writing {}", path.display()), e));
+        return Err(Error::io(em::writing(path.display()), e));
     }
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
@@ -134,8 +139,7 @@ pub(crate) fn private_file(path: &Path) -> std::io::Result<File> {
 }
 
 pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(em::creating(dir.display()), e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -152,8 +156,9 @@ fn take_lock(dir: &Path) -> Result<File> {
         .create(true)
         .truncate(false)
         .open(&path)
-        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-    file.try_lock_shared().map_err(|_| Error::Busy)?;
+        .map_err(|e| Error::io(em::opening(path.display()), e))?;
+    file.try_lock_shared()
+        .map_err(|_| Error::Busy(em::busy()))?;
     Ok(file)
 }
 
@@ -163,10 +168,7 @@ fn open_connection(path: &Path, key: &[u8; 32], create: bool) -> Result<Connecti
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if !create && !path.exists() {
-        return Err(Error::Crypto(format!(
-            "the database {} named by the key file is missing",
-            path.display()
-        )));
+        return Err(Error::crypto(m::database_missing(path.display())));
     }
     let conn = Connection::open_with_flags(path, flags)?;
     let hex_key = Zeroizing::new(hex::encode(key));
@@ -176,9 +178,7 @@ fn open_connection(path: &Path, key: &[u8; 32], create: bool) -> Result<Connecti
     })?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::invalid(format!(
-            "could not switch the store to WAL (got {mode})"
-        )));
+        return Err(Error::invalid(m::no_wal(mode)));
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "busy_timeout", 10_000)?;
@@ -248,13 +248,11 @@ fn try_passphrase(dir: &Path, kf: &KeyFile, passphrase: &str) -> Result<Zeroizin
     let now = crate::hlc::wall_millis();
     let wait = Attempts::load(dir).wait_remaining_ms(now);
     if wait > 0 {
-        return Err(Error::TooManyAttempts {
-            retry_after_ms: wait,
-        });
+        return Err(Error::too_many_attempts(wait));
     }
     let Some(key) = kf.open(passphrase)? else {
         let retry_after_ms = Attempts::record_failure(dir, crate::hlc::wall_millis());
-        return Err(Error::WrongPassphrase { retry_after_ms });
+        return Err(Error::wrong_passphrase(retry_after_ms));
     };
     Attempts::reset(dir);
     Ok(key)
@@ -279,9 +277,9 @@ impl Store {
         migrations: &[migrations::Migration],
     ) -> Result<Store> {
         if is_initialised(dir) {
-            return Err(Error::AlreadyInitialised {
-                dir: dir.to_path_buf(),
-            });
+            return Err(Error::AlreadyInitialised(m::already_initialised(
+                dir.display(),
+            )));
         }
         check_passphrase_rules(passphrase)?;
         create_private_dir(dir)?;
@@ -300,9 +298,7 @@ impl Store {
     }
 
     pub fn open(dir: &Path, passphrase: &str) -> Result<Store> {
-        let kf = KeyFile::read(dir)?.ok_or_else(|| Error::NotInitialised {
-            dir: dir.to_path_buf(),
-        })?;
+        let kf = KeyFile::read(dir)?.ok_or_else(|| not_initialised(dir))?;
         let key = try_passphrase(dir, &kf, passphrase)?;
         let lock = take_lock(dir)?;
         let mut conn = open_connection(&dir.join(&kf.database), &key, false)?;
@@ -321,11 +317,11 @@ impl Store {
     pub fn change_passphrase(self, current: &str, new: &str, profile: KdfProfile) -> Result<Store> {
         check_passphrase_rules(new)?;
         let dir = self.dir.clone();
-        let kf = KeyFile::read(&dir)?.ok_or_else(|| Error::NotInitialised { dir: dir.clone() })?;
+        let kf = KeyFile::read(&dir)?.ok_or_else(|| not_initialised(&dir))?;
         try_passphrase(&dir, &kf, current)?;
         if self.lock.try_lock().is_err() {
             let _ = self.lock.try_lock_shared();
-            return Err(Error::Busy);
+            return Err(Error::Busy(em::busy()));
         }
         let database = format!("store-{}.db", uuid::Uuid::now_v7().simple());
         let key = keyfile::random_bytes::<32>();
@@ -367,7 +363,8 @@ impl Store {
         let Store { conn, lock, .. } = self;
         drop(conn);
         shred_database_files(&dir, &old);
-        lock.try_lock_shared().map_err(|_| Error::Busy)?;
+        lock.try_lock_shared()
+            .map_err(|_| Error::Busy(em::busy()))?;
         let mut conn = open_connection(&target, &key, false)?;
         migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
         Ok(Store { conn, dir, lock })
@@ -383,8 +380,7 @@ pub fn destroy(dir: &Path) -> Result<()> {
         if let Ok(mut f) = OpenOptions::new().write(true).open(&keys) {
             let _ = overwrite(&mut f, true);
         }
-        std::fs::remove_file(&keys)
-            .map_err(|e| Error::io(format!("destroying {}", keys.display()), e))?;
+        std::fs::remove_file(&keys).map_err(|e| Error::io(em::destroying(keys.display()), e))?;
     }
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
@@ -405,9 +401,9 @@ pub fn destroy(dir: &Path) -> Result<()> {
 /// the environment): at least 8 characters, and not easy to guess (zxcvbn score 2+).
 pub fn check_passphrase_rules(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(Error::WeakPassphrase {
-            advice: format!("it must be at least {MIN_PASSPHRASE_CHARS} characters long"),
-        });
+        return Err(Error::WeakPassphrase(m::passphrase_too_short(
+            MIN_PASSPHRASE_CHARS,
+        )));
     }
     let estimate = zxcvbn::zxcvbn(passphrase, &[]);
     if (estimate.score() as u8) < MIN_PASSPHRASE_SCORE {
@@ -416,7 +412,7 @@ pub fn check_passphrase_rules(passphrase: &str) -> Result<()> {
             .and_then(|f| f.warning())
             .map(|w| w.to_string().trim_end_matches('.').to_lowercase())
             .unwrap_or_else(|| "it is too easy to guess".into());
-        return Err(Error::WeakPassphrase { advice });
+        return Err(Error::WeakPassphrase(m::passphrase_too_weak(advice)));
     }
     Ok(())
 }
@@ -425,6 +421,7 @@ const MIN_PASSPHRASE_CHARS: usize = 8;
 const MIN_PASSPHRASE_SCORE: u8 = 2;
 
 /// A strength estimate (zxcvbn), 0 (very weak) to 4 (very strong), with advice.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Strength {
     pub score: u8,

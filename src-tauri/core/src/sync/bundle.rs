@@ -60,6 +60,7 @@
 //! Format 1 bundles (whose escrow key and sender office were not authenticated) are
 //! refused with a message that says to update the sender.
 
+use super::messages as m;
 use crate::error::{Error, Result};
 use crate::oplog::change::{hex_hash, Hash};
 use crate::oplog::VersionVector;
@@ -226,20 +227,16 @@ pub fn seal(
 
 /// Parses an envelope and checks its structure and every part's hash.
 pub fn open(bytes: &[u8]) -> Result<Envelope<'_>> {
-    let damaged = |what: &str| Error::rejected(format!("the bundle is damaged ({what})"));
+    let damaged = |what: &str| Error::rejected(m::bundle_damaged(what));
     if bytes.len() < HEADER + SIGNATURE || &bytes[..8] != MAGIC {
-        return Err(Error::rejected("this file is not a Nansen bundle"));
+        return Err(Error::rejected(m::not_a_bundle()));
     }
     let version = u16::from_be_bytes([bytes[8], bytes[9]]);
     if version < ENVELOPE_VERSION {
-        return Err(Error::rejected(format!(
-            "it uses bundle format {version}, from an older version of Nansen whose bundles could be misattributed; ask the sender to update Nansen and export again"
-        )));
+        return Err(Error::rejected(m::older_format(version)));
     }
     if version != ENVELOPE_VERSION {
-        return Err(Error::rejected(format!(
-            "it uses bundle format {version}, which this version of Nansen does not know; update Nansen"
-        )));
+        return Err(Error::rejected(m::newer_format(version)));
     }
     let m_len = u32::from_be_bytes(bytes[10..14].try_into().expect("4 bytes")) as usize;
     let body_end = bytes.len() - SIGNATURE;
@@ -247,7 +244,7 @@ pub fn open(bytes: &[u8]) -> Result<Envelope<'_>> {
         return Err(damaged("manifest length"));
     }
     let manifest: Manifest = serde_json::from_slice(&bytes[HEADER..HEADER + m_len])
-        .map_err(|e| Error::rejected(format!("the bundle's manifest is malformed: {e}")))?;
+        .map_err(|e| Error::rejected(m::manifest_malformed(e)))?;
     let mut offset = HEADER + m_len;
     let mut parts = Vec::new();
     for part in &manifest.parts {
@@ -301,8 +298,7 @@ pub fn read_frames(
     limits: FrameLimits,
     mut each: impl FnMut(Vec<u8>) -> Result<()>,
 ) -> Result<()> {
-    let damaged =
-        |what: &str| Error::rejected(format!("the bundle's changes are damaged ({what})"));
+    let damaged = |what: &str| Error::rejected(m::changes_damaged(what));
     let (mut frames, mut bytes) = (0u64, 0u64);
     loop {
         let mut header = [0u8; 4];
@@ -340,11 +336,7 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => {
-                return Err(Error::rejected(
-                    "the bundle's changes cannot be decompressed; the file is damaged",
-                ))
-            }
+            Err(_) => return Err(Error::rejected(m::changes_not_decompressible())),
         }
     }
     Ok(filled)
@@ -352,12 +344,7 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
 
 /// Checks what a manifest declares about its changes against the fixed ceilings.
 pub fn check_declared(counts: &Counts, compressed_len: u64) -> Result<()> {
-    let too_big = |why: &str| {
-        Error::rejected(format!(
-            "its manifest declares {} bytes of changes, {why}; it is damaged or hostile",
-            counts.changes_bytes
-        ))
-    };
+    let too_big = |why: &str| Error::rejected(m::declared_too_much(counts.changes_bytes, why));
     let per_op = counts
         .ops
         .saturating_mul(MAX_OP_BYTES)
@@ -393,9 +380,8 @@ pub fn decode_changes(
     each: impl FnMut(Vec<u8>) -> Result<()>,
 ) -> Result<()> {
     check_declared(counts, part.len() as u64)?;
-    let decoder = zstd::stream::read::Decoder::new(part).map_err(|_| {
-        Error::rejected("the bundle's changes cannot be decompressed; the file is damaged")
-    })?;
+    let decoder = zstd::stream::read::Decoder::new(part)
+        .map_err(|_| Error::rejected(m::changes_not_decompressible()))?;
     // One byte past the declared size is read, so an overlong stream is noticed.
     read_frames(
         decoder.take(counts.changes_bytes + 1),
@@ -408,7 +394,7 @@ pub fn decode_changes(
 }
 
 pub fn compress(bytes: &[u8]) -> Result<Vec<u8>> {
-    zstd::bulk::compress(bytes, 3).map_err(|e| Error::io("compressing the bundle", e))
+    zstd::bulk::compress(bytes, 3).map_err(|e| Error::io(m::compressing(), e))
 }
 
 pub fn encode_attachments(blobs: &[(Hash, Vec<u8>)]) -> Vec<u8> {
@@ -425,19 +411,17 @@ pub fn decode_attachments(mut bytes: &[u8]) -> Result<Vec<(Hash, &[u8])>> {
     let mut out = Vec::new();
     while !bytes.is_empty() {
         if bytes.len() < 40 {
-            return Err(Error::rejected("the bundle's attachments are damaged"));
+            return Err(Error::rejected(m::attachments_damaged()));
         }
         let mut hash = [0u8; 32];
         hash.copy_from_slice(&bytes[..32]);
         let len = u64::from_be_bytes(bytes[32..40].try_into().expect("8 bytes")) as usize;
         if bytes.len() - 40 < len {
-            return Err(Error::rejected("the bundle's attachments are damaged"));
+            return Err(Error::rejected(m::attachments_damaged()));
         }
         let blob = &bytes[40..40 + len];
         if blake3::hash(blob).as_bytes() != &hash {
-            return Err(Error::rejected(
-                "an attachment in the bundle does not match its hash",
-            ));
+            return Err(Error::rejected(m::bundle_attachment_hash_mismatch()));
         }
         out.push((hash, blob));
         bytes = &bytes[40 + len..];
@@ -449,15 +433,14 @@ pub fn decode_attachments(mut bytes: &[u8]) -> Result<Vec<(Hash, &[u8])>> {
 pub fn encrypt(plaintext: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>> {
     let encryptor =
         age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-            .map_err(|e| Error::Crypto(format!("cannot encrypt the bundle: {e}")))?;
+            .map_err(|e| Error::crypto(m::cannot_encrypt(e)))?;
     let mut out = Vec::with_capacity(plaintext.len() + 1024);
     let mut w = encryptor
         .wrap_output(&mut out)
-        .map_err(|e| Error::io("encrypting the bundle", e))?;
+        .map_err(|e| Error::io(m::encrypting(), e))?;
     w.write_all(plaintext)
-        .map_err(|e| Error::io("encrypting the bundle", e))?;
-    w.finish()
-        .map_err(|e| Error::io("encrypting the bundle", e))?;
+        .map_err(|e| Error::io(m::encrypting(), e))?;
+    w.finish().map_err(|e| Error::io(m::encrypting(), e))?;
     Ok(out)
 }
 
@@ -465,25 +448,23 @@ pub fn encrypt(plaintext: &[u8], recipients: &[age::x25519::Recipient]) -> Resul
 pub fn decrypt(file: &[u8], identities: &[&age::x25519::Identity]) -> Result<Vec<u8>> {
     let decryptor = age::Decryptor::new_buffered(file).map_err(|e| match e {
         age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
-            Error::rejected("this file is not a Nansen bundle, or its header is damaged")
+            Error::rejected(m::not_a_bundle_or_damaged())
         }
-        age::DecryptError::Io(_) => Error::rejected("the file is truncated or damaged"),
-        other => Error::rejected(format!("the file cannot be read as a bundle ({other})")),
+        age::DecryptError::Io(_) => Error::rejected(m::file_truncated()),
+        other => Error::rejected(m::unreadable(other)),
     })?;
     let mut reader = decryptor
         .decrypt(identities.iter().map(|i| *i as &dyn age::Identity))
         .map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => Error::rejected(
-                "this bundle is not addressed to this device (it was encrypted for other recipients)",
-            ),
+            age::DecryptError::NoMatchingKeys => Error::rejected(m::not_addressed_here()),
             age::DecryptError::InvalidMac | age::DecryptError::DecryptionFailed => {
-                Error::rejected("the bundle's header has been tampered with or is damaged")
+                Error::rejected(m::header_tampered())
             }
-            other => Error::rejected(format!("the bundle cannot be decrypted ({other})")),
+            other => Error::rejected(m::undecryptable(other)),
         })?;
     let mut out = Vec::with_capacity(file.len());
     reader
         .read_to_end(&mut out)
-        .map_err(|_| Error::rejected("the bundle is truncated or has been tampered with"))?;
+        .map_err(|_| Error::rejected(m::truncated_or_tampered()))?;
     Ok(out)
 }

@@ -3,6 +3,7 @@
 //! bundle file (see [`super::bundle`]).
 
 use super::bundle::{self, Counts, Manifest, Sender, SignedHead};
+use super::messages as m;
 use super::{heads, peers, Progress};
 use crate::error::{Error, Result};
 use crate::oplog::log;
@@ -24,12 +25,14 @@ pub struct ExportRequest {
     pub out: PathBuf,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Recipient {
     pub device: Uuid,
     pub office: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ExportReport {
     pub bundle_id: Uuid,
@@ -198,8 +201,9 @@ pub fn write_bundle(
         match blobs::read_blob(conn, writer.dir, hash)? {
             Some(bytes) => {
                 let mut h = [0u8; 32];
-                hex::decode_to_slice(hash, &mut h)
-                    .map_err(|_| Error::invalid("bad attachment hash"))?;
+                hex::decode_to_slice(hash, &mut h).map_err(|_| {
+                    Error::invalid(crate::store::messages::not_a_content_hash(hash))
+                })?;
                 blobs.push((h, bytes));
             }
             None => missing += 1,
@@ -208,14 +212,13 @@ pub fn write_bundle(
     let mut recipients = Vec::new();
     for p in peers {
         recipients.push(
-            age::x25519::Recipient::from_str(&p.age_recipient).map_err(|_| {
-                Error::Crypto(format!("the encryption key of {} is damaged", p.office))
-            })?,
+            age::x25519::Recipient::from_str(&p.age_recipient)
+                .map_err(|_| Error::crypto(m::peer_key_damaged(&p.office)))?,
         );
     }
     recipients.push(
         age::x25519::Recipient::from_str(&org.escrow_recipient)
-            .map_err(|_| Error::Crypto("the organisation's escrow key is damaged".into()))?,
+            .map_err(|_| Error::crypto(crate::trust::messages::escrow_key_damaged()))?,
     );
     let manifest = Manifest {
         bundle_id: Uuid::now_v7(),
@@ -283,13 +286,9 @@ pub fn write_bundle(
 /// The organisation this store exports under: it must be enrolled, and hold the
 /// organisation's signed escrow key.
 pub fn enrolled_org(conn: &Connection) -> Result<trust::Org> {
-    let org = trust::org(conn)?.ok_or_else(|| {
-        Error::Trust("this store is not enrolled in an organisation yet; enrol it with headquarters before exporting".into())
-    })?;
+    let org = trust::org(conn)?.ok_or_else(|| Error::trust(m::export_not_enrolled()))?;
     if org.serial.is_none() {
-        return Err(Error::Trust(
-            "this store was enrolled by an older version of Nansen and has not yet received headquarters' signed escrow key; import a bundle from headquarters (or accept a new enrolment file) before exporting".into(),
-        ));
+        return Err(Error::trust(m::export_needs_signed_escrow()));
     }
     Ok(org)
 }

@@ -7,9 +7,10 @@
 use super::bundle::SignedHead;
 use crate::error::Result;
 use crate::ids::blob_uuid;
-use crate::oplog::Hash;
+use crate::oplog::{log, Hash};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 fn to_hash(bytes: &[u8]) -> Hash {
@@ -73,73 +74,46 @@ pub(crate) fn best_between(
     key: &VerifyingKey,
 ) -> Result<Option<SignedHead>> {
     for head in stored_between(conn, device, from, to)? {
-        if head.verify(key) && stored_hash(conn, device, head.seq)? == Some(head.hash) {
+        if head.verify(key) && log::stored_hash(conn, device, head.seq)? == Some(head.hash) {
             return Ok(Some(head));
         }
     }
     Ok(None)
 }
 
-fn stored_hash(conn: &Connection, device: &Uuid, seq: u64) -> Result<Option<Hash>> {
-    use rusqlite::OptionalExtension;
-    let mut stmt =
-        conn.prepare_cached("SELECT hash FROM changes WHERE device = ?1 AND seq = ?2")?;
-    Ok(stmt
-        .query_row(params![&device.as_bytes()[..], seq as i64], |r| {
-            r.get::<_, Vec<u8>>(0)
-        })
-        .optional()?
-        .map(|h| to_hash(&h)))
-}
-
-/// device, seq, hash, signature, the device's certified key, the stored change's hash
-type HeadRow = (
-    Vec<u8>,
-    i64,
-    Vec<u8>,
-    Vec<u8>,
-    Option<Vec<u8>>,
-    Option<Vec<u8>>,
-);
-
 /// Drops every stored head that does not verify against its device's certified key or
 /// does not name a stored change: how a store poisoned by an older version heals.
 pub(crate) fn purge_unverifiable(conn: &Connection) -> Result<u64> {
-    let rows: Vec<HeadRow> = {
-        let mut stmt = conn.prepare(
-            "SELECT h.device, h.seq, h.hash, h.signature, d.sign_key, c.hash
-             FROM chain_heads h
-             LEFT JOIN devices d ON d.device = h.device
-             LEFT JOIN changes c ON c.device = h.device AND c.seq = h.seq",
-        )?;
+    let heads: Vec<SignedHead> = {
+        let mut stmt = conn.prepare("SELECT device, seq, hash, signature FROM chain_heads")?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
+            Ok(SignedHead {
+                device: blob_uuid(r.get_ref(0)?.as_blob()?),
+                seq: r.get::<_, i64>(1)? as u64,
+                hash: to_hash(&r.get::<_, Vec<u8>>(2)?),
+                signature: hex::encode(r.get::<_, Vec<u8>>(3)?),
+            })
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    let mut keys: HashMap<Uuid, Option<VerifyingKey>> = HashMap::new();
     let mut dropped = 0;
-    for (device, seq, hash, signature, key, stored) in rows {
-        let head = SignedHead {
-            device: blob_uuid(&device),
-            seq: seq as u64,
-            hash: to_hash(&hash),
-            signature: hex::encode(&signature),
+    for head in heads {
+        let key = match keys.get(&head.device) {
+            Some(k) => *k,
+            None => {
+                let k = crate::trust::known_device(conn, &head.device)?
+                    .and_then(|d| hex::decode(d.sign_key).ok())
+                    .and_then(|k| crate::trust::verifying_key(&k).ok());
+                *keys.entry(head.device).or_insert(k)
+            }
         };
-        let good = key
-            .and_then(|k| crate::trust::verifying_key(&k).ok())
-            .is_some_and(|k| head.verify(&k))
-            && stored.as_deref() == Some(&hash[..]);
+        let good = key.is_some_and(|k| head.verify(&k))
+            && log::stored_hash(conn, &head.device, head.seq)? == Some(head.hash);
         if !good {
             conn.execute(
                 "DELETE FROM chain_heads WHERE device = ?1 AND seq = ?2",
-                params![device, seq],
+                params![&head.device.as_bytes()[..], head.seq as i64],
             )?;
             dropped += 1;
         }

@@ -29,6 +29,7 @@
 use serde::Serialize;
 
 /// How far an export or import has got, for a progress bar.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
     pub stage: &'static str,
@@ -46,4 +47,5 @@ pub mod bundle;
 pub mod export;
 pub(crate) mod heads;
 pub mod import;
+pub mod messages;
 pub mod peers;

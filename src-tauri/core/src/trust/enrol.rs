@@ -52,6 +52,7 @@ pub struct EnrolmentFile {
 }
 
 /// What a person checks before trusting an enrolment step.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct EnrolmentCheck {
     pub device: Uuid,
@@ -78,28 +79,25 @@ pub fn write_request(keys: &DeviceKeys, office: &str) -> Vec<u8> {
 }
 
 pub fn read_request(bytes: &[u8]) -> Result<RequestBody> {
-    let file: RequestFile = serde_json::from_slice(bytes)
-        .map_err(|_| Error::invalid("this is not a Nansen enrolment request"))?;
+    let file: RequestFile =
+        serde_json::from_slice(bytes).map_err(|_| Error::invalid(m::not_a_request()))?;
     if file.format != "nansen-enrolment-request" || file.version != 1 {
-        return Err(Error::invalid(
-            "this is not an enrolment request this version understands",
-        ));
+        return Err(Error::invalid(m::request_unknown_version()));
     }
     let claimed: RequestBody = serde_json::from_str(&file.request.body)
-        .map_err(|_| Error::invalid("the enrolment request is damaged"))?;
+        .map_err(|_| Error::invalid(m::request_damaged()))?;
     let key = verifying_key(&hex::decode(&claimed.sign_key).unwrap_or_default())?;
-    let body: RequestBody = file.request.open(&key, REQUEST_CONTEXT).map_err(|_| {
-        Error::Trust("the enrolment request's signature does not verify; it was altered".into())
-    })?;
+    let body: RequestBody = file
+        .request
+        .open(&key, REQUEST_CONTEXT)
+        .map_err(|_| Error::trust(m::request_bad_signature()))?;
     if device_id_for_key(key.as_bytes()) != body.device {
-        return Err(Error::Trust(
-            "the enrolment request's device id does not match its key".into(),
-        ));
+        return Err(Error::trust(m::request_wrong_device()));
     }
     age::x25519::Recipient::from_str(&body.age_recipient)
-        .map_err(|_| Error::invalid("the enrolment request has a damaged encryption key"))?;
+        .map_err(|_| Error::invalid(m::request_bad_encryption_key()))?;
     if body.office.trim().is_empty() {
-        return Err(Error::invalid("the enrolment request names no office"));
+        return Err(Error::invalid(m::request_without_office()));
     }
     Ok(body)
 }
@@ -107,17 +105,13 @@ pub fn read_request(bytes: &[u8]) -> Result<RequestBody> {
 /// Headquarters: checks a request and issues the certificate. Returns the enrolment file
 /// and what to compare with the office.
 pub fn approve(conn: &Connection, request: &[u8], role: Role) -> Result<(Vec<u8>, EnrolmentCheck)> {
-    let org = org_keys(conn)?.ok_or_else(|| {
-        Error::Trust(
-            "only headquarters can enrol devices: this store holds no organisation key".into(),
-        )
-    })?;
+    let org = org_keys(conn)?.ok_or_else(|| Error::trust(m::not_headquarters()))?;
     let body = read_request(request)?;
     let sign_key = hex::decode(&body.sign_key).unwrap_or_default();
     let sign_key: [u8; 32] = sign_key
         .as_slice()
         .try_into()
-        .map_err(|_| Error::invalid("damaged key"))?;
+        .map_err(|_| Error::invalid(m::damaged_key()))?;
     let cert = issue_cert(
         &org,
         body.device,
@@ -159,43 +153,34 @@ fn read_enrolment(bytes: &[u8], own: &DeviceKeys) -> Result<(EnrolmentFile, Devi
         format: String,
         version: u32,
     }
-    let header: Header = serde_json::from_slice(bytes)
-        .map_err(|_| Error::invalid("this is not a Nansen enrolment file"))?;
+    let header: Header =
+        serde_json::from_slice(bytes).map_err(|_| Error::invalid(m::not_an_enrolment()))?;
     if header.format != "nansen-enrolment" {
-        return Err(Error::invalid("this is not a Nansen enrolment file"));
+        return Err(Error::invalid(m::not_an_enrolment()));
     }
     if header.version < ENROLMENT_VERSION {
-        return Err(Error::Trust(format!(
-            "this enrolment file was made by an older version of Nansen (format {}), whose escrow key was not signed; ask headquarters to update Nansen and approve this device's request again",
-            header.version
+        return Err(Error::trust(m::enrolment_from_older_version(
+            header.version,
         )));
     }
     if header.version > ENROLMENT_VERSION {
-        return Err(Error::invalid(
-            "this enrolment file was made by a newer version of Nansen; update Nansen first",
-        ));
+        return Err(Error::invalid(m::enrolment_from_newer_version()));
     }
-    let file: EnrolmentFile = serde_json::from_slice(bytes)
-        .map_err(|_| Error::invalid("the enrolment file is damaged"))?;
+    let file: EnrolmentFile =
+        serde_json::from_slice(bytes).map_err(|_| Error::invalid(m::enrolment_damaged()))?;
     let org_key = verifying_key(&hex::decode(&file.directory.org_key).unwrap_or_default())?;
     open_org_statement(&file.directory.org, &file.directory.org_key)?;
-    let cert: DeviceCert = file.cert.open(&org_key, CERT_CONTEXT).map_err(|_| {
-        Error::Trust(
-            "the certificate in this enrolment file is not signed by the organisation key it names"
-                .into(),
-        )
-    })?;
+    let cert: DeviceCert = file
+        .cert
+        .open(&org_key, CERT_CONTEXT)
+        .map_err(|_| Error::trust(m::enrolment_cert_unsigned()))?;
     if cert.device != own.device_id()
         || cert.sign_key != hex::encode(own.signing.verifying_key().as_bytes())
     {
-        return Err(Error::Trust(
-            "this enrolment file was issued for another device; ask headquarters for the file made from this device's request".into(),
-        ));
+        return Err(Error::trust(m::enrolment_for_other_device()));
     }
     if cert.age_recipient != own.recipient() {
-        return Err(Error::Trust(
-            "this enrolment file names another encryption key for this device".into(),
-        ));
+        return Err(Error::trust(m::enrolment_other_encryption_key()));
     }
     Ok((file, cert))
 }
@@ -223,9 +208,7 @@ pub fn accept(conn: &Connection, bytes: &[u8], own: &DeviceKeys) -> Result<Enrol
     let (file, _) = read_enrolment(bytes, own)?;
     match org(conn)? {
         Some(existing) if existing.key != file.directory.org_key => {
-            return Err(Error::Trust(
-                "this store is already enrolled in another organisation; it cannot change organisation".into(),
-            ));
+            return Err(Error::trust(m::other_organisation()));
         }
         Some(_) => {}
         None => {

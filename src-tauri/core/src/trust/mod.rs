@@ -22,108 +22,28 @@
 
 use crate::error::{Error, Result};
 use crate::ids::device_id_for_key;
-use crate::store::keyfile::random_bytes;
-use age::secrecy::ExposeSecret;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use messages as m;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use uuid::Uuid;
 
 pub mod enrol;
+mod keys;
+pub mod messages;
+mod org;
+
+pub use keys::*;
+pub use org::*;
+use org::{adopt_statement, set_org, stored_statement};
 
 const CERT_CONTEXT: &[u8] = b"nansen-device-cert-v1\0";
-const ORG_CONTEXT: &[u8] = b"nansen-organisation-v1\0";
+pub(crate) const ORG_CONTEXT: &[u8] = b"nansen-organisation-v1\0";
 const REVOCATION_CONTEXT: &[u8] = b"nansen-revocation-v1\0";
 const REQUEST_CONTEXT: &[u8] = b"nansen-enrolment-request-v1\0";
 pub(crate) const HEAD_CONTEXT: &[u8] = b"nansen-chain-head-v1\0";
 pub(crate) const BUNDLE_CONTEXT: &[u8] = b"nansen-bundle-v2\0";
-
-pub struct DeviceKeys {
-    pub signing: SigningKey,
-    pub age: age::x25519::Identity,
-}
-
-impl DeviceKeys {
-    pub fn generate() -> Self {
-        DeviceKeys {
-            signing: SigningKey::from_bytes(&random_bytes::<32>()),
-            age: age::x25519::Identity::generate(),
-        }
-    }
-
-    pub fn device_id(&self) -> Uuid {
-        device_id_for_key(self.signing.verifying_key().as_bytes())
-    }
-
-    pub fn recipient(&self) -> String {
-        self.age.to_public().to_string()
-    }
-
-    pub(crate) fn save(&self, conn: &Connection, prefix: &str) -> Result<()> {
-        crate::store::set_secret(
-            conn,
-            &format!("{prefix}_signing_key"),
-            self.signing.as_bytes(),
-        )?;
-        crate::store::set_secret(
-            conn,
-            &format!("{prefix}_age_identity"),
-            self.age.to_string().expose_secret().as_bytes(),
-        )
-    }
-
-    pub(crate) fn load(conn: &Connection, prefix: &str) -> Result<Option<Self>> {
-        let Some(sk) = crate::store::secret(conn, &format!("{prefix}_signing_key"))? else {
-            return Ok(None);
-        };
-        let id = crate::store::secret(conn, &format!("{prefix}_age_identity"))?
-            .ok_or_else(|| Error::Crypto(format!("{prefix} age identity is missing")))?;
-        let sk: [u8; 32] = sk
-            .as_slice()
-            .try_into()
-            .map_err(|_| Error::Crypto(format!("{prefix} signing key is damaged")))?;
-        let age = age::x25519::Identity::from_str(std::str::from_utf8(&id).unwrap_or_default())
-            .map_err(|_| Error::Crypto(format!("{prefix} age identity is damaged")))?;
-        Ok(Some(DeviceKeys {
-            signing: SigningKey::from_bytes(&sk),
-            age,
-        }))
-    }
-}
-
-pub fn verifying_key(bytes: &[u8]) -> Result<VerifyingKey> {
-    let arr: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| Error::Crypto("a public key has the wrong length".into()))?;
-    VerifyingKey::from_bytes(&arr).map_err(|_| Error::Crypto("an invalid public key".into()))
-}
-
-pub fn sign(key: &SigningKey, context: &[u8], message: &[u8]) -> Signature {
-    let mut m = Vec::with_capacity(context.len() + message.len());
-    m.extend_from_slice(context);
-    m.extend_from_slice(message);
-    key.sign(&m)
-}
-
-pub fn verify(key: &VerifyingKey, context: &[u8], message: &[u8], signature: &[u8]) -> bool {
-    let Ok(sig) = Signature::from_slice(signature) else {
-        return false;
-    };
-    let mut m = Vec::with_capacity(context.len() + message.len());
-    m.extend_from_slice(context);
-    m.extend_from_slice(message);
-    key.verify(&m, &sig).is_ok()
-}
-
-/// The message a chain head signature covers.
-pub fn head_message(device: &Uuid, seq: u64, hash: &[u8; 32]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(56);
-    m.extend_from_slice(device.as_bytes());
-    m.extend_from_slice(&seq.to_be_bytes());
-    m.extend_from_slice(hash);
-    m
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -185,28 +105,10 @@ impl Signed {
     fn open<T: for<'de> Deserialize<'de>>(&self, key: &VerifyingKey, context: &[u8]) -> Result<T> {
         let sig = hex::decode(&self.signature).unwrap_or_default();
         if !verify(key, context, self.body.as_bytes(), &sig) {
-            return Err(Error::Trust(
-                "a signature does not verify against the organisation key".into(),
-            ));
+            return Err(Error::trust(m::statement_bad_signature()));
         }
-        serde_json::from_str(&self.body)
-            .map_err(|e| Error::Trust(format!("a signed statement is malformed: {e}")))
+        serde_json::from_str(&self.body).map_err(|e| Error::trust(m::statement_malformed(e)))
     }
-}
-
-/// What the organisation says about itself: the key that signs certificates and the
-/// escrow key every bundle is also encrypted to. It is signed by the organisation key,
-/// so nobody who handles an enrolment file or a bundle can swap the escrow key. A
-/// statement with a higher `serial` supersedes the one before (headquarters rotating
-/// the escrow key); two different statements with the same serial are refused.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OrgStatement {
-    pub kind: String,
-    pub org_key: String,
-    pub escrow_recipient: String,
-    pub serial: u64,
-    pub issued_at: String,
 }
 
 /// What a bundle or an enrolment file carries about trust: the organisation's signed
@@ -219,132 +121,6 @@ pub struct Directory {
     pub org: Signed,
     pub certs: Vec<Signed>,
     pub revocations: Vec<Signed>,
-}
-
-/// The organisation's public trust root as this store knows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Org {
-    pub key: String,
-    pub escrow_recipient: String,
-    /// The serial of the signed statement the escrow key comes from; `None` for a
-    /// store enrolled by an older version, whose escrow key was never authenticated.
-    pub serial: Option<u64>,
-}
-
-const META_ORG_KEY: &str = "org_key";
-const META_ESCROW: &str = "org_escrow_recipient";
-const META_STATEMENT: &str = "org_statement";
-
-pub fn org(conn: &Connection) -> Result<Option<Org>> {
-    let (Some(key), Some(escrow_recipient)) = (
-        crate::store::meta(conn, META_ORG_KEY)?,
-        crate::store::meta(conn, META_ESCROW)?,
-    ) else {
-        return Ok(None);
-    };
-    let serial = match stored_statement(conn)? {
-        Some(signed) => Some(serde_json::from_str::<OrgStatement>(&signed.body)?.serial),
-        None => None,
-    };
-    Ok(Some(Org {
-        key,
-        escrow_recipient,
-        serial,
-    }))
-}
-
-fn stored_statement(conn: &Connection) -> Result<Option<Signed>> {
-    crate::store::meta(conn, META_STATEMENT)?
-        .map(|json| serde_json::from_str(&json).map_err(Error::from))
-        .transpose()
-}
-
-/// Adopts a verified organisation statement as this store's trust root.
-fn set_org(conn: &Connection, statement: &OrgStatement, signed: &Signed) -> Result<()> {
-    crate::store::set_meta(conn, META_ORG_KEY, &statement.org_key)?;
-    crate::store::set_meta(conn, META_ESCROW, &statement.escrow_recipient)?;
-    crate::store::set_meta(conn, META_STATEMENT, &serde_json::to_string(signed)?)
-}
-
-pub fn issue_org_statement(org: &DeviceKeys, serial: u64) -> Signed {
-    let statement = OrgStatement {
-        kind: "organisation".into(),
-        org_key: hex::encode(org.signing.verifying_key().as_bytes()),
-        escrow_recipient: org.recipient(),
-        serial,
-        issued_at: chrono::Utc::now().to_rfc3339(),
-    };
-    Signed::new(&org.signing, ORG_CONTEXT, &statement)
-}
-
-/// Checks an organisation statement against the key it claims to be from.
-pub fn open_org_statement(signed: &Signed, org_key: &str) -> Result<OrgStatement> {
-    let key = verifying_key(
-        &hex::decode(org_key).map_err(|_| Error::Trust("a damaged organisation key".into()))?,
-    )?;
-    let statement: OrgStatement = signed.open(&key, ORG_CONTEXT).map_err(|_| {
-        Error::Trust(
-            "the organisation's statement (its escrow key) is not signed by the organisation key; the file was altered"
-                .into(),
-        )
-    })?;
-    if statement.kind != "organisation" || statement.org_key != org_key {
-        return Err(Error::Trust(
-            "the organisation's statement names another organisation key".into(),
-        ));
-    }
-    age::x25519::Recipient::from_str(&statement.escrow_recipient)
-        .map_err(|_| Error::Trust("the organisation's escrow key is damaged".into()))?;
-    Ok(statement)
-}
-
-/// Headquarters: makes this store the organisation's trust root.
-pub(crate) fn found_org(conn: &Connection, org: &DeviceKeys) -> Result<()> {
-    org.save(conn, "org")?;
-    let signed = issue_org_statement(org, 1);
-    let key = hex::encode(org.signing.verifying_key().as_bytes());
-    set_org(conn, &open_org_statement(&signed, &key)?, &signed)
-}
-
-/// Headquarters stores created before statements were signed get theirs on opening.
-pub(crate) fn ensure_org_statement(conn: &Connection) -> Result<()> {
-    if stored_statement(conn)?.is_some() {
-        return Ok(());
-    }
-    if let Some(org) = org_keys(conn)? {
-        found_org(conn, &org)?;
-    }
-    Ok(())
-}
-
-/// Takes an organisation statement that verified against our organisation key. A
-/// store enrolled before statements were signed adopts the first one it sees.
-/// Returns whether the escrow key changed.
-fn adopt_statement(conn: &Connection, signed: &Signed, statement: &OrgStatement) -> Result<bool> {
-    let Some(current) = stored_statement(conn)? else {
-        let changed = org(conn)?.is_some_and(|o| o.escrow_recipient != statement.escrow_recipient);
-        set_org(conn, statement, signed)?;
-        return Ok(changed);
-    };
-    let current: OrgStatement = serde_json::from_str(&current.body)?;
-    if statement.serial > current.serial {
-        set_org(conn, statement, signed)?;
-        Ok(statement.escrow_recipient != current.escrow_recipient)
-    } else if statement.serial == current.serial
-        && statement.escrow_recipient != current.escrow_recipient
-    {
-        Err(Error::Trust(
-            "two different escrow keys carry the same organisation statement number; only headquarters can change the escrow key, with a newer statement"
-                .into(),
-        ))
-    } else {
-        Ok(false)
-    }
-}
-
-/// The organisation's keys; only headquarters has them.
-pub fn org_keys(conn: &Connection) -> Result<Option<DeviceKeys>> {
-    DeviceKeys::load(conn, "org")
 }
 
 pub fn issue_cert(
@@ -386,9 +162,7 @@ pub fn issue_revocation(
 }
 
 fn org_verifying_key(org: &Org) -> Result<VerifyingKey> {
-    verifying_key(
-        &hex::decode(&org.key).map_err(|_| Error::Crypto("damaged organisation key".into()))?,
-    )
+    verifying_key(&hex::decode(&org.key).map_err(|_| Error::crypto(m::organisation_key_damaged()))?)
 }
 
 /// What merging a directory changed.
@@ -411,23 +185,21 @@ pub struct VerifiedDirectory<'a> {
 /// statement with a bad signature makes the whole directory invalid.
 pub fn verify_directory<'a>(org: &Org, dir: &'a Directory) -> Result<VerifiedDirectory<'a>> {
     if dir.org_key != org.key {
-        return Err(Error::Trust("it belongs to another organisation".into()));
+        return Err(Error::trust(m::other_organisation_bundle()));
     }
     let key = org_verifying_key(org)?;
     let statement = open_org_statement(&dir.org, &org.key)?;
     let mut certs = Vec::with_capacity(dir.certs.len());
     for signed in &dir.certs {
         let cert: DeviceCert = signed.open(&key, CERT_CONTEXT)?;
-        let sign_key = hex::decode(&cert.sign_key)
-            .map_err(|_| Error::Trust("a certificate has a damaged key".into()))?;
+        let sign_key =
+            hex::decode(&cert.sign_key).map_err(|_| Error::trust(m::cert_damaged_key()))?;
         let vk = verifying_key(&sign_key)?;
         if device_id_for_key(vk.as_bytes()) != cert.device || cert.org_key != org.key {
-            return Err(Error::Trust(
-                "a certificate's device id does not match its key".into(),
-            ));
+            return Err(Error::trust(m::cert_wrong_device()));
         }
         age::x25519::Recipient::from_str(&cert.age_recipient)
-            .map_err(|_| Error::Trust("a certificate has a damaged encryption key".into()))?;
+            .map_err(|_| Error::trust(m::cert_damaged_encryption_key()))?;
         certs.push((cert, vk, signed));
     }
     let mut revocations = Vec::with_capacity(dir.revocations.len());
@@ -445,12 +217,7 @@ pub fn verify_directory<'a>(org: &Org, dir: &'a Directory) -> Result<VerifiedDir
 /// Verifies and stores the organisation statement, certificates and revocations of a
 /// directory signed by this store's organisation.
 pub fn merge_directory(conn: &Connection, dir: &Directory) -> Result<DirectoryMerge> {
-    let org = org(conn)?.ok_or_else(|| {
-        Error::Trust(
-            "this store is not enrolled in an organisation; enrol it with headquarters first"
-                .into(),
-        )
-    })?;
+    let org = org(conn)?.ok_or_else(|| Error::trust(m::not_enrolled()))?;
     let verified = verify_directory(&org, dir)?;
     let mut merge = DirectoryMerge {
         escrow_changed: adopt_statement(conn, &dir.org, &verified.statement)?,
@@ -563,6 +330,7 @@ pub fn directory(conn: &Connection) -> Result<Option<Directory>> {
 }
 
 /// A device as this store knows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct KnownDevice {
     pub device: Uuid,
@@ -628,38 +396,6 @@ pub fn accepts(line: Option<Option<u64>>, seq: u64) -> bool {
 /// Is a change (device, seq) from a trusted origin?
 pub fn trusts(conn: &Connection, device: &Uuid, seq: u64) -> Result<bool> {
     Ok(accepts(trust_line(conn, device)?, seq))
-}
-
-/// A short fingerprint of a public key: 8 groups of 4 hex digits.
-pub fn fingerprint(key: &[u8]) -> String {
-    let h = blake3::hash(key).to_hex();
-    h.as_bytes()[..32]
-        .chunks(4)
-        .map(|c| std::str::from_utf8(c).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The safety number two people compare during enrolment: 60 digits in 12 groups of
-/// five, computed from the organisation key, the organisation's escrow key and the
-/// device key. Both sides compute it from what they received; if a file was swapped or
-/// altered on the way, the numbers differ.
-pub fn safety_number(org_key: &[u8], escrow_recipient: &str, device_key: &[u8]) -> String {
-    let mut h = blake3::Hasher::new();
-    h.update(b"nansen-safety-number-v2");
-    h.update(org_key);
-    h.update(&(escrow_recipient.len() as u64).to_be_bytes());
-    h.update(escrow_recipient.as_bytes());
-    h.update(device_key);
-    let mut out = [0u8; 60];
-    h.finalize_xof().fill(&mut out);
-    out.chunks(5)
-        .map(|c| {
-            let n = c.iter().fold(0u64, |acc, b| (acc << 8) | *b as u64);
-            format!("{:05}", n % 100_000)
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::fault::tick;
 use crate::hlc;
 use crate::oplog::log::{self, ChangeState};
 use crate::oplog::{self, apply, Change, Effects, Hash, VersionVector};
+use crate::sync::messages as m;
 use rusqlite::{Connection, TransactionBehavior};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -149,9 +150,7 @@ pub(super) fn apply_ready(
             None => log::head(conn, &device)?.1,
         };
         if cand.change.prev != head {
-            return Err(Error::rejected(format!(
-                "change {device}:{next} does not follow the change stored before it (a fork)"
-            )));
+            return Err(Error::rejected(m::does_not_follow(device, next)));
         }
         let cand = by_seq.remove(&next).expect("present");
         apply::materialise(conn, &cand.change, effects)?;
@@ -175,7 +174,11 @@ pub(super) fn apply_ready(
 /// Takes back applied changes that a revocation now excludes, and everything that
 /// depended on them, by replaying the log without them. Returns how many were withdrawn.
 pub(super) fn enforce_revocations(conn: &Connection, effects: &mut Effects) -> Result<u64> {
-    let withdrawn = log::withdraw_revoked(conn)?;
+    let lines: Vec<(Uuid, u64)> = crate::trust::known_devices(conn)?
+        .into_iter()
+        .filter_map(|d| d.revoked_through.map(|through| (d.device, through)))
+        .collect();
+    let withdrawn = log::withdraw_revoked(conn, &lines)?;
     if withdrawn > 0 {
         replay_causally(conn, effects)?;
     }

@@ -26,6 +26,7 @@ pub struct ForkEvidence {
     pub other_bytes: Vec<u8>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
     pub file: Option<String>,
@@ -88,18 +89,12 @@ pub(super) struct Clocks {
 
 impl Clocks {
     fn load(conn: &Connection, now_ms: u64) -> Result<Clocks> {
-        let mut stmt = conn.prepare_cached(
-            "SELECT o.device, c.hlc FROM origins o JOIN changes c ON c.device = o.device AND c.seq = o.applied_seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                crate::ids::blob_uuid(r.get_ref(0)?.as_blob()?),
-                Hlc(r.get::<_, i64>(1)? as u64).millis(),
-            ))
-        })?;
         Ok(Clocks {
             now_ms,
-            by_device: rows.collect::<rusqlite::Result<_>>()?,
+            by_device: log::head_clocks(conn)?
+                .into_iter()
+                .map(|(d, hlc)| (d, Hlc(hlc).millis()))
+                .collect(),
         })
     }
 

@@ -70,10 +70,7 @@ pub(super) fn release(
     report: &mut ImportReport,
 ) -> Result<u64> {
     let devices: Vec<Uuid> = {
-        let mut stmt = conn.prepare_cached(
-            "SELECT DISTINCT device FROM unverified_changes u
-             WHERE EXISTS (SELECT 1 FROM devices d WHERE d.device = u.device)",
-        )?;
+        let mut stmt = conn.prepare_cached("SELECT DISTINCT device FROM unverified_changes")?;
         tick()?;
         let rows = stmt.query_map([], |r| Ok(blob_uuid(r.get_ref(0)?.as_blob()?)))?;
         rows.collect::<rusqlite::Result<_>>()?

@@ -3,8 +3,10 @@
 use crate::error::{Error, Result};
 use crate::oplog::{change, Change, Hash};
 use crate::sync::bundle::{self, Manifest, SignedHead};
+use crate::sync::messages as msg;
 use crate::trust::{self, Directory};
 use ed25519_dalek::VerifyingKey;
+use msg as m;
 use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -78,7 +80,7 @@ impl Keys {
         }
         if let (Some(dir), Some(org)) = (directory, trust::org(conn)?) {
             let verified = trust::verify_directory(&org, dir)
-                .map_err(|e| Error::rejected(format!("its trust directory: {e}")))?;
+                .map_err(|e| Error::rejected(m::bad_directory(e)))?;
             for (cert, key, _) in verified.certs {
                 keys.entry(cert.device).or_insert(DeviceTrust {
                     key,
@@ -110,9 +112,8 @@ pub fn open(
     holds_escrow: bool,
 ) -> Result<Opened> {
     if file.len() as u64 > bundle::MAX_BUNDLE_FILE_BYTES {
-        return Err(Error::rejected(format!(
-            "the file is larger than the {} MiB a bundle may be",
-            bundle::MAX_BUNDLE_FILE_BYTES >> 20
+        return Err(Error::rejected(m::file_too_large(
+            bundle::MAX_BUNDLE_FILE_BYTES >> 20,
         )));
     }
     let plain = bundle::decrypt(file, identities)?;
@@ -120,49 +121,37 @@ pub fn open(
     let m = env.manifest.clone();
     let schema = crate::store::migrations::latest_version();
     if m.schema_version > schema {
-        return Err(Error::rejected(format!(
-            "it was made by a newer version of Nansen (schema {}, this one knows {schema}); update Nansen first",
-            m.schema_version
-        )));
+        return Err(Error::rejected(msg::newer_schema(m.schema_version, schema)));
     }
     if trust::org(conn)?.is_none() {
-        return Err(Error::rejected(
-            "this store is not enrolled in an organisation yet, so it cannot check who sent the bundle; enrol it with headquarters first",
-        ));
+        return Err(Error::rejected(m::import_not_enrolled()));
     }
     let directory: Option<Directory> = env
         .part("directory")
         .map(serde_json::from_slice)
         .transpose()
-        .map_err(|_| Error::rejected("its trust directory is malformed"))?;
+        .map_err(|_| Error::rejected(m::directory_malformed()))?;
     let keys = Keys::load(conn, directory.as_ref())?;
     let Some(sender) = keys.0.get(&m.sender.device) else {
-        return Err(Error::rejected(format!(
-            "it is signed by device {}, which is not enrolled in this organisation",
-            m.sender.device
-        )));
+        return Err(Error::rejected(msg::unknown_sender(m.sender.device)));
     };
     if !env.verify_signature(&sender.key) {
-        return Err(Error::rejected(
-            "its signature does not match its content: it was altered or forged",
-        ));
+        return Err(Error::rejected(m::bad_bundle_signature()));
     }
     if sender.revoked_through.is_some() {
-        return Err(Error::rejected(format!(
-            "its sender, device {} of {}, has been revoked",
-            m.sender.device, sender.office
+        return Err(Error::rejected(msg::sender_revoked(
+            m.sender.device,
+            &sender.office,
         )));
     }
     if !(m.recipients.contains(&own) || holds_escrow && m.escrow) {
-        return Err(Error::rejected(
-            "it was made for another device; ask the sender for a bundle for this one",
-        ));
+        return Err(Error::rejected(m::made_for_another_device()));
     }
     let heads: Vec<SignedHead> = env
         .part("heads")
         .map(serde_json::from_slice)
         .transpose()
-        .map_err(|_| Error::rejected("its chain heads are malformed"))?
+        .map_err(|_| Error::rejected(m::heads_malformed()))?
         .unwrap_or_default();
     let mut runs = read_runs(env.part("changes"), &m)?;
     attach_heads(&mut runs, heads, &keys)?;
@@ -177,7 +166,7 @@ pub fn open(
     if attachments.len() as u64 != m.counts.attachments
         || attachment_bytes != m.counts.attachment_bytes
     {
-        return Err(Error::rejected("its attachments do not match its manifest"));
+        return Err(Error::rejected(m::attachments_mismatch()));
     }
     Ok(Opened {
         sender: SenderInfo {
@@ -202,26 +191,19 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
     let mut ops = 0u64;
     let Some(part) = part else {
         if m.counts.changes != 0 || m.counts.ops != 0 {
-            return Err(Error::rejected(
-                "its change count does not match its manifest",
-            ));
+            return Err(Error::rejected(m::change_count_mismatch()));
         }
         return Ok(runs);
     };
     bundle::decode_changes(part, &m.counts, |frame| {
-        let change = Change::decode(&frame).map_err(|e| Error::rejected(e.to_string()))?;
+        let change = Change::decode(&frame).map_err(|e| Error::rejected(e.message()))?;
         ops += change.ops.len() as u64;
         if ops > m.counts.ops {
-            return Err(Error::rejected(
-                "it holds more ops than its manifest declares",
-            ));
+            return Err(Error::rejected(m::too_many_ops()));
         }
         for op in &change.ops {
             op.validate().map_err(|e| {
-                Error::rejected(format!(
-                    "change {}:{} is malformed: {e}",
-                    change.device, change.seq
-                ))
+                Error::rejected(msg::change_malformed(change.device, change.seq, e))
             })?;
         }
         let hash = change::hash(&frame);
@@ -229,18 +211,15 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
             Some(run) if run.device == change.device => {
                 let prev = run.changes.last().expect("a run is never empty");
                 if change.seq != prev.change.seq + 1 || change.prev != prev.hash {
-                    return Err(Error::rejected(format!(
-                        "the changes of device {} do not form an unbroken chain at seq {}",
-                        change.device, change.seq
+                    return Err(Error::rejected(msg::broken_chain(
+                        change.device,
+                        change.seq,
                     )));
                 }
             }
             _ => {
                 if !seen.insert(change.device) {
-                    return Err(Error::rejected(format!(
-                        "the changes of device {} are not kept together",
-                        change.device
-                    )));
+                    return Err(Error::rejected(msg::scattered_run(change.device)));
                 }
                 runs.push(Run {
                     device: change.device,
@@ -263,7 +242,7 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
         Ok(())
     })?;
     if ops != m.counts.ops {
-        return Err(Error::rejected("its op count does not match its manifest"));
+        return Err(Error::rejected(m::op_count_mismatch()));
     }
     Ok(runs)
 }
@@ -272,35 +251,26 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
 /// heads. A head of a known device must verify against its certified key.
 fn attach_heads(runs: &mut [Run], heads: Vec<SignedHead>, keys: &Keys) -> Result<()> {
     if heads.len() != runs.len() {
-        return Err(Error::rejected(
-            "its chain heads do not match the changes it carries (one head per device sent, no more)",
-        ));
+        return Err(Error::rejected(m::heads_mismatch()));
     }
     let mut by_device: HashMap<Uuid, SignedHead> = HashMap::new();
     for h in heads {
         if by_device.insert(h.device, h).is_some() {
-            return Err(Error::rejected("it carries two heads for one device"));
+            return Err(Error::rejected(m::two_heads()));
         }
     }
     for run in runs {
         let last = run.changes.last().expect("a run is never empty");
-        let head = by_device.remove(&run.device).ok_or_else(|| {
-            Error::rejected(format!(
-                "the changes of device {} carry no signed head",
-                run.device
-            ))
-        })?;
+        let head = by_device
+            .remove(&run.device)
+            .ok_or_else(|| Error::rejected(msg::no_head(run.device)))?;
         if head.seq != last.change.seq || head.hash != last.hash {
-            return Err(Error::rejected(format!(
-                "the signed head of device {} does not match its changes",
-                run.device
-            )));
+            return Err(Error::rejected(msg::head_mismatch(run.device)));
         }
         if let Some(t) = keys.0.get(&run.device) {
             if !head.verify(&t.key) {
-                return Err(Error::rejected(format!(
-                    "the changes of device {} ({}) carry a bad signature",
-                    run.device, t.office
+                return Err(Error::rejected(msg::bad_head_signature(
+                    run.device, &t.office,
                 )));
             }
             run.key = Some(t.key);

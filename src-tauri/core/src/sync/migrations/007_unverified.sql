@@ -42,7 +42,8 @@ INSERT OR IGNORE INTO unverified_heads
 
 -- A stored head must name a change this store holds; one that does not vouches for
 -- nothing and was only ever forwarded to break other offices' imports. (Heads whose
--- signature does not verify are dropped by this migration's repair step.)
+-- signature does not verify are dropped when the store is first opened after this:
+-- `api::Nansen::open`, which can check signatures.)
 DELETE FROM chain_heads WHERE NOT EXISTS (
     SELECT 1 FROM changes c
     WHERE c.device = chain_heads.device AND c.seq = chain_heads.seq AND c.hash = chain_heads.hash);

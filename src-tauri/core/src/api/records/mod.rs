@@ -1,30 +1,16 @@
-//! Creating, editing, deleting, reading and listing records of every kind.
-//!
-//! Input is a JSON object:
-//!
-//! ```json
-//! { "name": {"text": "Азиз Каримов", "lang": "uz-Cyrl"},
-//!   "sex": "male",
-//!   "aliases": [{"text": "Aziz Karimov", "lang": "uz-Latn"}],
-//!   "add": {"identifiers": [{"type": "camp_id", "value": "B-117"}]},
-//!   "remove": {"aliases": [{"text": "Karimov A.", "lang": "ru-Cyrl"}]} }
-//! ```
-//!
-//! A field key sets that field (`null` clears it). A link key gives the whole wanted
-//! set; only the difference becomes ops, so a concurrent edit elsewhere is not undone.
-//! `add` and `remove` change a set incrementally. In an element, `"record": ID` may
-//! stand for whichever reference the element needs (a victim can be a person, a group
-//! or an actor): the kind is looked up. `"id"` on create fixes the new record's id.
+//! Reading and listing records of every kind; creating and editing them is in
+//! [`write`].
 
+mod write;
+
+use super::messages as m;
 use super::Nansen;
-use crate::domain::rules;
 use crate::domain::schema::{FieldType, DELETED};
 use crate::domain::vocab::Vocabularies;
-use crate::domain::{Kind, LinkSpec};
+use crate::domain::Kind;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
-use crate::ids::{new_record_id, parse_id};
-use crate::oplog::{log, state, Op};
+use crate::oplog::{log, state};
 use rusqlite::types::ValueRef;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
@@ -32,14 +18,17 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ListQuery {
     pub q: Option<String>,
     pub include_deleted: bool,
     pub limit: Option<usize>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordSummary {
     pub kind: Kind,
@@ -47,12 +36,15 @@ pub struct RecordSummary {
     pub label: String,
     pub deleted: bool,
     pub in_conflict: bool,
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub fields: Map<String, Value>,
 }
 
 /// One live value of a field: several of them make a conflict.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveValue {
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub value: Value,
     /// `device:seq:idx` of the write; what `resolve --pick` takes.
     pub value_id: String,
@@ -65,6 +57,7 @@ pub struct LiveValue {
     pub shown: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct RefLabel {
     pub kind: Kind,
@@ -72,6 +65,7 @@ pub struct RefLabel {
     pub deleted: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Stamp {
     pub at: String,
@@ -79,15 +73,21 @@ pub struct Stamp {
     pub office: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordView {
     pub kind: Kind,
     pub id: String,
     pub label: String,
     pub deleted: bool,
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub fields: Map<String, Value>,
     /// Fields in conflict, with every live value.
     pub conflicts: BTreeMap<String, Vec<LiveValue>>,
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "Record<string, Array<Record<string, unknown>>>")
+    )]
     pub links: BTreeMap<String, Vec<Value>>,
     /// Labels of every record this one refers to.
     pub refs: BTreeMap<String, RefLabel>,
@@ -179,94 +179,6 @@ impl Nansen {
             .ok_or_else(|| Error::not_found(kind.as_str(), id))
     }
 
-    fn check_ref(&self, field: &str, target: Kind, value: &Value) -> Result<()> {
-        let Some(s) = value.as_str() else {
-            return Ok(());
-        };
-        let id = parse_id(target.as_str(), s)?;
-        match self.record_row(target, &id)? {
-            None => match self.kind_of(&id)? {
-                Some(other) => Err(Error::invalid(format!(
-                    "'{field}' must be a {target}, but {id} is a {other}"
-                ))),
-                None => Err(Error::not_found(target.as_str(), id)),
-            },
-            Some(f) if f.get(DELETED) == Some(&Value::Bool(true)) => Err(Error::invalid(format!(
-                "'{field}' refers to {target} {id}, which is deleted"
-            ))),
-            Some(_) => Ok(()),
-        }
-    }
-
-    /// Normalises a field value and checks it against the store (references exist,
-    /// terms are known).
-    fn field_value(&self, kind: Kind, field: &str, raw: &Value) -> Result<Value> {
-        let spec = kind.spec().field(field)?;
-        let value = spec.ty.normalise(field, raw)?;
-        if value.is_null() {
-            return Ok(value);
-        }
-        match spec.ty {
-            FieldType::Ref { kind: target } => self.check_ref(field, target, &value)?,
-            FieldType::Vocab { vocab } => {
-                self.vocab.term(vocab, value.as_str().unwrap_or_default())?;
-            }
-            _ => {}
-        }
-        Ok(value)
-    }
-
-    fn element(&self, link: &'static LinkSpec, raw: &Value) -> Result<Value> {
-        let mut raw = raw.clone();
-        if let Some(obj) = raw.as_object_mut() {
-            if let Some(record) = obj.remove("record") {
-                let id = parse_id("record", record.as_str().unwrap_or_default())?;
-                let kind = self
-                    .kind_of(&id)?
-                    .ok_or_else(|| Error::not_found("record", id))?;
-                let key = link
-                    .fields
-                    .iter()
-                    .find(|f| matches!(f.ty, FieldType::Ref { kind: k } if k == kind))
-                    .ok_or_else(|| {
-                        Error::invalid(format!("a {} cannot refer to a {kind}", link.flag))
-                    })?;
-                obj.insert(key.name.to_string(), Value::String(id.to_string()));
-            }
-        }
-        let elem = link.normalise(&raw)?;
-        for field in link.fields {
-            let Some(v) = elem.get(field.name) else {
-                continue;
-            };
-            match field.ty {
-                FieldType::Ref { kind } => self.check_ref(field.name, kind, v)?,
-                FieldType::Vocab { vocab } => {
-                    self.vocab.term(vocab, v.as_str().unwrap_or_default())?;
-                }
-                _ => {}
-            }
-        }
-        Ok(elem)
-    }
-
-    fn elements(&self, link: &'static LinkSpec, raw: &Value) -> Result<Vec<Value>> {
-        let items = raw.as_array().ok_or_else(|| {
-            Error::invalid(format!(
-                "'{}' must be a list of {} entries",
-                link.name, link.flag
-            ))
-        })?;
-        let mut out: Vec<Value> = Vec::new();
-        for item in items {
-            let e = self.element(link, item)?;
-            if !out.contains(&e) {
-                out.push(e);
-            }
-        }
-        Ok(out)
-    }
-
     /// The elements present in a link set.
     pub(crate) fn present_elements(&self, owner: &Uuid, link: &str) -> Result<Vec<Value>> {
         state::present_elements(self.conn(), owner, link)
@@ -289,226 +201,6 @@ impl Nansen {
             ));
         }
         Ok(out)
-    }
-
-    pub(crate) fn ops_for(
-        &self,
-        kind: Kind,
-        id: Uuid,
-        input: &Value,
-        creating: bool,
-    ) -> Result<Vec<Op>> {
-        let obj = input
-            .as_object()
-            .ok_or_else(|| Error::invalid(format!("a {kind} must be given as a JSON object")))?;
-        let spec = kind.spec();
-        let mut ops = Vec::new();
-        let mut fields: Map<String, Value> = Map::new();
-        for (key, raw) in obj {
-            if key == "id" || key == "add" || key == "remove" || key == "kind" {
-                continue;
-            }
-            if key == DELETED {
-                return Err(Error::invalid(format!(
-                    "to delete or restore a {kind}, use delete or restore"
-                )));
-            }
-            if spec.fields.iter().any(|f| f.name == key) {
-                fields.insert(key.clone(), self.field_value(kind, key, raw)?);
-            } else if spec.links.iter().any(|l| l.name == key) {
-                let link = spec.link(key)?;
-                let wanted = self.elements(link, raw)?;
-                let present = if creating {
-                    vec![]
-                } else {
-                    self.present_elements(&id, key)?
-                };
-                for e in &present {
-                    if !wanted.contains(e) {
-                        ops.push(Op::Remove {
-                            kind,
-                            owner: id,
-                            link: link.name.into(),
-                            elem: e.clone(),
-                        });
-                    }
-                }
-                for e in wanted {
-                    if !present.contains(&e) {
-                        ops.push(Op::Add {
-                            kind,
-                            owner: id,
-                            link: link.name.into(),
-                            elem: e,
-                        });
-                    }
-                }
-            } else {
-                let known: Vec<&str> = spec
-                    .fields
-                    .iter()
-                    .filter(|f| f.name != DELETED)
-                    .map(|f| f.name)
-                    .chain(spec.links.iter().map(|l| l.name))
-                    .collect();
-                return Err(Error::invalid(format!(
-                    "a {kind} has no field '{key}'; its fields are: {}",
-                    known.join(", ")
-                )));
-            }
-        }
-        for (section, adding) in [("add", true), ("remove", false)] {
-            let Some(sets) = obj.get(section) else {
-                continue;
-            };
-            let sets = sets.as_object().ok_or_else(|| {
-                Error::invalid(format!("'{section}' must map link names to lists"))
-            })?;
-            for (name, raw) in sets {
-                let link = spec.link(name)?;
-                for e in self.elements(link, raw)? {
-                    ops.push(if adding {
-                        Op::Add {
-                            kind,
-                            owner: id,
-                            link: link.name.into(),
-                            elem: e,
-                        }
-                    } else {
-                        Op::Remove {
-                            kind,
-                            owner: id,
-                            link: link.name.into(),
-                            elem: e,
-                        }
-                    });
-                }
-            }
-        }
-        let current = if creating {
-            Map::new()
-        } else {
-            self.existing(kind, &id)?
-        };
-        let mut merged = current.clone();
-        for (k, v) in &fields {
-            if v.is_null() {
-                merged.remove(k);
-            } else {
-                merged.insert(k.clone(), v.clone());
-            }
-        }
-        if creating {
-            for (field, value) in rules::defaults(kind) {
-                if !merged.contains_key(field) {
-                    merged.insert(field.into(), Value::String(value.into()));
-                    fields.insert(field.into(), Value::String(value.into()));
-                }
-            }
-        }
-        rules::check(kind, &merged, &self.vocab)?;
-        let mut field_ops = Vec::new();
-        for (field, value) in fields {
-            if creating {
-                if !value.is_null() {
-                    field_ops.push(Op::Set {
-                        kind,
-                        id,
-                        field,
-                        value,
-                    });
-                }
-                continue;
-            }
-            // Writing the value already shown would only add noise. A field in conflict
-            // is settled only by an explicit resolution, never as a side effect of an
-            // edit that happens to include it.
-            let live = self.live_values(&id, Some(&field))?;
-            let unchanged = match live.as_slice() {
-                [] => value.is_null(),
-                [(_, only)] => only.value == value,
-                several => {
-                    if several.iter().any(|(_, v)| v.shown && v.value == value) {
-                        true
-                    } else {
-                        return Err(Error::invalid(format!(
-                            "'{field}' of this {kind} has {} conflicting values; resolve the conflict first (Conflicts, or `nansen resolve`)",
-                            several.len()
-                        )));
-                    }
-                }
-            };
-            if !unchanged {
-                field_ops.push(Op::Set {
-                    kind,
-                    id,
-                    field,
-                    value,
-                });
-            }
-        }
-        field_ops.extend(ops);
-        Ok(field_ops)
-    }
-
-    pub fn add(&mut self, kind: Kind, input: &Value) -> Result<Uuid> {
-        let id = match input.get("id") {
-            Some(v) => {
-                let id = parse_id(kind.as_str(), v.as_str().unwrap_or_default())?;
-                if self.kind_of(&id)?.is_some() {
-                    return Err(Error::invalid(format!(
-                        "a record with id {id} already exists"
-                    )));
-                }
-                id
-            }
-            None => new_record_id(),
-        };
-        let ops = self.ops_for(kind, id, input, true)?;
-        self.commit(ops)?;
-        Ok(id)
-    }
-
-    /// Applies an edit; returns how many ops it wrote (0 when nothing changed).
-    pub fn edit(&mut self, kind: Kind, id: Uuid, input: &Value) -> Result<usize> {
-        let current = self.existing(kind, &id)?;
-        if current.get(DELETED) == Some(&Value::Bool(true)) {
-            return Err(Error::invalid(format!(
-                "{kind} {id} is deleted; restore it before editing"
-            )));
-        }
-        let ops = self.ops_for(kind, id, input, false)?;
-        if ops.is_empty() {
-            return Ok(0);
-        }
-        Ok(self.commit(ops)?.ops)
-    }
-
-    pub fn delete(&mut self, kind: Kind, id: Uuid) -> Result<()> {
-        self.set_deleted(kind, id, true)
-    }
-
-    pub fn restore(&mut self, kind: Kind, id: Uuid) -> Result<()> {
-        self.set_deleted(kind, id, false)
-    }
-
-    fn set_deleted(&mut self, kind: Kind, id: Uuid, deleted: bool) -> Result<()> {
-        let current = self.existing(kind, &id)?;
-        let is_deleted = current.get(DELETED) == Some(&Value::Bool(true));
-        let in_conflict = self.live_values(&id, Some(DELETED))?.len() > 1;
-        if is_deleted == deleted && !in_conflict && !self.has_delete_conflict(&id)? {
-            return Err(Error::invalid(format!(
-                "{kind} {id} is {} already",
-                if deleted { "deleted" } else { "not deleted" }
-            )));
-        }
-        self.commit(vec![Op::Set {
-            kind,
-            id,
-            field: DELETED.into(),
-            value: Value::Bool(deleted),
-        }])?;
-        Ok(())
     }
 
     pub fn get(&self, kind: Kind, id: Uuid) -> Result<RecordView> {
@@ -713,7 +405,7 @@ impl Nansen {
 
 pub(crate) fn parse_value_id(s: &str) -> Result<(Uuid, u64)> {
     let mut parts = s.split(':');
-    let bad = || Error::invalid(format!("'{s}' is not a value id (device:seq:idx)"));
+    let bad = || Error::invalid(m::not_a_value_id(s));
     let device = parts
         .next()
         .and_then(|d| Uuid::parse_str(d).ok())

@@ -3,7 +3,7 @@
 //! release; **every person is fictional** and every record is flagged `sample`, with
 //! names in Uzbek Cyrillic, Uzbek Latin and Russian spellings.
 
-use crate::api::Nansen;
+use super::Nansen;
 use crate::domain::Kind;
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 const NOTE: &str = "SAMPLE DATA — a fictional person, not a real case.";
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoReport {
     pub persons: usize,
@@ -114,9 +115,7 @@ impl Nansen {
                     r.get(0)
                 })?;
         if already > 0 {
-            return Err(Error::invalid(
-                "the sample data is already loaded in this store",
-            ));
+            return Err(Error::invalid(super::messages::sample_data_loaded()));
         }
         let s = |v: Value| {
             let mut v = v;

@@ -1,0 +1,70 @@
+//! `audit`: who changed what, when and where; with `--verify`, whether the op log is
+//! still what its devices signed.
+
+use crate::cli::AuditArgs;
+use crate::messages as m;
+use crate::output::Out;
+use crate::session::{open, Global};
+use nansen_core::api::{AuditEntry, ChainCheck};
+use nansen_core::ids::{parse_id, short};
+use nansen_core::{Error, Nansen, Result};
+
+pub fn run(args: AuditArgs, global: &Global, out: &Out) -> Result<()> {
+    let n = open(global)?;
+    if args.verify {
+        return verify(&n, out);
+    }
+    let id = args.id.map(|i| parse_id("record", &i)).transpose()?;
+    let entries = n.audit(id, args.limit)?;
+    out.show(&entries, || {
+        entries
+            .iter()
+            .map(describe_entry)
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+fn describe_entry(e: &AuditEntry) -> String {
+    format!(
+        "{} by {} ({}, device {}) seq {}, received {}: {}",
+        e.at,
+        e.author,
+        e.office.as_deref().unwrap_or_default(),
+        short(&e.device),
+        e.seq,
+        e.received_at,
+        e.ops
+            .iter()
+            .map(|o| format!("{} {}.{}", o.op, o.kind, o.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn verify(n: &Nansen, out: &Out) -> Result<()> {
+    let checks = n.verify_log()?;
+    out.show(&checks, || {
+        checks
+            .iter()
+            .map(describe_check)
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    if checks.iter().any(|c| !c.chain_intact) {
+        return Err(Error::crypto(m::log_tampered()));
+    }
+    Ok(())
+}
+
+fn describe_check(c: &ChainCheck) -> String {
+    format!(
+        "{} ({}): {} changes, chain {}, signed through {}",
+        c.device,
+        c.office.as_deref().unwrap_or_default(),
+        c.changes,
+        if c.chain_intact { "intact" } else { "BROKEN" },
+        c.signed_through
+    )
+}

@@ -1,0 +1,124 @@
+//! What the person and group pages and the person list show.
+
+use crate::api::records::{RecordSummary, RecordView, RefLabel};
+use crate::domain::status::StatusEntry;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
+pub struct PersonQuery {
+    /// Matches any name or alias, in any script or transliteration.
+    pub q: Option<String>,
+    /// A protection status term: only persons whose current status is this.
+    pub status: Option<String>,
+    /// A location id: only persons whose current status places them there (or inside it).
+    pub location: Option<String>,
+    /// A group id: only its members.
+    pub group: Option<String>,
+    pub include_deleted: bool,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonSummary {
+    pub id: String,
+    #[cfg_attr(feature = "ts", ts(type = "NameValue | null"))]
+    pub name: Value,
+    pub label: String,
+    #[cfg_attr(feature = "ts", ts(type = "Array<NameValue>"))]
+    pub aliases: Vec<Value>,
+    pub protection: Option<StatusEntry>,
+    pub refugee: Option<StatusEntry>,
+    pub location: Option<String>,
+    pub location_label: Option<String>,
+    pub groups: Vec<String>,
+    pub in_conflict: bool,
+    pub sample: bool,
+    pub deleted: bool,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRef {
+    pub id: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub source_type: Option<String>,
+    pub reliability: Option<String>,
+    pub fact: Option<String>,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineItem {
+    /// `event` or `status`.
+    pub item: String,
+    pub id: String,
+    pub date: Option<String>,
+    pub end_date: Option<String>,
+    /// The event type, for events.
+    pub event_type: Option<String>,
+    pub title: String,
+    pub location: Option<String>,
+    pub location_label: Option<String>,
+    /// The person's role in an event (victim, witness…).
+    pub role: Option<String>,
+    /// Set when the item reaches the person through a group.
+    pub via_group: Option<String>,
+    pub via_group_label: Option<String>,
+    /// The status this item records or implies.
+    pub status_type: Option<String>,
+    pub status_value: Option<String>,
+    pub imminent: bool,
+    pub implied: bool,
+    pub sources: Vec<SourceRef>,
+    pub in_conflict: bool,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRef {
+    pub id: String,
+    pub name: String,
+    pub asserted_count: Option<i64>,
+    pub identified: u64,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct FamilyRef {
+    pub relation: String,
+    pub person: String,
+    pub label: String,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonPage {
+    pub record: RecordView,
+    pub protection: Option<StatusEntry>,
+    pub refugee: Option<StatusEntry>,
+    pub timeline: Vec<TimelineItem>,
+    pub groups: Vec<GroupRef>,
+    pub family: Vec<FamilyRef>,
+    pub sources: Vec<SourceRef>,
+    pub interventions: Vec<RecordSummary>,
+    pub attachments: Vec<RecordSummary>,
+    /// Labels of the locations named in statuses and the timeline.
+    pub labels: BTreeMap<String, RefLabel>,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupPage {
+    pub record: RecordView,
+    pub asserted_count: Option<i64>,
+    pub identified: u64,
+    pub members: Vec<PersonSummary>,
+    pub timeline: Vec<TimelineItem>,
+    pub interventions: Vec<RecordSummary>,
+}

@@ -1,0 +1,50 @@
+//! What sync says: why a bundle was refused, what an export needs.
+
+crate::messages! {
+    not_a_bundle() => "this file is not a Nansen bundle";
+    changes_not_decompressible() => "the bundle's changes cannot be decompressed; the file is damaged";
+    attachments_damaged() => "the bundle's attachments are damaged";
+    bundle_attachment_hash_mismatch() => "an attachment in the bundle does not match its hash";
+    not_a_bundle_or_damaged() => "this file is not a Nansen bundle, or its header is damaged";
+    file_truncated() => "the file is truncated or damaged";
+    not_addressed_here() => "this bundle is not addressed to this device (it was encrypted for other recipients)";
+    header_tampered() => "the bundle's header has been tampered with or is damaged";
+    truncated_or_tampered() => "the bundle is truncated or has been tampered with";
+    bundle_damaged(detail) => "the bundle is damaged ({detail})";
+    older_format(version) => "it uses bundle format {version}, from an older version of Nansen whose bundles could be misattributed; ask the sender to update Nansen and export again";
+    newer_format(version) => "it uses bundle format {version}, which this version of Nansen does not know; update Nansen";
+    manifest_malformed(detail) => "the bundle's manifest is malformed: {detail}";
+    changes_damaged(detail) => "the bundle's changes are damaged ({detail})";
+    declared_too_much(bytes, why) => "its manifest declares {bytes} bytes of changes, {why}; it is damaged or hostile";
+    compressing() => "compressing the bundle";
+    cannot_encrypt(detail) => "cannot encrypt the bundle: {detail}";
+    encrypting() => "encrypting the bundle";
+    unreadable(detail) => "the file cannot be read as a bundle ({detail})";
+    undecryptable(detail) => "the bundle cannot be decrypted ({detail})";
+    peer_key_damaged(office) => "the encryption key of {office} is damaged";
+    export_not_enrolled() => "this store is not enrolled in an organisation yet; enrol it with headquarters before exporting";
+    export_needs_signed_escrow() => "this store was enrolled by an older version of Nansen and has not yet received headquarters' signed escrow key; import a bundle from headquarters (or accept a new enrolment file) before exporting";
+    does_not_follow(device, seq) => "change {device}:{seq} does not follow the change stored before it (a fork)";
+    import_not_enrolled() => "this store is not enrolled in an organisation yet, so it cannot check who sent the bundle; enrol it with headquarters first";
+    directory_malformed() => "its trust directory is malformed";
+    bad_bundle_signature() => "its signature does not match its content: it was altered or forged";
+    made_for_another_device() => "it was made for another device; ask the sender for a bundle for this one";
+    heads_malformed() => "its chain heads are malformed";
+    attachments_mismatch() => "its attachments do not match its manifest";
+    change_count_mismatch() => "its change count does not match its manifest";
+    too_many_ops() => "it holds more ops than its manifest declares";
+    op_count_mismatch() => "its op count does not match its manifest";
+    heads_mismatch() => "its chain heads do not match the changes it carries (one head per device sent, no more)";
+    two_heads() => "it carries two heads for one device";
+    bad_directory(detail) => "its trust directory: {detail}";
+    file_too_large(max) => "the file is larger than the {max} MiB a bundle may be";
+    newer_schema(found, known) => "it was made by a newer version of Nansen (schema {found}, this one knows {known}); update Nansen first";
+    unknown_sender(device) => "it is signed by device {device}, which is not enrolled in this organisation";
+    sender_revoked(device, office) => "its sender, device {device} of {office}, has been revoked";
+    change_malformed(device, seq, detail) => "change {device}:{seq} is malformed: {detail}";
+    broken_chain(device, seq) => "the changes of device {device} do not form an unbroken chain at seq {seq}";
+    scattered_run(device) => "the changes of device {device} are not kept together";
+    no_head(device) => "the changes of device {device} carry no signed head";
+    head_mismatch(device) => "the signed head of device {device} does not match its changes";
+    bad_head_signature(device, office) => "the changes of device {device} ({office}) carry a bad signature";
+}

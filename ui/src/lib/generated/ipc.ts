@@ -1,0 +1,295 @@
+// Generated from the Rust types by `make generate` (src-tauri/core/examples/generate_ipc.rs).
+// Do not edit: change the Rust type and regenerate; CI fails when this file is stale.
+/* eslint-disable */
+
+/** A name with its BCP 47 language-Script tag: `{"text": "Азиз", "lang": "uz-Cyrl"}`. */
+export type NameValue = { text: string, lang: string };
+
+export type Kind = "person" | "group" | "location" | "actor" | "event" | "status" | "source" | "intervention" | "attachment";
+
+export type FieldType = { "type": "text" } | { "type": "long_text" } | { "type": "name" } | { "type": "int", min: number, max: number, } | { "type": "bool" } | { "type": "date" } | { "type": "ref", kind: Kind, } | { "type": "vocab", vocab: string, } | { "type": "coordinates" } | { "type": "hash" };
+
+export type FieldSpec = { name: string, required: boolean, } & ({ "type": "text" } | { "type": "long_text" } | { "type": "name" } | { "type": "int", min: number, max: number, } | { "type": "bool" } | { "type": "date" } | { "type": "ref", kind: Kind, } | { "type": "vocab", vocab: string, } | { "type": "coordinates" } | { "type": "hash" });
+
+export type LinkSpec = { name: string, 
+/**
+ * The singular, for CLI flags (`--alias`) and messages.
+ */
+flag: string, fields: Array<FieldSpec>, 
+/**
+ * Exactly one of these (reference) fields must be present, e.g. a victim is a
+ * person, a group or an actor. Empty when the plain `required` flags suffice.
+ */
+one_of: Array<string>, };
+
+export type KindSpec = { name: Kind, plural: string, table: string, 
+/**
+ * The field that names a record in lists.
+ */
+label_field: string, fields: Array<FieldSpec>, links: Array<LinkSpec>, };
+
+export type Term = { term: string, category: string | null, implies: string | null, label_en: string, label_ru: string, };
+
+export type Vocabularies = { [key in string]: Array<Term> };
+
+export type ErrorBody = { code: string, reason: string, params: { [key in string]: string }, message: string, retry_after_ms?: number, };
+
+export type Strength = { score: number, warning: string | null, suggestions: Array<string>, acceptable: boolean, };
+
+export type Lock = "uninitialised" | "locked" | "unlocked";
+
+export type OriginInfo = { device: string, office: string | null, seq: number, };
+
+export type Info = { data_dir: string, device: string, office: string, user: string, role: string | null, enrolled: boolean, org_fingerprint: string | null, device_fingerprint: string, schema_version: number, 
+/**
+ * This device's own sequence counter: how many changes it has made.
+ */
+sequence: number, 
+/**
+ * What this store holds, per origin device.
+ */
+version_vector: Array<OriginInfo>, records: { [key in string]: number }, waiting_changes: number, held_changes: number, conflicts: number, };
+
+export type SessionState = { state: Lock, data_dir: string, version: string, idle_lock_minutes: number, info: Info | null, };
+
+export type ListQuery = { q?: string | null, include_deleted: boolean, limit?: number | null, };
+
+export type RecordSummary = { kind: Kind, id: string, label: string, deleted: boolean, in_conflict: boolean, fields: Record<string, unknown>, };
+
+export type LiveValue = { value: unknown, 
+/**
+ * `device:seq:idx` of the write; what `resolve --pick` takes.
+ */
+value_id: string, device: string, office: string | null, author: string, 
+/**
+ * The author's clock when writing (RFC 3339).
+ */
+at: string, 
+/**
+ * The value shown while the conflict lasts (the same on every store).
+ */
+shown: boolean, };
+
+export type RefLabel = { kind: Kind, label: string, deleted: boolean, };
+
+export type Stamp = { at: string, author: string, office: string | null, };
+
+export type RecordView = { kind: Kind, id: string, label: string, deleted: boolean, fields: Record<string, unknown>, 
+/**
+ * Fields in conflict, with every live value.
+ */
+conflicts: { [key in string]: Array<LiveValue> }, links: Record<string, Array<Record<string, unknown>>>, 
+/**
+ * Labels of every record this one refers to.
+ */
+refs: { [key in string]: RefLabel }, created: Stamp | null, updated: Stamp | null, };
+
+export type PersonQuery = { 
+/**
+ * Matches any name or alias, in any script or transliteration.
+ */
+q?: string | null, 
+/**
+ * A protection status term: only persons whose current status is this.
+ */
+status?: string | null, 
+/**
+ * A location id: only persons whose current status places them there (or inside it).
+ */
+location?: string | null, 
+/**
+ * A group id: only its members.
+ */
+group?: string | null, include_deleted: boolean, };
+
+export type PersonSummary = { id: string, name: NameValue | null, label: string, aliases: Array<NameValue>, protection: StatusEntry | null, refugee: StatusEntry | null, location: string | null, location_label: string | null, groups: Array<string>, in_conflict: boolean, sample: boolean, deleted: boolean, };
+
+export type StatusEntry = { 
+/**
+ * `protection` or `refugee`.
+ */
+status_type: string, value: string, 
+/**
+ * EDTF text of the effective date, if known.
+ */
+date: string | null, location: string | null, imminent: boolean, 
+/**
+ * The status record, or the event that implies it.
+ */
+from_record: string, 
+/**
+ * True for a status record, false for a status implied by an event.
+ */
+explicit: boolean, 
+/**
+ * Set when the status reaches the person through a group they belong to.
+ */
+via_group: string | null, };
+
+export type SourceRef = { id: string, title: string, type: string | null, reliability: string | null, fact: string | null, };
+
+export type TimelineItem = { 
+/**
+ * `event` or `status`.
+ */
+item: string, id: string, date: string | null, end_date: string | null, 
+/**
+ * The event type, for events.
+ */
+event_type: string | null, title: string, location: string | null, location_label: string | null, 
+/**
+ * The person's role in an event (victim, witness…).
+ */
+role: string | null, 
+/**
+ * Set when the item reaches the person through a group.
+ */
+via_group: string | null, via_group_label: string | null, 
+/**
+ * The status this item records or implies.
+ */
+status_type: string | null, status_value: string | null, imminent: boolean, implied: boolean, sources: Array<SourceRef>, in_conflict: boolean, };
+
+export type GroupRef = { id: string, name: string, asserted_count: number | null, identified: number, };
+
+export type FamilyRef = { relation: string, person: string, label: string, };
+
+export type PersonPage = { record: RecordView, protection: StatusEntry | null, refugee: StatusEntry | null, timeline: Array<TimelineItem>, groups: Array<GroupRef>, family: Array<FamilyRef>, sources: Array<SourceRef>, interventions: Array<RecordSummary>, attachments: Array<RecordSummary>, 
+/**
+ * Labels of the locations named in statuses and the timeline.
+ */
+labels: { [key in string]: RefLabel }, };
+
+export type GroupPage = { record: RecordView, asserted_count: number | null, identified: number, members: Array<PersonSummary>, timeline: Array<TimelineItem>, interventions: Array<RecordSummary>, };
+
+export type DemoReport = { persons: number, groups: number, events: number, locations: number, actors: number, sources: number, statuses: number, interventions: number, };
+
+export type AuditOp = { op: string, kind: string, id: string, 
+/**
+ * The field, or the link set.
+ */
+name: string, value: unknown, };
+
+export type AuditEntry = { device: string, seq: number, office: string | null, author: string, 
+/**
+ * The author's clock when the change was made.
+ */
+at: string, 
+/**
+ * When this store received it (for changes made here: when they were made).
+ */
+received_at: string, local: boolean, bundle: string | null, 
+/**
+ * `applied`, `waiting` or `held`.
+ */
+state: string, hash: string, ops: Array<AuditOp>, };
+
+export type ChainCheck = { device: string, office: string | null, changes: number, chain_intact: boolean, 
+/**
+ * The highest seq covered by a head signature that verifies.
+ */
+signed_through: number, problem: string | null, };
+
+export type HeldChange = { device: string, office: string | null, seq: number, author: string, at: string, ops: number, 
+/**
+ * Why it is held: `unknown_device` (its signature cannot be checked until the
+ * device's certificate arrives), `revoked_device` or `clock_ahead`.
+ */
+reason: string, bundle: string | null, 
+/**
+ * For a change of an unknown device: the device whose bundle brought it.
+ */
+relayed_by: string | null, relayed_by_office: string | null, };
+
+export type KnownDevice = { device: string, office: string, role: string, sign_key: string, age_recipient: string, issued_at: string, revoked_through: number | null, revoked_reason: string | null, fingerprint: string, };
+
+export type EnrolmentCheck = { device: string, office: string, safety_number: string, org_fingerprint: string, device_fingerprint: string, };
+
+export type Progress = { stage: string, done: number, total: number, };
+
+export type Recipient = { device: string, office: string, };
+
+export type ExportReport = { bundle_id: string, path: string, full: boolean, peer: string | null, recipients: Array<Recipient>, escrow: boolean, changes: number, ops: number, origins: number, attachments: number, missing_attachments: number, bytes: number, };
+
+export type PeerStatus = { device: string, office: string, role: string | null, enrolled: boolean, revoked: boolean, last_received_at: string | null, last_received_bundle: string | null, last_received_changes: number | null, 
+/**
+ * What the peer has acknowledged: its version vector in its last bundle here.
+ */
+acknowledged: Array<OriginInfo>, last_sent_at: string | null, last_sent_bundle: string | null, last_sent_changes: number | null, 
+/**
+ * Changes this store holds that the peer has not acknowledged.
+ */
+waiting_to_send: number, };
+
+export type RecordRef = { kind: Kind, id: string, };
+
+export type FieldUpdate = { kind: Kind, id: string, field: string, before: unknown, after: unknown, };
+
+export type Effects = { created_count: number, updated_count: number, deleted_count: number, conflicts_opened_count: number, links_added: number, links_removed: number, created: Array<RecordRef>, updated: Array<FieldUpdate>, deleted: Array<RecordRef>, conflicts_opened: Array<FieldUpdate>, };
+
+export type ImportReport = { file: string | null, bundle_id: string, sender_device: string, 
+/**
+ * The sender's office and role, from its certificate.
+ */
+sender_office: string, sender_role: string, 
+/**
+ * The person using the sending device, as that device states it.
+ */
+sender_user: string, created_at: string, full: boolean, dry_run: boolean, already_imported: boolean, file_bytes: number, changes_in_bundle: number, ops_in_bundle: number, duplicates: number, new_changes: number, 
+/**
+ * Changes applied by this import, including earlier waiting ones it unblocked.
+ */
+applied: number, 
+/**
+ * Changes (from any bundle) still waiting for their predecessors.
+ */
+waiting: number, 
+/**
+ * Changes from unknown or revoked devices, kept but not applied.
+ */
+held: number, 
+/**
+ * Changes that claim a clock more than a day ahead of every other device's: kept,
+ * and applied once that time comes.
+ */
+clock_ahead: number, 
+/**
+ * Held changes released because their device's certificate arrived or their
+ * claimed time came.
+ */
+released: number, 
+/**
+ * Changes that claimed to come from a device whose signature they did not carry,
+ * discarded when its certificate arrived.
+ */
+forged: number, 
+/**
+ * Changes un-applied because a revocation now excludes them.
+ */
+withdrawn: number, attachments: number, new_devices: Array<string>, new_revocations: Array<string>, effects: Effects, 
+/**
+ * Labels of the records in `effects`, by id.
+ */
+labels: { [key in string]: string }, warnings: Array<string>, };
+
+export type Conflict = { kind: Kind, id: string, label: string, field: string, 
+/**
+ * `values`: concurrent writes to one field. `delete`: edits made while someone
+ * else deleted the record.
+ */
+conflict: string, values: Array<LiveValue>, };
+
+export type ResolveChoice = { "choice": "pick", "value": string } | { "choice": "value", "value": unknown } | { "choice": "keep" } | { "choice": "delete" };
+
+export type ForkInfo = { device: string, office: string | null, seq: number, known_hash: string, other_hash: string, bundle: string | null, detected_at: string, };
+
+export type FilePurpose = "export_bundle" | "import_bundle" | "enrol_request_out" | "enrol_request_in" | "enrolment_out" | "enrolment_in" | "attachment";
+
+export type FileGrant = { token: string, path: string, };
+
+export type AttachmentData = { mime: string, 
+/**
+ * A `data:` URL, for images only (the app's CSP allows data: images and nothing
+ * remote).
+ */
+url: string | null, bytes: number, };
