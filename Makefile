@@ -51,7 +51,7 @@ help:
 # ---- generated from the Rust types -----------------------------------------
 # The UI's IPC types, the English error messages and the component tests' reference
 # data come from the core (src-tauri/core/examples/generate_ipc.rs); never edit them.
-GENERATE := $(CARGO) run --quiet -p nansen-core --features ts --example generate_ipc --
+GENERATE := $(CARGO) run --quiet -p nansen-core --example generate_ipc --
 
 generate:
 	$(GENERATE) $(UI)/src/lib

@@ -3,31 +3,12 @@
 
 mod common;
 
-use common::{person, Net, PASS};
+use common::{contains, files_under, person, Net, PASS};
 use nansen_core::domain::Kind;
 use nansen_core::store::keyfile::KeyFile;
 use nansen_core::Nansen;
 use serde_json::json;
-use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    let n = needle.as_bytes();
-    haystack.windows(n.len()).any(|w| w == n)
-}
 
 /// A store with a few people in it.
 fn seeded(net: &mut Net) {

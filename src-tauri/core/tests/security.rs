@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{person, Net, PASS};
+use common::{contains, files_under, person, Net, PASS};
 use nansen_core::api::ExportRequest;
 use nansen_core::domain::Kind;
 use nansen_core::store::keyfile::KeyFile;
@@ -18,24 +18,6 @@ const SECRET_NAMES: [&str; 3] = [
     "Азиз Неповторимый",
     "Qirgʻizboy Xolmurodov",
 ];
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    let n = needle.as_bytes();
-    haystack.windows(n.len()).any(|w| w == n)
-}
 
 fn assert_no_plaintext(files: &[PathBuf], needles: &[&str]) {
     assert!(!files.is_empty());

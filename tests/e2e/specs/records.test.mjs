@@ -120,5 +120,23 @@ test("records: person, detention centre, detention event, timeline, search by al
       await assertNoHorizontalOverflow(app, "persons in Russian");
     });
 
+    await app.step("a validation error from the core, in Russian", async () => {
+      // The form lets this through; the core's record rules refuse it, and the UI
+      // shows the core's message (reason event_ends_before_start) in Russian.
+      await nav(app, "events");
+      await app.click("[data-testid=new-event]");
+      await app.waitFor("[data-testid=event-form]");
+      await select(app, "[data-testid=e-type]", "detention");
+      await app.type("[data-testid=e-date]", "2005-06-10");
+      await app.type("[data-testid=e-end]", "2005-06-01");
+      await app.click("[data-testid=form-save]");
+      await app.waitFor("[data-testid=form-error]");
+      assert.equal(
+        await app.text("[data-testid=form-error]"),
+        "Событие не может закончиться раньше, чем началось",
+      );
+      assert.ok(await app.$("[data-testid=event-form]").isDisplayed(), "nothing was saved");
+    });
+
     await assertNoCspViolations(app);
   }));

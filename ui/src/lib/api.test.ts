@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { Channel } from "@tauri-apps/api/core";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import * as api from "./api";
-import { ApiError, call, onLocked, toApiError } from "./api";
+import { ApiError, call, errorMessage, onLocked, toApiError } from "./api";
+import { setLanguage } from "./i18n";
 
 afterEach(() => {
   clearMocks();
@@ -120,5 +121,45 @@ describe("toApiError()", () => {
     expect(toApiError(original)).toBe(original);
     expect(toApiError(new Error("boom")).code).toBe("ipc");
     expect(toApiError(42).code).toBe("unknown");
+  });
+});
+
+describe("errorMessage()", () => {
+  afterEach(async () => {
+    await setLanguage("en");
+  });
+
+  it("shows the core's message for its reason in the UI's language, with its parameters", async () => {
+    const rejection = {
+      code: "invalid_input",
+      reason: "field_required",
+      params: { kind: "person", field: "name" },
+      message: "a person needs a 'name'",
+    };
+    expect(errorMessage(rejection)).toBe("A Person needs a 'Name'");
+    await setLanguage("ru");
+    expect(errorMessage(rejection)).toBe("Лицо: нужно заполнить поле «Имя»");
+  });
+
+  it("says a refused bundle was refused, in the UI's language", async () => {
+    await setLanguage("ru");
+    const text = errorMessage({
+      code: "bundle_rejected",
+      reason: "bad_bundle_signature",
+      params: {},
+      message: "bundle rejected: its signature does not match its content: it was altered or forged; nothing was imported",
+    });
+    expect(text).toMatch(/^Пакет отклонён/);
+    expect(text).toMatch(/подпись/);
+  });
+
+  it("keeps the core's English when a reason is unknown or its parameters are missing", async () => {
+    await setLanguage("ru");
+    expect(errorMessage({ code: "internal", reason: "internal", params: {}, message: "thread panicked" })).toBe(
+      "thread panicked",
+    );
+    expect(errorMessage({ code: "invalid_input", reason: "field_required", params: {}, message: "old backend" })).toBe(
+      "old backend",
+    );
   });
 });

@@ -110,7 +110,8 @@ export function errorMessage(reason: unknown): string {
     text = translate("errors.bundle_rejected", { reason: text });
   }
   if (error.params.cause) text = `${text}: ${error.params.cause}`;
-  return text;
+  // Messages start in lower case so they can be embedded; shown alone, as a sentence.
+  return text.charAt(0).toLocaleUpperCase(i18n.language) + text.slice(1);
 }
 
 type LockedListener = () => void;

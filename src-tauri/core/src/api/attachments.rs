@@ -11,11 +11,11 @@ use base64::Engine;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::Path;
+use ts_rs::TS;
 use uuid::Uuid;
 
 /// An attachment as the desktop app shows it.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AttachmentData {
     pub mime: String,
     /// A `data:` URL, for images only (the app's CSP allows data: images and nothing

@@ -10,22 +10,21 @@ use crate::oplog::log;
 use crate::oplog::{Change, Op};
 use serde::Serialize;
 use serde_json::Value;
+use ts_rs::TS;
 use uuid::Uuid;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AuditOp {
     pub op: String,
     pub kind: String,
     pub id: String,
     /// The field, or the link set.
     pub name: String,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[ts(type = "unknown")]
     pub value: Value,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AuditEntry {
     pub device: Uuid,
     pub seq: u64,

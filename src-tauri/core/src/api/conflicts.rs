@@ -11,10 +11,10 @@ use crate::hlc::Hlc;
 use crate::oplog::{log, state, Op};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 use uuid::Uuid;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Conflict {
     pub kind: Kind,
     pub id: String,
@@ -28,14 +28,13 @@ pub struct Conflict {
 
 pub type ConflictValue = LiveValue;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "snake_case", tag = "choice", content = "value")]
 pub enum ResolveChoice {
     /// Keep one of the live values, by its value id.
     Pick(String),
     /// Write a new value.
-    Value(#[cfg_attr(feature = "ts", ts(type = "unknown"))] Value),
+    Value(#[ts(type = "unknown")] Value),
     /// For a delete conflict: keep the record (and the edits).
     Keep,
     /// For a delete conflict: confirm the delete.

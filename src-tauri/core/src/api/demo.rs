@@ -8,12 +8,12 @@ use crate::domain::Kind;
 use crate::error::{Error, Result};
 use serde::Serialize;
 use serde_json::{json, Value};
+use ts_rs::TS;
 use uuid::Uuid;
 
 const NOTE: &str = "SAMPLE DATA — a fictional person, not a real case.";
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct DemoReport {
     pub persons: usize,
     pub groups: usize,

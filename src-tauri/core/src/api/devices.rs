@@ -11,10 +11,10 @@ use crate::sync::{heads, import};
 use crate::trust::{self, enrol, KnownDevice, Role};
 use serde::Serialize;
 use std::path::Path;
+use ts_rs::TS;
 use uuid::Uuid;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct HeldChange {
     pub device: Uuid,
     pub office: Option<String>,
@@ -31,8 +31,7 @@ pub struct HeldChange {
     pub relayed_by_office: Option<String>,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ChainCheck {
     pub device: Uuid,
     pub office: Option<String>,

@@ -43,6 +43,7 @@ use messages as m;
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 use uuid::Uuid;
 
 pub struct Nansen {
@@ -72,16 +73,14 @@ impl Drop for InitOptions {
     }
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct OriginInfo {
     pub device: Uuid,
     pub office: Option<String>,
     pub seq: u64,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Info {
     pub data_dir: PathBuf,
     pub device: Uuid,
@@ -117,20 +116,21 @@ fn repair_once(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-fn check_office(office: &str) -> Result<String> {
-    let office = office.trim();
-    if office.is_empty() || office.chars().count() > 100 || office.contains(['\n', '\r']) {
-        return Err(Error::invalid(m::bad_office_name(1, 100)));
+/// An office or user name: one line of 1 to 100 characters, trimmed.
+fn one_line_name(name: &str, bad: fn(u32, u32) -> crate::error::Message) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.contains(['\n', '\r']) {
+        return Err(Error::invalid(bad(1, 100)));
     }
-    Ok(office.to_string())
+    Ok(name.to_string())
+}
+
+fn check_office(office: &str) -> Result<String> {
+    one_line_name(office, |min, max| m::bad_office_name(min, max))
 }
 
 fn check_user(user: &str) -> Result<String> {
-    let user = user.trim();
-    if user.is_empty() || user.chars().count() > 100 || user.contains(['\n', '\r']) {
-        return Err(Error::invalid(m::bad_user_name(1, 100)));
-    }
-    Ok(user.to_string())
+    one_line_name(user, |min, max| m::bad_user_name(min, max))
 }
 
 impl Nansen {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use ts_rs::TS;
 
 pub const DEFAULT_IDLE_MINUTES: u64 = 10;
 
@@ -18,8 +19,7 @@ fn locked() -> Error {
     Error::Locked(crate::store::messages::locked())
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Lock {
     /// No store yet: first run.
@@ -28,8 +28,7 @@ pub enum Lock {
     Unlocked,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct SessionState {
     pub state: Lock,
     pub data_dir: PathBuf,

@@ -17,10 +17,10 @@ use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use ts_rs::TS;
 use uuid::Uuid;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PeerStatus {
     pub device: Uuid,
     pub office: String,
@@ -39,8 +39,7 @@ pub struct PeerStatus {
     pub waiting_to_send: u64,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ForkInfo {
     pub device: Uuid,
     pub office: Option<String>,

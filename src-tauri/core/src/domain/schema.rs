@@ -7,9 +7,9 @@ use crate::date::FuzzyDate;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use ts_rs::TS;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Person,
@@ -70,8 +70,7 @@ impl std::fmt::Display for Kind {
     }
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldType {
     /// One line of text, at most 500 characters.
@@ -101,8 +100,7 @@ pub enum FieldType {
     Hash,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, TS)]
 pub struct FieldSpec {
     pub name: &'static str,
     #[serde(flatten)]
@@ -112,8 +110,7 @@ pub struct FieldSpec {
 
 /// A set of links owned by a record: an add-wins observed-remove set of elements.
 /// An element is a small JSON object of `fields`; its identity is its whole content.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, TS)]
 pub struct LinkSpec {
     pub name: &'static str,
     /// The singular, for CLI flags (`--alias`) and messages.
@@ -124,10 +121,9 @@ pub struct LinkSpec {
     pub one_of: &'static [&'static str],
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct KindSpec {
-    #[cfg_attr(feature = "ts", ts(type = "Kind"))]
+    #[ts(type = "Kind")]
     pub name: &'static str,
     pub plural: &'static str,
     pub table: &'static str,

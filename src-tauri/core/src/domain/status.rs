@@ -7,9 +7,9 @@
 
 use crate::date::FuzzyDate;
 use serde::Serialize;
+use ts_rs::TS;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
 pub struct StatusEntry {
     /// `protection` or `refugee`.
     pub status_type: String,

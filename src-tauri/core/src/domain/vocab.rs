@@ -6,9 +6,9 @@ use crate::error::{Error, Result};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Term {
     pub term: String,
     pub category: Option<String>,
@@ -18,8 +18,7 @@ pub struct Term {
 }
 
 /// All vocabularies, keyed by name, terms in display order.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct Vocabularies(pub BTreeMap<String, Vec<Term>>);
 
 impl Vocabularies {

@@ -19,6 +19,7 @@ pub use catalog::Entry;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use ts_rs::TS;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -335,15 +336,14 @@ impl From<serde_json::Error> for Error {
 
 /// What the UI receives: `{code, reason, params, message}`. The UI shows the message
 /// for `reason` in its language, and falls back to the English `message`.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, TS)]
 pub struct ErrorBody {
     pub code: String,
     pub reason: String,
     pub params: BTreeMap<String, String>,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(optional))]
+    #[ts(optional)]
     pub retry_after_ms: Option<u64>,
 }
 

@@ -18,33 +18,31 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use ts_rs::TS;
 use uuid::Uuid;
 
 /// Lists in [`Effects`] keep at most this many entries; the counts are always complete.
 const DETAIL_LIMIT: usize = 500;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, TS)]
 pub struct RecordRef {
     pub kind: Kind,
     pub id: String,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct FieldUpdate {
     pub kind: Kind,
     pub id: String,
     pub field: String,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[ts(type = "unknown")]
     pub before: Option<Value>,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[ts(type = "unknown")]
     pub after: Option<Value>,
 }
 
 /// What applying changes did, for import previews and reports.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct Effects {
     pub created_count: u64,
     pub updated_count: u64,

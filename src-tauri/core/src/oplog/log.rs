@@ -196,28 +196,19 @@ pub(crate) fn insert_applied(
     bundle: Option<&str>,
     order: i64,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO changes (device, seq, hash, prev, hlc, author, bytes, state, applied_order, received_at, bundle)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?10)
-         ON CONFLICT (device, seq) DO UPDATE SET state = 1, applied_order = excluded.applied_order",
-    )?;
-    tick()?;
-    stmt.execute(params![
-        &change.device.as_bytes()[..],
-        change.seq as i64,
-        &hash[..],
-        &change.prev[..],
-        change.hlc as i64,
-        change.author,
+    insert(
+        conn,
+        change,
+        hash,
         bytes,
-        order,
-        hlc::wall_millis() as i64,
-        bundle
-    ])?;
-    Ok(())
+        ChangeState::Applied,
+        Some(order),
+        bundle,
+    )
 }
 
-/// Stores a change that is not applied (yet): pending, or held back.
+/// Stores a change that is not applied (yet): pending, or held back. A change already
+/// stored stays as it is.
 pub(crate) fn insert_unapplied(
     conn: &Connection,
     change: &Change,
@@ -226,10 +217,24 @@ pub(crate) fn insert_unapplied(
     state: ChangeState,
     bundle: &str,
 ) -> Result<()> {
+    insert(conn, change, hash, bytes, state, None, Some(bundle))
+}
+
+fn insert(
+    conn: &Connection,
+    change: &Change,
+    hash: &Hash,
+    bytes: &[u8],
+    state: ChangeState,
+    order: Option<i64>,
+    bundle: Option<&str>,
+) -> Result<()> {
+    // Applying a stored (pending or released) change only moves it into the order.
     let mut stmt = conn.prepare_cached(
         "INSERT INTO changes (device, seq, hash, prev, hlc, author, bytes, state, applied_order, received_at, bundle)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10)
-         ON CONFLICT (device, seq) DO NOTHING",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (device, seq) DO UPDATE SET state = excluded.state, applied_order = excluded.applied_order
+         WHERE excluded.state = 1",
     )?;
     tick()?;
     stmt.execute(params![
@@ -241,6 +246,7 @@ pub(crate) fn insert_unapplied(
         change.author,
         bytes,
         state,
+        order,
         hlc::wall_millis() as i64,
         bundle
     ])?;

@@ -240,13 +240,7 @@ impl Attempts {
     /// Waits for the other attempts in progress on this store, then holds the turn.
     pub fn guard(dir: &Path) -> Result<AttemptGuard> {
         let path = dir.join(ATTEMPTS_LOCK);
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(em::opening(path.display()), e))?;
+        let file = super::lock_file(&path)?;
         file.lock()
             .map_err(|e| Error::io(em::locking(path.display()), e))?;
         Ok(AttemptGuard { _file: file })

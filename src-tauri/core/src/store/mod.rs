@@ -28,6 +28,7 @@ use rusqlite::{Connection, OpenFlags};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 pub const LOCK_FILE: &str = "nansen.lock";
@@ -148,15 +149,19 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn take_lock(dir: &Path) -> Result<File> {
-    let path = dir.join(LOCK_FILE);
-    let file = OpenOptions::new()
+/// Opens (creating it if need be) a file used only to hold a lock on.
+pub(crate) fn lock_file(path: &Path) -> Result<File> {
+    OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
-        .open(&path)
-        .map_err(|e| Error::io(em::opening(path.display()), e))?;
+        .open(path)
+        .map_err(|e| Error::io(em::opening(path.display()), e))
+}
+
+fn take_lock(dir: &Path) -> Result<File> {
+    let file = lock_file(&dir.join(LOCK_FILE))?;
     file.try_lock_shared()
         .map_err(|_| Error::Busy(em::busy()))?;
     Ok(file)
@@ -421,8 +426,7 @@ const MIN_PASSPHRASE_CHARS: usize = 8;
 const MIN_PASSPHRASE_SCORE: u8 = 2;
 
 /// A strength estimate (zxcvbn), 0 (very weak) to 4 (very strong), with advice.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, TS)]
 pub struct Strength {
     pub score: u8,
     pub warning: Option<String>,

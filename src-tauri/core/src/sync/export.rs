@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use ts_rs::TS;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -25,15 +26,13 @@ pub struct ExportRequest {
     pub out: PathBuf,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Recipient {
     pub device: Uuid,
     pub office: String,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ExportReport {
     pub bundle_id: Uuid,
     pub path: PathBuf,

@@ -27,10 +27,10 @@
 //! content) rejects the bundle and is recorded for review.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// How far an export or import has got, for a progress bar.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Progress {
     pub stage: &'static str,
     pub done: u64,

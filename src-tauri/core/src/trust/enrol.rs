@@ -23,6 +23,7 @@
 //! Neither file holds a secret or any personal data about the people in the records.
 
 use super::*;
+use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,8 +53,7 @@ pub struct EnrolmentFile {
 }
 
 /// What a person checks before trusting an enrolment step.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct EnrolmentCheck {
     pub device: Uuid,
     pub office: String,

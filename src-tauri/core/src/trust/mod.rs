@@ -27,6 +27,7 @@ use messages as m;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
+use ts_rs::TS;
 use uuid::Uuid;
 
 pub mod enrol;
@@ -330,8 +331,7 @@ pub fn directory(conn: &Connection) -> Result<Option<Directory>> {
 }
 
 /// A device as this store knows it.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct KnownDevice {
     pub device: Uuid,
     pub office: String,

@@ -5,11 +5,11 @@ use crate::domain::status::StatusEntry;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
-#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
+#[ts(optional_fields = nullable)]
 pub struct PersonQuery {
     /// Matches any name or alias, in any script or transliteration.
     pub q: Option<String>,
@@ -22,14 +22,13 @@ pub struct PersonQuery {
     pub include_deleted: bool,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PersonSummary {
     pub id: String,
-    #[cfg_attr(feature = "ts", ts(type = "NameValue | null"))]
+    #[ts(type = "NameValue | null")]
     pub name: Value,
     pub label: String,
-    #[cfg_attr(feature = "ts", ts(type = "Array<NameValue>"))]
+    #[ts(type = "Array<NameValue>")]
     pub aliases: Vec<Value>,
     pub protection: Option<StatusEntry>,
     pub refugee: Option<StatusEntry>,
@@ -41,8 +40,7 @@ pub struct PersonSummary {
     pub deleted: bool,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct SourceRef {
     pub id: String,
     pub title: String,
@@ -52,8 +50,7 @@ pub struct SourceRef {
     pub fact: Option<String>,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct TimelineItem {
     /// `event` or `status`.
     pub item: String,
@@ -79,8 +76,7 @@ pub struct TimelineItem {
     pub in_conflict: bool,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct GroupRef {
     pub id: String,
     pub name: String,
@@ -88,16 +84,14 @@ pub struct GroupRef {
     pub identified: u64,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct FamilyRef {
     pub relation: String,
     pub person: String,
     pub label: String,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PersonPage {
     pub record: RecordView,
     pub protection: Option<StatusEntry>,
@@ -112,8 +106,7 @@ pub struct PersonPage {
     pub labels: BTreeMap<String, RefLabel>,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct GroupPage {
     pub record: RecordView,
     pub asserted_count: Option<i64>,

@@ -16,35 +16,33 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use ts_rs::TS;
 use uuid::Uuid;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
-#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
+#[ts(optional_fields = nullable)]
 pub struct ListQuery {
     pub q: Option<String>,
     pub include_deleted: bool,
     pub limit: Option<usize>,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RecordSummary {
     pub kind: Kind,
     pub id: String,
     pub label: String,
     pub deleted: bool,
     pub in_conflict: bool,
-    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
+    #[ts(type = "Record<string, unknown>")]
     pub fields: Map<String, Value>,
 }
 
 /// One live value of a field: several of them make a conflict.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct LiveValue {
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[ts(type = "unknown")]
     pub value: Value,
     /// `device:seq:idx` of the write; what `resolve --pick` takes.
     pub value_id: String,
@@ -57,37 +55,31 @@ pub struct LiveValue {
     pub shown: bool,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RefLabel {
     pub kind: Kind,
     pub label: String,
     pub deleted: bool,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Stamp {
     pub at: String,
     pub author: String,
     pub office: Option<String>,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RecordView {
     pub kind: Kind,
     pub id: String,
     pub label: String,
     pub deleted: bool,
-    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
+    #[ts(type = "Record<string, unknown>")]
     pub fields: Map<String, Value>,
     /// Fields in conflict, with every live value.
     pub conflicts: BTreeMap<String, Vec<LiveValue>>,
-    #[cfg_attr(
-        feature = "ts",
-        ts(type = "Record<string, Array<Record<string, unknown>>>")
-    )]
+    #[ts(type = "Record<string, Array<Record<string, unknown>>>")]
     pub links: BTreeMap<String, Vec<Value>>,
     /// Labels of every record this one refers to.
     pub refs: BTreeMap<String, RefLabel>,

@@ -22,6 +22,18 @@ pub(super) struct Candidate {
     pub stored: bool,
 }
 
+impl Candidate {
+    /// A change already in the `changes` table.
+    fn stored(change: Change, stored: log::Stored) -> Candidate {
+        Candidate {
+            change,
+            bytes: stored.bytes,
+            hash: stored.hash,
+            stored: true,
+        }
+    }
+}
+
 pub(super) type Candidates = HashMap<Uuid, BTreeMap<u64, Candidate>>;
 
 /// Applies changes whose claimed time has come, and whatever was waiting on them: run
@@ -53,15 +65,12 @@ pub(super) fn release_due(conn: &Connection, intake: &mut Intake) -> Result<u64>
         }
         log::set_state(conn, &change.device, change.seq, ChangeState::Pending)?;
         released += 1;
-        intake.candidates.entry(change.device).or_default().insert(
-            change.seq,
-            Candidate {
-                change,
-                bytes: stored.bytes,
-                hash: stored.hash,
-                stored: true,
-            },
-        );
+        let (device, seq) = (change.device, change.seq);
+        intake
+            .candidates
+            .entry(device)
+            .or_default()
+            .insert(seq, Candidate::stored(change, stored));
     }
     Ok(released)
 }
@@ -87,15 +96,11 @@ pub(super) fn store_blocked(conn: &Connection, candidates: Candidates, bundle: &
 pub(super) fn load_waiting(conn: &Connection, candidates: &mut Candidates) -> Result<()> {
     for stored in log::in_state(conn, ChangeState::Pending)? {
         let change = Change::decode(&stored.bytes)?;
-        candidates.entry(change.device).or_default().insert(
-            change.seq,
-            Candidate {
-                change,
-                bytes: stored.bytes,
-                hash: stored.hash,
-                stored: true,
-            },
-        );
+        let (device, seq) = (change.device, change.seq);
+        candidates
+            .entry(device)
+            .or_default()
+            .insert(seq, Candidate::stored(change, stored));
     }
     Ok(())
 }

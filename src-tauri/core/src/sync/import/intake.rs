@@ -14,6 +14,7 @@ use crate::trust;
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use ts_rs::TS;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize)]
@@ -26,8 +27,7 @@ pub struct ForkEvidence {
     pub other_bytes: Vec<u8>,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct ImportReport {
     pub file: Option<String>,
     pub bundle_id: String,
