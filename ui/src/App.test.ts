@@ -1,13 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
 import { clearDrafts } from "./lib/drafts";
-import { setLanguage } from "./lib/i18n";
 import { navigate } from "./lib/router";
 import { SECTIONS } from "./lib/sections";
-import { session } from "./lib/session";
 import { mockBackend, UNLOCKED } from "./test/backend";
+import { resetComponentTest } from "./test/reset";
 
 beforeEach(() => {
   navigate("persons");
@@ -15,12 +13,8 @@ beforeEach(() => {
 
 afterEach(async () => {
   vi.useRealTimers();
-  cleanup();
-  clearMocks();
+  await resetComponentTest();
   clearDrafts();
-  session.set(null);
-  history.replaceState(null, "", "/");
-  await setLanguage("en");
 });
 
 describe("App", () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import type { Kind } from "../lib/types";
 import { mockBackend } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import RecordPicker from "./RecordPicker.svelte";
 
 const LABELS: Record<string, string[]> = { person: ["Азиз Каримов", "Ботир Саидов"], group: ["29 taken to Osh"] };
@@ -19,10 +19,7 @@ beforeEach(() => {
   });
 });
 
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
+afterEach(resetComponentTest);
 
 describe("RecordPicker", () => {
   it("is driven from the keyboard: ↓ lists, ↑/↓ move, Enter picks, Esc closes, Backspace removes", async () => {

@@ -65,6 +65,22 @@ export function str(v: unknown): string {
   return typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
 }
 
+/** The form state of the fields a form edits as plain text, named in `Names`. */
+export type TextFields<Names extends readonly string[]> = Record<Names[number], string>;
+
+export function emptyTexts<const Names extends readonly string[]>(names: Names): TextFields<Names> {
+  return Object.fromEntries(names.map((n) => [n, ""])) as TextFields<Names>;
+}
+
+export function textsOf<const Names extends readonly string[]>(view: RecordView, names: Names): TextFields<Names> {
+  return Object.fromEntries(names.map((n) => [n, str(view.fields[n])])) as TextFields<Names>;
+}
+
+/** Plain-text fields as input: trimmed, and null where blank. */
+export function textsInput<const Names extends readonly string[]>(f: TextFields<Names>, names: Names): RecordInput {
+  return Object.fromEntries(names.map((n: Names[number]) => [n, textOrNull(f[n])]));
+}
+
 /** A referenced record of a view as a picker value. */
 export function pickedRef(view: RecordView | null, id: unknown, kind: Kind): Picked[] {
   if (typeof id !== "string" || !id) return [];

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { setLanguage } from "../lib/i18n";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import type { Conflict } from "../lib/types";
 import { mockBackend, unlockedSession } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import Conflicts from "./Conflicts.svelte";
 
 const NAME: Conflict = {
@@ -68,11 +67,7 @@ beforeEach(async () => {
   await unlockedSession();
 });
 
-afterEach(async () => {
-  cleanup();
-  clearMocks();
-  await setLanguage("en");
-});
+afterEach(resetComponentTest);
 
 describe("Conflicts", () => {
   it("lists each value with who wrote it, where and when", async () => {

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { setLanguage } from "../lib/i18n";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import type { Kind, RecordSummary } from "../lib/types";
 import { mockBackend, unlockedSession } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import RecordForm from "./forms/RecordForm.svelte";
 
 const rec = (kind: Kind, id: string, label: string): RecordSummary => ({ kind, id, label, deleted: false, in_conflict: false, fields: {} });
@@ -33,12 +32,7 @@ beforeEach(async () => {
   history.replaceState(null, "", "#/events/new");
 });
 
-afterEach(async () => {
-  cleanup();
-  clearMocks();
-  history.replaceState(null, "", "/");
-  await setLanguage("en");
-});
+afterEach(resetComponentTest);
 
 /** Type into a picker and pick the first result with the keyboard. */
 async function pick(testid: string, text: string) {

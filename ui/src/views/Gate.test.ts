@@ -1,19 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { setLanguage } from "../lib/i18n";
 import { session } from "../lib/session";
 import type { Strength } from "../lib/types";
 import { mockBackend, UNLOCKED } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import FirstRun from "./FirstRun.svelte";
 import Unlock from "./Unlock.svelte";
 
 afterEach(async () => {
-  cleanup();
-  clearMocks();
   vi.useRealTimers();
-  session.set(null);
-  await setLanguage("en");
+  await resetComponentTest();
 });
 
 describe("Unlock", () => {

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { setLanguage } from "../lib/i18n";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { mockBackend, unlockedSession } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import RecordForm from "./forms/RecordForm.svelte";
 
 let backend: ReturnType<typeof mockBackend>;
@@ -20,12 +19,7 @@ beforeEach(async () => {
   history.replaceState(null, "", "#/persons/new");
 });
 
-afterEach(async () => {
-  cleanup();
-  clearMocks();
-  history.replaceState(null, "", "/");
-  await setLanguage("en");
-});
+afterEach(resetComponentTest);
 
 const params = new URLSearchParams();
 

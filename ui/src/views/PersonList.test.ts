@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { setLanguage } from "../lib/i18n";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import type { PersonQuery, PersonSummary } from "../lib/types";
 import { mockBackend, unlockedSession } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import PersonList from "./PersonList.svelte";
 
 const ABDULLAEV: PersonSummary = {
@@ -66,11 +65,7 @@ beforeEach(async () => {
   await unlockedSession();
 });
 
-afterEach(async () => {
-  cleanup();
-  clearMocks();
-  await setLanguage("en");
-});
+afterEach(resetComponentTest);
 
 describe("Person list", () => {
   it("shows name, aliases, current status with the imminent flag, location, groups and markers", async () => {

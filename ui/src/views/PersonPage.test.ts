@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, render, screen, within } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
 import { setLanguage } from "../lib/i18n";
 import type { GroupPage, PersonPage } from "../lib/types";
 import { mockBackend, unlockedSession } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import GroupPageView from "./GroupPage.svelte";
 import PersonPageView from "./PersonPage.svelte";
 
@@ -101,11 +101,7 @@ beforeEach(async () => {
   await unlockedSession();
 });
 
-afterEach(async () => {
-  cleanup();
-  clearMocks();
-  await setLanguage("en");
-});
+afterEach(resetComponentTest);
 
 describe("Person page", () => {
   it("shows the derived current status, where and since when, and through which group", async () => {

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import { clearMocks } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { get } from "svelte/store";
-import { setLanguage } from "../lib/i18n";
 import { info, session } from "../lib/session";
 import type { EnrolmentCheck, KnownDevice } from "../lib/types";
 import { fileToken, INFO, mockBackend, UNLOCKED, unlockedSession } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import Settings from "./Settings.svelte";
 
 const SAFETY = "16626 46237 70143 59999 03027 78656 04277 09768 04579 37042 21571 17010";
@@ -28,12 +27,7 @@ const device = (id: string, office: string, role = "office"): KnownDevice => ({
   fingerprint: `${id.slice(0, 4)} ${id.slice(4, 8)}`,
 });
 
-afterEach(async () => {
-  cleanup();
-  clearMocks();
-  session.set(null);
-  await setLanguage("en");
-});
+afterEach(resetComponentTest);
 
 describe("Settings: an office laptop", () => {
   let backend: ReturnType<typeof mockBackend>;

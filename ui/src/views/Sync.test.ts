@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import type { Channel } from "@tauri-apps/api/core";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { setLanguage } from "../lib/i18n";
 import type { ImportReport, PeerStatus, Progress } from "../lib/types";
 import { fileToken, mockBackend, unlockedSession } from "../test/backend";
+import { resetComponentTest } from "../test/reset";
 import Sync from "./Sync.svelte";
 
 const PERSON = "01a22290-62c8-7236-aeed-1efd697d4da7";
@@ -113,11 +112,7 @@ beforeEach(async () => {
   await unlockedSession();
 });
 
-afterEach(async () => {
-  cleanup();
-  clearMocks();
-  await setLanguage("en");
-});
+afterEach(resetComponentTest);
 
 describe("Import", () => {
   it("previews (nothing written), shows the conflict it will open, then confirms with progress", async () => {
