@@ -191,13 +191,15 @@ fn the_seed_can_be_recorded_from_the_command_line() {
         "{human}"
     );
     // Filter by status and by a place that contains the detention centre.
-    let detained = s.json(&["person", "list", "--status", "detained", "--location", &kg]);
+    let detained =
+        s.json(&["person", "list", "--status", "detained", "--location", &kg])["items"].take();
     assert_eq!(detained.as_array().unwrap().len(), 2);
-    assert!(s
-        .json(&["person", "list", "--status", "forcibly_returned"])
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(
+        s.json(&["person", "list", "--status", "forcibly_returned"])["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -220,7 +222,7 @@ fn search_finds_a_person_under_any_spelling_of_the_name() {
         "Dilshod Abdul",
         "abdullaev dilshod",
     ] {
-        let found = s.json(&["person", "list", "--q", q]);
+        let found = s.json(&["person", "list", "--q", q])["items"].take();
         let ids: Vec<&str> = found
             .as_array()
             .unwrap()
@@ -229,8 +231,7 @@ fn search_finds_a_person_under_any_spelling_of_the_name() {
             .collect();
         assert_eq!(ids, vec![id.as_str()], "query {q}");
     }
-    assert!(s
-        .json(&["person", "list", "--q", "Rahimov"])
+    assert!(s.json(&["person", "list", "--q", "Rahimov"])["items"]
         .as_array()
         .unwrap()
         .is_empty());
@@ -338,7 +339,7 @@ fn every_kind_can_be_added_listed_shown_edited_deleted_and_restored() {
         ("attachment", &attachment, vec!["--caption", "edited"]),
     ];
     for (kind, id, edit) in &records {
-        let listed = s.json(&[kind, "list"]);
+        let listed = s.json(&[kind, "list"])["items"].take();
         assert!(
             listed.as_array().unwrap().iter().any(|r| r["id"] == **id),
             "{kind} list"
@@ -367,22 +368,21 @@ fn every_kind_can_be_added_listed_shown_edited_deleted_and_restored() {
         );
         s.ok(&[kind, "delete", id]);
         assert!(
-            !s.json(&[kind, "list"])
+            !s.json(&[kind, "list"])["items"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .any(|r| r["id"] == **id),
             "{kind} deleted"
         );
-        assert!(s
-            .json(&[kind, "list", "--deleted"])
+        assert!(s.json(&[kind, "list", "--deleted"])["items"]
             .as_array()
             .unwrap()
             .iter()
             .any(|r| r["id"] == **id));
         s.ok(&[kind, "restore", id]);
         assert!(
-            s.json(&[kind, "list"])
+            s.json(&[kind, "list"])["items"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -604,17 +604,46 @@ fn init_info_vocab_digest_rebuild_and_demo() {
     let info = s.json(&["info"]);
     assert_eq!(info["sequence"], 47);
     assert_eq!(info["records"]["persons"], 17);
-    let sample = s.json(&["person", "list", "--q", "Andijan"]);
+    let sample = s.json(&["person", "list", "--q", "Andijan"])["items"].take();
     assert!(
         sample.as_array().unwrap().is_empty(),
         "places are not persons"
     );
-    let persons = s.json(&["person", "list"]);
+    let persons = s.json(&["person", "list"])["items"].take();
     assert!(persons
         .as_array()
         .unwrap()
         .iter()
         .all(|p| p["sample"] == true));
+    // Page by page with --limit and --after: every person once, in order; the human
+    // output says how to get the next page.
+    let mut walked: Vec<String> = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut args = vec!["person", "list", "--limit", "5"];
+        if let Some(a) = &after {
+            args.extend(["--after", a.as_str()]);
+        }
+        let page = s.json(&args);
+        assert_eq!(page["total"], 17);
+        walked.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["label"].as_str().unwrap().to_lowercase()),
+        );
+        match page["next"].as_str() {
+            Some(next) => after = Some(next.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(walked.len(), 17);
+    assert!(walked.windows(2).all(|w| w[0] <= w[1]), "{walked:?}");
+    let first = s.ok(&["person", "list", "--limit", "5"]);
+    assert!(first.contains("(5 of 17 shown; next page: --after "), "{first}");
+    let (_, stderr) = s.fails(&["person", "list", "--after", "nonsense"]);
+    assert!(stderr.contains("not a page cursor"), "{stderr}");
     let cyrillic_and_latin = persons.as_array().unwrap().iter().any(|p| {
         p["name"]["lang"] == "uz-Cyrl"
             && p["aliases"]
@@ -775,7 +804,10 @@ fn sync_enrolment_and_audit_commands() {
     assert_eq!(preview[0]["dry_run"], true);
     assert_eq!(preview[0]["effects"]["created_count"], 1);
     assert!(
-        hq.json(&["person", "list"]).as_array().unwrap().is_empty(),
+        hq.json(&["person", "list"])["items"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
         "a preview changes nothing"
     );
     let human = hq.ok(&["import", "--dry-run", &b1]);
@@ -805,7 +837,7 @@ fn sync_enrolment_and_audit_commands() {
     jal.ok(&["export", "--for", "Osh", "--out", &b4]);
     jal.ok(&["import", &b3]);
     osh.ok(&["import", &b4]);
-    let conflicts = osh.json(&["conflicts"]);
+    let conflicts = osh.json(&["conflicts"])["items"].take();
     assert_eq!(conflicts.as_array().unwrap().len(), 1);
     // An ordinary edit neither settles nor silently overrides a conflict.
     let shown = osh.json(&["person", "show", &id])["record"]["fields"]["sex"]
@@ -818,7 +850,10 @@ fn sync_enrolment_and_audit_commands() {
     );
     let (_, stderr) = osh.fails(&["person", "edit", &id, "--sex", "female"]);
     assert!(stderr.contains("resolve the conflict first"), "{stderr}");
-    assert_eq!(osh.json(&["conflicts"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        osh.json(&["conflicts"])["items"].as_array().unwrap().len(),
+        1
+    );
     let pick = conflicts[0]["values"]
         .as_array()
         .unwrap()
@@ -829,9 +864,12 @@ fn sync_enrolment_and_audit_commands() {
         .unwrap()
         .to_string();
     osh.ok(&["resolve", &id, "sex", "--pick", &pick]);
-    assert!(osh.json(&["conflicts"]).as_array().unwrap().is_empty());
+    assert!(osh.json(&["conflicts"])["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     // Audit: who changed the person, from which office, and the log verifies.
-    let audit = osh.json(&["audit", &id]);
+    let audit = osh.json(&["audit", &id])["items"].take();
     let offices: Vec<&str> = audit
         .as_array()
         .unwrap()
@@ -850,7 +888,7 @@ fn sync_enrolment_and_audit_commands() {
         .iter()
         .all(|c| c["chain_intact"] == true));
     assert!(
-        osh.json(&["audit", "--limit", "2"])
+        osh.json(&["audit", "--limit", "2"])["items"]
             .as_array()
             .unwrap()
             .len()
@@ -901,18 +939,71 @@ fn a_crash_in_the_middle_of_an_import_leaves_the_store_as_it_was() {
             "killed by a signal, not an orderly exit"
         );
         assert_eq!(org.hq.digest(), before, "crash at statement {at}");
-        assert!(org
-            .hq
-            .json(&["person", "list"])
+        assert!(org.hq.json(&["person", "list"])["items"]
             .as_array()
             .unwrap()
             .is_empty());
     }
     org.hq.ok(&["import", &b]);
     assert_eq!(
-        org.hq.json(&["person", "list"]).as_array().unwrap().len(),
+        org.hq.json(&["person", "list"])["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         17
     );
     assert_eq!(org.hq.digest(), org.offices[0].digest());
     let _ = json!(null);
+}
+
+#[test]
+fn person_import_reports_refused_rows_by_line_and_a_second_run_imports_nothing() {
+    let (tmp, s) = fresh("osh");
+    let csv = tmp.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "name,alias,sex,birth_date,camp_id\n\
+         Азиз Каримов,Aziz Karimov@uz-Latn,male,1975~,B-117\n\
+         Бахтиёр Рахимов,,male,2005-02-30,B-119\n\
+         Rustam Nazarov,,robot,1990,B-120\n\
+         ,Nobody,male,1970,B-121\n\
+         Dilnoza Yusupova,Дильноза Юсупова,female,1982-03,B-118\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+
+    let preview = s.ok(&["person", "import", csv, "--dry-run"]);
+    assert!(preview.contains("would import 2"), "{preview}");
+    assert_eq!(
+        s.json(&["info"])["records"]["persons"],
+        0,
+        "a dry run writes nothing"
+    );
+
+    let out = s.ok(&["person", "import", csv]);
+    assert!(
+        out.contains("5 rows — 2 imported, 0 already present, 3 refused"),
+        "{out}"
+    );
+    let refused: Vec<&str> = out.lines().filter(|l| l.starts_with("line ")).collect();
+    assert_eq!(refused.len(), 3, "{out}");
+    assert!(refused[0].starts_with("line 3: [birth_date]") && refused[0].contains("2005-02-30"));
+    assert!(refused[1].starts_with("line 4: [sex]") && refused[1].contains("'robot'"));
+    assert!(refused[2].starts_with("line 5: [name]") && refused[2].contains("needs a 'name'"));
+    assert_eq!(s.json(&["info"])["records"]["persons"], 2);
+
+    let digest = s.digest();
+    let again = s.json(&["person", "import", csv]);
+    assert_eq!(again["imported"], 0);
+    assert_eq!(again["already_present"], 2);
+    assert_eq!(again["refused_count"], 3);
+    assert_eq!(
+        again["refused"][0]["reasons"][0]["message"]["reason"],
+        "no_such_day"
+    );
+    assert_eq!(s.digest(), digest);
+
+    let (code, stderr) = s.fails(&["person", "import", "no-such-file.csv"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no-such-file.csv"), "{stderr}");
 }

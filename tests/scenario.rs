@@ -6,8 +6,7 @@ use nansen_tests::Org;
 use serde_json::Value;
 
 fn conflicts(s: &nansen_tests::Store) -> Vec<(String, String, String)> {
-    let mut c: Vec<(String, String, String)> = s
-        .json(&["conflicts"])
+    let mut c: Vec<(String, String, String)> = s.json(&["conflicts"])["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -35,7 +34,7 @@ fn three_offices_and_headquarters_converge_with_the_same_conflicts_everywhere() 
 
     // Day 1: Osh records the 29 taken to the detention centre; Jalal-Abad the list of 103.
     osh.ok(&["demo"]);
-    let persons: Value = osh.json(&["person", "list"]);
+    let persons: Value = osh.json(&["person", "list"])["items"].take();
     let aziz = persons
         .as_array()
         .unwrap()

@@ -31,6 +31,7 @@ macro_rules! app_commands {
             record_get,
             record_list,
             person_list,
+            person_counts,
             person_page,
             group_page,
             attachment_add,

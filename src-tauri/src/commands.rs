@@ -4,8 +4,8 @@
 use crate::error::{CommandError, CommandResult};
 use nansen_core::api::files::{FileGrant, FilePurpose};
 use nansen_core::api::{
-    ExportReport, ExportRequest, InitOptions, ListQuery, PersonQuery, Progress, ResolveChoice,
-    Session, SessionState,
+    ExportReport, ExportRequest, InitOptions, ListQuery, Page, PageQuery, PersonQuery, Progress,
+    ResolveChoice, Session, SessionState,
 };
 use nansen_core::domain::Kind;
 use nansen_core::store::keyfile::KdfProfile;
@@ -207,7 +207,7 @@ pub async fn record_list(
     session: State<'_, AppSession>,
     kind: Kind,
     query: Option<ListQuery>,
-) -> CommandResult<Vec<nansen_core::api::RecordSummary>> {
+) -> CommandResult<Page<nansen_core::api::RecordSummary>> {
     with(session, move |n| n.list(kind, &query.unwrap_or_default())).await
 }
 
@@ -215,8 +215,19 @@ pub async fn record_list(
 pub async fn person_list(
     session: State<'_, AppSession>,
     query: Option<PersonQuery>,
-) -> CommandResult<Vec<nansen_core::api::PersonSummary>> {
+) -> CommandResult<Page<nansen_core::api::PersonSummary>> {
     with(session, move |n| n.person_list(&query.unwrap_or_default())).await
+}
+
+#[tauri::command]
+pub async fn person_counts(
+    session: State<'_, AppSession>,
+    location: Option<String>,
+) -> CommandResult<std::collections::BTreeMap<String, u64>> {
+    with(session, move |n| {
+        n.person_counts(location.as_deref().map(self::id).transpose()?)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -272,12 +283,12 @@ pub async fn info(session: State<'_, AppSession>) -> CommandResult<nansen_core::
 pub async fn audit(
     session: State<'_, AppSession>,
     id: Option<String>,
-    limit: Option<usize>,
-) -> CommandResult<Vec<nansen_core::api::AuditEntry>> {
+    page: Option<PageQuery>,
+) -> CommandResult<Page<nansen_core::api::AuditEntry>> {
     with(session, move |n| {
         n.audit(
             id.as_deref().map(self::id).transpose()?,
-            limit.unwrap_or(200),
+            &page.unwrap_or_default(),
         )
     })
     .await
@@ -343,8 +354,9 @@ pub async fn import_apply(
 #[tauri::command]
 pub async fn conflicts(
     session: State<'_, AppSession>,
-) -> CommandResult<Vec<nansen_core::api::Conflict>> {
-    with(session, |n| n.conflicts()).await
+    page: Option<PageQuery>,
+) -> CommandResult<Page<nansen_core::api::Conflict>> {
+    with(session, move |n| n.conflicts(&page.unwrap_or_default())).await
 }
 
 #[tauri::command]

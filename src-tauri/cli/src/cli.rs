@@ -39,7 +39,7 @@ pub enum Cmd {
     /// Import bundles. With --dry-run, show what would change and change nothing.
     Import(ImportArgs),
     /// Fields with concurrent values, and edits made while a record was deleted.
-    Conflicts,
+    Conflicts(PageArgs),
     /// Resolve a conflict: keep one value, write a new one, or keep/confirm a delete.
     Resolve(ResolveArgs),
     /// Sync status of each peer office.
@@ -129,11 +129,31 @@ pub struct RevokeArgs {
 pub struct AuditArgs {
     #[arg(value_name = "ID")]
     pub id: Option<String>,
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    #[command(flatten)]
+    pub page: PageArgs,
     /// Re-verify every device's hash chain and signed heads.
     #[arg(long)]
     pub verify: bool,
+}
+
+/// Which page of a list.
+#[derive(Args)]
+pub struct PageArgs {
+    /// Rows per page (default 100, at most 1000).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// The page after this cursor (printed under the page before).
+    #[arg(long, value_name = "CURSOR")]
+    pub after: Option<String>,
+}
+
+impl PageArgs {
+    pub fn query(self) -> nansen_core::api::PageQuery {
+        nansen_core::api::PageQuery {
+            limit: self.limit,
+            after: self.after,
+        }
+    }
 }
 
 #[derive(Args)]

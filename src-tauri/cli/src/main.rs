@@ -100,7 +100,7 @@ fn dispatch(command: Cmd, global: &Global, out: &Out) -> Result<()> {
         Cmd::Panic(args) => store::panic(args, global, out),
         Cmd::Export(args) => sync::export(args, global, out),
         Cmd::Import(args) => sync::import(args, global, out),
-        Cmd::Conflicts => sync::conflicts(global, out),
+        Cmd::Conflicts(page) => sync::conflicts(page, global, out),
         Cmd::Resolve(args) => sync::resolve(args, global, out),
         Cmd::Peers => sync::peers(global, out),
         Cmd::Forks => sync::forks(global, out),

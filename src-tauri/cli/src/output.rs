@@ -1,5 +1,6 @@
 //! Printing results: human-readable text, or JSON with `--json`.
 
+use nansen_core::api::Page;
 use nansen_core::{Error, ErrorBody};
 use serde::Serialize;
 
@@ -29,6 +30,30 @@ impl Out {
             println!("{}", serde_json::json!({ "error": body }));
         }
         eprintln!("error: {e}");
+    }
+}
+
+impl Out {
+    /// Prints one page of a list: its rows, then how many there are and how to get
+    /// the next page.
+    pub fn page<T: Serialize>(&self, page: &Page<T>, line: impl Fn(&T) -> String) {
+        self.show(page, || {
+            let mut s: Vec<String> = page.items.iter().map(line).collect();
+            let total = if page.total_capped {
+                format!("{} or more", page.total)
+            } else {
+                page.total.to_string()
+            };
+            s.push(match &page.next {
+                Some(next) => format!(
+                    "({} of {total} shown; next page: --after {next})",
+                    page.items.len()
+                ),
+                None if page.items.is_empty() => format!("(none of {total})"),
+                None => format!("({} of {total} shown, the last page)", page.items.len()),
+            });
+            s.join("\n")
+        });
     }
 }
 

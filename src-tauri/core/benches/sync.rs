@@ -180,7 +180,9 @@ fn main() {
         let changes: Vec<Change> = stmt
             .query_map([], |r| r.get::<_, Vec<u8>>(0))
             .unwrap()
-            .map(|b| Change::decode(&b.unwrap()).unwrap())
+            .map(|b| {
+                Change::decode(&nansen_core::oplog::log::unpack(&b.unwrap()).unwrap()).unwrap()
+            })
             .collect();
         let mut rows = Vec::new();
         for c in changes {

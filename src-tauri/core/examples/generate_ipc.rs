@@ -14,6 +14,7 @@ use nansen_core::api::*;
 use nansen_core::domain::status::StatusEntry;
 use nansen_core::domain::vocab::{Term, Vocabularies};
 use nansen_core::domain::{FieldSpec, FieldType, Kind, KindSpec, LinkSpec};
+use nansen_core::error::Message;
 use nansen_core::oplog::{Effects, FieldUpdate, RecordRef};
 use nansen_core::store::Strength;
 use nansen_core::sync::import::ImportReport;
@@ -46,12 +47,14 @@ fn main() {
     let decls = declarations![&cfg;
         Kind, FieldType, FieldSpec, LinkSpec, KindSpec, Term, Vocabularies,
         ErrorBody, Strength, Lock, OriginInfo, Info, SessionState,
-        ListQuery, RecordSummary, LiveValue, RefLabel, Stamp, RecordView,
+        Page<()>, PageQuery, ListQuery, RecordSummary, LiveValue, RefLabel, Stamp, RecordView,
         PersonQuery, PersonSummary, StatusEntry, SourceRef, TimelineItem, GroupRef, FamilyRef,
         PersonPage, GroupPage, DemoReport,
         AuditOp, AuditEntry, ChainCheck, HeldChange, KnownDevice, EnrolmentCheck,
         Progress, Recipient, ExportReport, PeerStatus, RecordRef, FieldUpdate, Effects,
         ImportReport, Conflict, ResolveChoice, ForkInfo, FilePurpose, FileGrant, AttachmentData,
+        Message, Column, Target, MappedColumn, Mapping, ColumnUse, Reason, Refusal, MemberOf,
+        PlannedPerson, IntakePreview, IntakeReport,
     ];
     let mut ts = String::from(
         "// Generated from the Rust types by `make generate` (src-tauri/core/examples/generate_ipc.rs).\n\

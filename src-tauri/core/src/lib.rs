@@ -5,6 +5,7 @@
 //! | [`api`]     | the service API: the one surface the CLI and the desktop app call    |
 //! | [`domain`]  | record kinds, fields, vocabularies, names, derived status            |
 //! | [`oplog`]   | changes and ops, the apply function, rebuild, digest                 |
+//! | [`intake`]  | persons from spreadsheets: reading, column mapping, row validation   |
 //! | [`store`]   | the encrypted SQLite store, its key file and migrations              |
 //! | [`sync`]    | bundle format, export, import (plan and apply), conflicts, peers     |
 //! | [`trust`]   | device and organisation keys, enrolment, certificates, revocation    |
@@ -19,6 +20,7 @@ pub mod error;
 pub mod fault;
 pub mod hlc;
 pub mod ids;
+pub mod intake;
 pub mod oplog;
 pub mod process;
 pub mod store;

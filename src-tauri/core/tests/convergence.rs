@@ -5,14 +5,15 @@
 //! nothing is silently lost, and nothing is stored that its device did not sign.
 
 mod common;
+#[path = "convergence/hostile.rs"]
+mod hostile;
 
-use common::{dump, person, Net};
+use common::{derived_dump, dump, person, Net};
+use hostile::{hostile_bundle, no_silent_loss, only_genuine_changes, HOSTILE};
 use nansen_core::api::ListQuery;
 use nansen_core::domain::Kind;
-use nansen_core::oplog::{Change, Op};
 use proptest::prelude::*;
 use serde_json::json;
-use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -48,6 +49,50 @@ enum Step {
         at: usize,
         target: usize,
     },
+    /// Creates a place (under another, sometimes), or moves one under another.
+    Place {
+        at: usize,
+        place: usize,
+        parent: usize,
+    },
+    /// Creates a group of two persons.
+    Group {
+        at: usize,
+        a: usize,
+        b: usize,
+    },
+    /// A person joins or leaves a group.
+    Join {
+        at: usize,
+        group: usize,
+        target: usize,
+        leave: bool,
+    },
+    /// A protection status, about a person or a group, at a place and date.
+    Status {
+        at: usize,
+        target: usize,
+        group: bool,
+        value: u8,
+        place: usize,
+        day: u8,
+    },
+    /// A detention (which implies a status for its victims) or another event.
+    Event {
+        at: usize,
+        target: usize,
+        group: bool,
+        detention: bool,
+        place: usize,
+        day: u8,
+    },
+    /// Deletes or restores a group, a place, a status or an event.
+    DeleteOther {
+        at: usize,
+        kind: u8,
+        target: usize,
+        restore: bool,
+    },
     Export {
         from: usize,
         to: usize,
@@ -78,6 +123,12 @@ fn step(stores: usize) -> impl Strategy<Value = Step> {
         1 => (s.clone(), any::<usize>()).prop_map(|(at, target)| Step::Restore { at, target }),
         2 => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(at, target, alias)| Step::AddAlias { at, target, alias }),
         1 => (s.clone(), any::<usize>()).prop_map(|(at, target)| Step::RemoveAlias { at, target }),
+        2 => (s.clone(), any::<usize>(), any::<usize>()).prop_map(|(at, place, parent)| Step::Place { at, place, parent }),
+        1 => (s.clone(), any::<usize>(), any::<usize>()).prop_map(|(at, a, b)| Step::Group { at, a, b }),
+        2 => (s.clone(), any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(at, group, target, leave)| Step::Join { at, group, target, leave }),
+        2 => (s.clone(), any::<usize>(), any::<bool>(), any::<u8>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, value, place, day)| Step::Status { at, target, group, value, place, day }),
+        2 => (s.clone(), any::<usize>(), any::<bool>(), any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, detention, place, day)| Step::Event { at, target, group, detention, place, day }),
+        1 => (s.clone(), any::<u8>(), any::<usize>(), any::<bool>()).prop_map(|(at, kind, target, restore)| Step::DeleteOther { at, kind, target, restore }),
         4 => (s.clone(), s.clone()).prop_map(|(from, to)| Step::Export { from, to }),
         4 => (any::<usize>(), any::<bool>()).prop_map(|(which, again)| Step::Deliver { which, again }),
         1 => any::<usize>().prop_map(|which| Step::Lose { which }),
@@ -104,15 +155,25 @@ fn idx(i: usize) -> Option<usize> {
 }
 
 fn persons(net: &Net, at: usize) -> Vec<uuid::Uuid> {
+    records(net, at, Kind::Person)
+}
+
+fn pick(ids: &[uuid::Uuid], i: usize) -> Option<uuid::Uuid> {
+    (!ids.is_empty()).then(|| ids[i % ids.len()])
+}
+
+fn records(net: &Net, at: usize, kind: Kind) -> Vec<uuid::Uuid> {
     net.store(idx(at))
         .list(
-            Kind::Person,
+            kind,
             &ListQuery {
                 include_deleted: true,
+                limit: Some(1000),
                 ..Default::default()
             },
         )
         .unwrap()
+        .items
         .into_iter()
         .map(|p| p.id.parse().unwrap())
         .collect()
@@ -168,6 +229,117 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                     let _ = net
                         .store_mut(idx(at))
                         .edit(Kind::Person, *id, &json!({"aliases": []}));
+                }
+            }
+            Step::Place { at, place, parent } => {
+                let places = records(net, at, Kind::Location);
+                let n = net.store_mut(idx(at));
+                let parent = pick(&places, parent);
+                match pick(&places, place) {
+                    // Moves may make a cycle; the derived places must cope with that.
+                    Some(place) if places.len() >= 4 => {
+                        let _ = n.edit(Kind::Location, place, &json!({"parent": parent}));
+                    }
+                    _ => {
+                        let mut v =
+                            json!({"name": format!("Place {}", places.len()), "type": "camp"});
+                        if let Some(p) = parent {
+                            v["parent"] = json!(p);
+                        }
+                        n.add(Kind::Location, &v).unwrap();
+                    }
+                }
+            }
+            Step::Group { at, a, b } => {
+                let ps = persons(net, at);
+                let members: Vec<_> = [pick(&ps, a), pick(&ps, b)]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| json!({"person": p}))
+                    .collect();
+                let _ = net.store_mut(idx(at)).add(
+                    Kind::Group,
+                    &json!({"name": format!("Group {a}"), "asserted_count": 29, "members": members}),
+                );
+            }
+            Step::Join {
+                at,
+                group,
+                target,
+                leave,
+            } => {
+                let (gs, ps) = (records(net, at, Kind::Group), persons(net, at));
+                if let (Some(g), Some(p)) = (pick(&gs, group), pick(&ps, target)) {
+                    let section = if leave { "remove" } else { "add" };
+                    let _ = net.store_mut(idx(at)).edit(
+                        Kind::Group,
+                        g,
+                        &json!({section: {"members": [{"person": p}]}}),
+                    );
+                }
+            }
+            Step::Status {
+                at,
+                target,
+                group,
+                value,
+                place,
+                day,
+            } => {
+                let subjects = records(net, at, if group { Kind::Group } else { Kind::Person });
+                let places = records(net, at, Kind::Location);
+                if let Some(subject) = pick(&subjects, target) {
+                    let values = ["at_risk", "detained", "forcibly_returned", "released"];
+                    let mut v = json!({
+                        "type": "protection",
+                        "value": values[value as usize % values.len()],
+                        "effective": format!("2005-06-{:02}", 1 + day % 28),
+                    });
+                    v[if group { "group" } else { "person" }] = json!(subject);
+                    if let Some(p) = pick(&places, place) {
+                        v["location"] = json!(p);
+                    }
+                    let _ = net.store_mut(idx(at)).add(Kind::Status, &v);
+                }
+            }
+            Step::Event {
+                at,
+                target,
+                group,
+                detention,
+                place,
+                day,
+            } => {
+                let subjects = records(net, at, if group { Kind::Group } else { Kind::Person });
+                let places = records(net, at, Kind::Location);
+                if let Some(subject) = pick(&subjects, target) {
+                    let mut v = json!({
+                        "type": if detention { "detention" } else { "camp_surrounded" },
+                        "title": format!("Event {day}"),
+                        "date": format!("2005-06-{:02}", 1 + day % 28),
+                        "involvements": [{"role": "victim", (if group { "group" } else { "person" }): subject}],
+                    });
+                    if let Some(p) = pick(&places, place) {
+                        v["location"] = json!(p);
+                    }
+                    let _ = net.store_mut(idx(at)).add(Kind::Event, &v);
+                }
+            }
+            Step::DeleteOther {
+                at,
+                kind,
+                target,
+                restore,
+            } => {
+                let kinds = [Kind::Group, Kind::Location, Kind::Status, Kind::Event];
+                let kind = kinds[kind as usize % kinds.len()];
+                if let Some(id) = pick(&records(net, at, kind), target) {
+                    let n = net.store_mut(idx(at));
+                    let _ = if restore {
+                        n.restore(kind, id)
+                    } else {
+                        n.delete(kind, id)
+                    };
                 }
             }
             Step::Export { from, to } => {
@@ -242,192 +414,6 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// The store index of the office that sometimes turns hostile.
-const HOSTILE: usize = 1;
-
-fn stored_changes(
-    n: &nansen_core::Nansen,
-    device: Option<uuid::Uuid>,
-) -> Vec<(uuid::Uuid, u64, Vec<u8>)> {
-    let mut stmt = n
-        .conn()
-        .prepare("SELECT device, seq, bytes FROM changes WHERE ?1 IS NULL OR device = ?1 ORDER BY device, seq")
-        .unwrap();
-    stmt.query_map([device.map(|d| d.as_bytes().to_vec())], |r| {
-        Ok((
-            uuid::Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap(),
-            r.get::<_, i64>(1)? as u64,
-            r.get::<_, Vec<u8>>(2)?,
-        ))
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
-}
-
-/// A bundle from the hostile office to store `to`, tampering with the changes of one
-/// device it holds (`mode` picks how), signed with its own, enrolled, device key.
-fn hostile_bundle(net: &Net, to: usize, victim: usize, mode: u8) -> Option<Vec<u8>> {
-    use nansen_core::oplog::change;
-    use nansen_core::sync::bundle::SignedHead;
-    let mal = net.store(idx(HOSTILE));
-    let own = mal.device_id();
-    let held = stored_changes(mal, None);
-    let mut devices: Vec<uuid::Uuid> = held.iter().map(|c| c.0).filter(|d| *d != own).collect();
-    devices.dedup();
-    let device = *devices.get(victim % devices.len().max(1))?;
-    let run: Vec<Vec<u8>> = held
-        .into_iter()
-        .filter(|c| c.0 == device)
-        .map(|c| c.2)
-        .collect();
-    let last = Change::decode(run.last()?).unwrap();
-    let last_hash = change::hash(run.last()?);
-    let mut c = common::Crafted::new(mal, net.store(idx(to)));
-    let zero = |seq, hash| SignedHead {
-        device,
-        seq,
-        hash,
-        signature: "00".repeat(64),
-    };
-    let genuine_head = SignedHead::sign(&common::signing_key(mal), device, last.seq, last_hash);
-    match mode % 5 {
-        0 => {
-            // Alter the last change, keeping (or zeroing) the head.
-            let mut forged = last.clone();
-            forged.author = "forged".into();
-            let bytes = forged.encode();
-            c.heads = vec![if mode.is_multiple_of(2) {
-                zero(last.seq, change::hash(&bytes))
-            } else {
-                SignedHead {
-                    hash: last_hash,
-                    ..genuine_head
-                }
-            }];
-            c.changes = run[..run.len() - 1].to_vec();
-            c.changes.push(bytes);
-        }
-        1 => {
-            // Drop the last change but vouch for it anyway.
-            c.changes = run[..run.len() - 1].to_vec();
-            c.heads = vec![zero(last.seq, last_hash)];
-            if c.changes.is_empty() {
-                return None;
-            }
-        }
-        2 => {
-            // The genuine changes, under a head signed with the hostile office's key.
-            c.changes = run;
-            c.heads = vec![genuine_head];
-        }
-        3 => {
-            // Heads for changes it does not carry.
-            c.heads = (1..=5).map(|k| zero(last.seq + k, [k as u8; 32])).collect();
-        }
-        _ => {
-            // A change the device never made, appended to its chain.
-            let mut next = last.clone();
-            next.seq += 1;
-            next.prev = last_hash;
-            next.author = "forged".into();
-            let bytes = next.encode();
-            c.heads = vec![zero(next.seq, change::hash(&bytes))];
-            c.changes = vec![bytes];
-        }
-    }
-    Some(c.seal())
-}
-
-/// Every change any store holds is byte for byte one its origin device made.
-fn only_genuine_changes(net: &Net) -> Result<(), TestCaseError> {
-    let mut genuine = std::collections::HashMap::new();
-    for i in 0..=net.offices.len() {
-        let n = net.store(idx(i));
-        for (d, s, b) in stored_changes(n, Some(n.device_id())) {
-            genuine.insert((d, s), b);
-        }
-    }
-    for i in 0..=net.offices.len() {
-        for (d, s, b) in stored_changes(net.store(idx(i)), None) {
-            prop_assert!(
-                genuine.get(&(d, s)) == Some(&b),
-                "store {i} holds a change {d}:{s} its device never made"
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Every Set ever written is live, or superseded by a write (to the same field) whose
-/// author had seen it.
-fn no_silent_loss(n: &nansen_core::Nansen) -> Result<(), TestCaseError> {
-    let conn = n.conn();
-    let mut stmt = conn
-        .prepare("SELECT bytes FROM changes WHERE state = 1")
-        .unwrap();
-    let changes: Vec<Change> = stmt
-        .query_map([], |r| r.get::<_, Vec<u8>>(0))
-        .unwrap()
-        .map(|b| Change::decode(&b.unwrap()).unwrap())
-        .collect();
-    let mut live = HashSet::new();
-    let mut stmt = conn
-        .prepare("SELECT entity, field, device, seq, idx FROM field_state")
-        .unwrap();
-    for row in stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })
-        .unwrap()
-    {
-        let (e, f, d, s, i) = row.unwrap();
-        live.insert((
-            e,
-            f,
-            uuid::Uuid::from_slice(&d).unwrap(),
-            s as u64,
-            i as usize,
-        ));
-    }
-    let mut writes: BTreeMap<(String, String), Vec<(&Change, usize)>> = BTreeMap::new();
-    for c in &changes {
-        for (i, op) in c.ops.iter().enumerate() {
-            if let Op::Set { id, field, .. } = op {
-                writes
-                    .entry((id.to_string(), field.clone()))
-                    .or_default()
-                    .push((c, i));
-            }
-        }
-    }
-    for ((entity, field), ws) in &writes {
-        for (w, i) in ws {
-            if live.contains(&(entity.clone(), field.clone(), w.device, w.seq, *i)) {
-                continue;
-            }
-            let superseded = ws.iter().any(|(o, j)| {
-                (o.device == w.device && o.seq == w.seq && j > i)
-                    || (!(o.device == w.device && o.seq == w.seq) && o.has_seen(&w.device, w.seq))
-            });
-            prop_assert!(
-                superseded,
-                "write {}:{}:{} to {entity}.{field} vanished",
-                w.device,
-                w.seq,
-                i
-            );
-        }
-    }
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
@@ -446,7 +432,15 @@ proptest! {
         for d in &digests {
             prop_assert_eq!(d, &digests[0]);
         }
-        let conflicts: Vec<usize> = (0..=offices).map(|i| net.store(idx(i)).conflicts().unwrap().len()).collect();
+        // The derived state (statuses, places, counts, name words) is the same
+        // everywhere too.
+        let derived: Vec<Vec<String>> = (0..=offices)
+            .map(|i| derived_dump(net.store(idx(i))))
+            .collect();
+        for d in &derived {
+            prop_assert_eq!(d, &derived[0]);
+        }
+        let conflicts: Vec<usize> = (0..=offices).map(|i| net.store(idx(i)).conflicts(&Default::default()).unwrap().total as usize).collect();
         prop_assert!(conflicts.iter().all(|c| *c == conflicts[0]), "every store lists the same conflicts: {:?}", conflicts);
         only_genuine_changes(&net)?;
         for i in 0..=offices {

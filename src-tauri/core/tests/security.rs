@@ -122,7 +122,10 @@ fn no_personal_data_is_readable_in_the_data_dir_the_wal_the_attachments_or_the_b
     let (_, content) = net
         .hq
         .attachment_content(
-            net.hq.list(Kind::Attachment, &Default::default()).unwrap()[0]
+            net.hq
+                .list(Kind::Attachment, &Default::default())
+                .unwrap()
+                .items[0]
                 .id
                 .parse()
                 .unwrap(),

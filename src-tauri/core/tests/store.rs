@@ -54,7 +54,7 @@ fn rebuild_recomputes_exactly_the_same_state_from_the_log() {
     let mut net = Net::new(1);
     net.offices[0].load_demo().unwrap();
     let o = &mut net.offices[0];
-    let some = o.list(Kind::Person, &Default::default()).unwrap()[0]
+    let some = o.list(Kind::Person, &Default::default()).unwrap().items[0]
         .id
         .parse()
         .unwrap();

@@ -15,14 +15,7 @@ pub fn run(args: AuditArgs, global: &Global, out: &Out) -> Result<()> {
         return verify(&n, out);
     }
     let id = args.id.map(|i| parse_id("record", &i)).transpose()?;
-    let entries = n.audit(id, args.limit)?;
-    out.show(&entries, || {
-        entries
-            .iter()
-            .map(describe_entry)
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
+    out.page(&n.audit(id, &args.page.query())?, describe_entry);
     Ok(())
 }
 

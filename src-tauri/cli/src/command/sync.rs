@@ -1,7 +1,7 @@
 //! Exchanging bundles and what follows from it: `export`, `import`, `conflicts`,
 //! `resolve`, `peers` and `forks`.
 
-use crate::cli::{ExportArgs, ImportArgs, ResolveArgs};
+use crate::cli::{ExportArgs, ImportArgs, PageArgs, ResolveArgs};
 use crate::messages as m;
 use crate::output::{text, Out};
 use crate::session::{open, Global};
@@ -197,33 +197,31 @@ fn describe_import(outcome: &ImportOutcome) -> String {
     s
 }
 
-pub fn conflicts(global: &Global, out: &Out) -> Result<()> {
-    let list = open(global)?.conflicts()?;
-    out.show(&list, || describe_conflicts(&list));
+pub fn conflicts(page: PageArgs, global: &Global, out: &Out) -> Result<()> {
+    let page = open(global)?.conflicts(&page.query())?;
+    if page.total == 0 && !out.json {
+        println!("no conflicts");
+        return Ok(());
+    }
+    out.page(&page, describe_conflict);
     Ok(())
 }
 
-fn describe_conflicts(list: &[Conflict]) -> String {
-    if list.is_empty() {
-        return "no conflicts".into();
-    }
-    let mut s = String::new();
-    for c in list {
+fn describe_conflict(c: &Conflict) -> String {
+    let mut s = format!(
+        "{} {}  {}  {} ({})",
+        c.kind, c.id, c.label, c.field, c.conflict
+    );
+    for v in &c.values {
         s.push_str(&format!(
-            "{} {}  {}  {} ({})\n",
-            c.kind, c.id, c.label, c.field, c.conflict
+            "\n    [{}] {} — {} ({}) at {}{}",
+            v.value_id,
+            text(&v.value),
+            v.author,
+            v.office.as_deref().unwrap_or_default(),
+            v.at,
+            if v.shown { "  (shown)" } else { "" }
         ));
-        for v in &c.values {
-            s.push_str(&format!(
-                "    [{}] {} — {} ({}) at {}{}\n",
-                v.value_id,
-                text(&v.value),
-                v.author,
-                v.office.as_deref().unwrap_or_default(),
-                v.at,
-                if v.shown { "  (shown)" } else { "" }
-            ));
-        }
     }
     s
 }

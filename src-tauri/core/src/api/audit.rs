@@ -3,9 +3,12 @@
 //! bundle. Each device's changes are hash-chained and its heads signed, so the log is
 //! tamper-evident (see `Nansen::verify_log`).
 
+use super::messages as m;
+use super::page::{self, Page, PageQuery};
 use super::Nansen;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::hlc::Hlc;
+use crate::oplog::index::After;
 use crate::oplog::log;
 use crate::oplog::{Change, Op};
 use serde::Serialize;
@@ -43,16 +46,49 @@ pub struct AuditEntry {
 }
 
 impl Nansen {
-    /// The changes that touched one record, newest first; or, without a record, the
-    /// latest `limit` changes of the whole store.
-    pub fn audit(&self, entity: Option<Uuid>, limit: usize) -> Result<Vec<AuditEntry>> {
-        let rows = match entity {
-            Some(id) => log::of_entity(self.conn(), &id, limit)?,
-            None => log::recent(self.conn(), limit)?,
+    /// A page of the changes that touched one record, newest first; or, without a
+    /// record, of every change this store holds, latest stored first.
+    pub fn audit(&self, entity: Option<Uuid>, query: &PageQuery) -> Result<Page<AuditEntry>> {
+        let limit = page::limit(query.limit)?;
+        let after = page::after(query.after.as_deref())?;
+        let bad = || Error::invalid(m::bad_cursor(query.after.as_deref().unwrap_or("")));
+        let row_of = |a: &After| a.id.parse::<i64>().map_err(|_| bad());
+        let (mut rows, total) = match entity {
+            Some(id) => {
+                let before = match &after {
+                    Some(a) => Some((a.sort_key.parse::<u64>().map_err(|_| bad())?, row_of(a)?)),
+                    None => None,
+                };
+                (
+                    log::of_entity(self.conn(), &id, before, limit + 1)?,
+                    log::count_of_entity(self.conn(), &id)?,
+                )
+            }
+            None => (
+                log::recent(
+                    self.conn(),
+                    after.as_ref().map(row_of).transpose()?,
+                    limit + 1,
+                )?,
+                log::count_all(self.conn())?,
+            ),
+        };
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let next = match rows.last() {
+            Some((row, e)) if more => Some(page::encode(&After {
+                sort_key: if entity.is_some() {
+                    e.hlc.to_string()
+                } else {
+                    String::new()
+                },
+                id: row.to_string(),
+            })),
+            _ => None,
         };
         let own = self.device_id();
         let mut out = Vec::new();
-        for e in rows {
+        for (_, e) in rows {
             let change = Change::decode(&e.bytes)?;
             let ops = change
                 .ops
@@ -111,6 +147,11 @@ impl Nansen {
                 ops,
             });
         }
-        Ok(out)
+        Ok(Page {
+            items: out,
+            next,
+            total,
+            total_capped: false,
+        })
     }
 }

@@ -11,6 +11,7 @@ pub fn catalog() -> Vec<Entry> {
         crate::domain::messages::ALL,
         crate::store::messages::ALL,
         crate::oplog::messages::ALL,
+        crate::intake::messages::ALL,
         crate::trust::messages::ALL,
         crate::sync::messages::ALL,
         super::messages::ALL,

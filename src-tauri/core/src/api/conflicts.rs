@@ -2,12 +2,14 @@
 //! record) and their resolution.
 
 use super::messages as m;
+use super::page::{self, Page, PageQuery};
 use super::records::{parse_value_id, LiveValue};
 use super::Nansen;
 use crate::domain::schema::DELETED;
 use crate::domain::Kind;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
+use crate::oplog::index::After;
 use crate::oplog::{log, state, Op};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -42,53 +44,76 @@ pub enum ResolveChoice {
 }
 
 impl Nansen {
-    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+    /// A page of the conflicts, by kind and record: concurrent values of a field, and
+    /// records deleted while someone else edited them.
+    pub fn conflicts(&self, query: &PageQuery) -> Result<Page<Conflict>> {
+        let limit = page::limit(query.limit)?;
+        // A conflict's place in the list: (kind, record, field), with "" for the field
+        // of a delete conflict.
+        let after = match page::after(query.after.as_deref())? {
+            Some(a) => {
+                let (kind, entity) = a.sort_key.split_once('\u{1f}').ok_or_else(|| {
+                    Error::invalid(m::bad_cursor(query.after.as_deref().unwrap_or("")))
+                })?;
+                (kind.to_string(), entity.to_string(), a.id)
+            }
+            None => Default::default(),
+        };
+        let mut deletes = Vec::new();
+        for (kind, entity) in state::deleted_records(self.conn(), &Default::default())? {
+            let id = crate::ids::parse_id("record", &entity)?;
+            if !self.delete_conflict_edits(&id)?.is_empty() {
+                deletes.push((kind, entity, String::new()));
+            }
+        }
+        let total = state::count_conflicts(self.conn())? + deletes.len() as u64;
+        let mut keys = state::conflicted_fields(self.conn(), &after, limit + 1)?;
+        keys.extend(deletes.into_iter().filter(|k| *k > after));
+        keys.sort();
+        let more = keys.len() > limit;
+        keys.truncate(limit);
+        let next = match keys.last() {
+            Some((kind, entity, field)) if more => Some(page::encode(&After {
+                sort_key: format!("{kind}\u{1f}{entity}"),
+                id: field.clone(),
+            })),
+            _ => None,
+        };
         let mut out = Vec::new();
-        for (entity, field, kind) in state::conflicted_fields(self.conn())? {
+        for (kind, entity, field) in keys {
             let kind = Kind::parse(&kind)?;
             let id = crate::ids::parse_id("record", &entity)?;
             let view = self.get(kind, id)?;
-            out.push(Conflict {
-                kind,
-                id: entity,
-                label: view.label.clone(),
-                conflict: "values".into(),
-                values: view.conflicts.get(&field).cloned().unwrap_or_default(),
-                field,
-            });
-        }
-        for kind in Kind::ALL {
-            let deleted: Vec<String> = {
-                let mut stmt = self.conn().prepare(&format!(
-                    "SELECT id FROM {} WHERE deleted = 1 ORDER BY id",
-                    kind.spec().table
-                ))?;
-                let rows = stmt.query_map([], |r| r.get(0))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for entity in deleted {
-                let id = crate::ids::parse_id("record", &entity)?;
-                let edits = self.delete_conflict_edits(&id)?;
-                if edits.is_empty() {
-                    continue;
-                }
-                let view = self.get(kind, id)?;
-                let mut values = Vec::new();
-                for (field, value_id) in &edits {
-                    let live = self.live_value(&id, field, value_id)?;
-                    values.extend(live);
-                }
+            if !field.is_empty() {
                 out.push(Conflict {
                     kind,
                     id: entity,
-                    label: view.label,
-                    field: DELETED.into(),
-                    conflict: "delete".into(),
-                    values,
+                    label: view.label.clone(),
+                    conflict: "values".into(),
+                    values: view.conflicts.get(&field).cloned().unwrap_or_default(),
+                    field,
                 });
+                continue;
             }
+            let mut values = Vec::new();
+            for (field, value_id) in &self.delete_conflict_edits(&id)? {
+                values.extend(self.live_value(&id, field, value_id)?);
+            }
+            out.push(Conflict {
+                kind,
+                id: entity,
+                label: view.label,
+                field: DELETED.into(),
+                conflict: "delete".into(),
+                values,
+            });
         }
-        Ok(out)
+        Ok(Page {
+            items: out,
+            next,
+            total,
+            total_capped: false,
+        })
     }
 
     fn live_value(&self, id: &Uuid, field: &str, value_id: &str) -> Result<Option<LiveValue>> {

@@ -47,4 +47,7 @@ crate::messages! {
     no_such_file(path) => "there is no file {path}";
     file_not_granted() => "that file was not chosen for this; choose it again";
     type_destroy() => "type DESTROY to confirm";
+
+    bad_page_size(min, max) => "a page holds {min} to {max} rows";
+    bad_cursor(cursor) => "'{cursor}' is not a page cursor; use the `next` value of the page before, or start from the first page";
 }

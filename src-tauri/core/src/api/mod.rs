@@ -9,12 +9,17 @@ mod conflicts;
 pub mod demo;
 mod devices;
 pub mod files;
+mod intake;
 pub mod messages;
+pub mod page;
 mod persons;
 mod records;
 pub mod session;
 mod sync;
 
+pub use crate::intake::{
+    Column, ColumnUse, MappedColumn, Mapping, MemberOf, PlannedPerson, Reason, Refusal, Target,
+};
 pub use crate::oplog::Rebuilt;
 pub use crate::sync::export::{ExportReport, ExportRequest, Recipient};
 pub use crate::sync::import::ImportReport;
@@ -24,6 +29,8 @@ pub use audit::{AuditEntry, AuditOp};
 pub use conflicts::{Conflict, ConflictValue, ResolveChoice};
 pub use demo::DemoReport;
 pub use devices::{ChainCheck, HeldChange};
+pub use intake::{IntakePreview, IntakeReport, BATCH_ROWS};
+pub use page::{Page, PageQuery};
 pub use persons::{
     FamilyRef, GroupPage, GroupRef, PersonPage, PersonQuery, PersonSummary, SourceRef, TimelineItem,
 };
@@ -126,11 +133,11 @@ fn one_line_name(name: &str, bad: fn(u32, u32) -> crate::error::Message) -> Resu
 }
 
 fn check_office(office: &str) -> Result<String> {
-    one_line_name(office, |min, max| m::bad_office_name(min, max))
+    one_line_name(office, m::bad_office_name)
 }
 
 fn check_user(user: &str) -> Result<String> {
-    one_line_name(user, |min, max| m::bad_user_name(min, max))
+    one_line_name(user, m::bad_user_name)
 }
 
 impl Nansen {
@@ -173,14 +180,15 @@ impl Nansen {
 
     fn from_store(mut store: Store) -> Result<Nansen> {
         repair_once(&mut store.conn)?;
-        crate::sync::import::apply_due(&mut store.conn)?;
+        let vocab = Vocabularies::load(&store.conn)?;
+        oplog::derive::bring_up_to_date(&mut store.conn, &vocab)?;
+        crate::sync::import::apply_due(&mut store.conn, &vocab)?;
         let conn = &store.conn;
         trust::ensure_org_statement(conn)?;
         let keys =
             DeviceKeys::load(conn, "device")?.ok_or_else(|| Error::crypto(m::no_device_key()))?;
         let office = meta(conn, "office")?.unwrap_or_default();
         let user = meta(conn, "user")?.unwrap_or_default();
-        let vocab = Vocabularies::load(conn)?;
         Ok(Nansen {
             lang: "en".into(),
             author: Author {
@@ -258,7 +266,7 @@ impl Nansen {
     }
 
     pub(crate) fn commit(&mut self, ops: Vec<oplog::Op>) -> Result<oplog::Committed> {
-        oplog::commit_local(&mut self.store.conn, &self.author, ops)
+        oplog::commit_local(&mut self.store.conn, &self.vocab, &self.author, ops)
     }
 
     pub fn digest(&self) -> Result<String> {
@@ -269,7 +277,7 @@ impl Nansen {
     /// head that no longer verifies (a store damaged or poisoned by an older version);
     /// reports the digest before and after.
     pub fn rebuild(&mut self) -> Result<oplog::Rebuilt> {
-        let mut rebuilt = oplog::rebuild(&mut self.store.conn)?;
+        let mut rebuilt = oplog::rebuild(&mut self.store.conn, &self.vocab)?;
         let tx = self.store.conn.transaction()?;
         rebuilt.heads_dropped = crate::sync::heads::purge_unverifiable(&tx)?;
         tx.commit()?;
@@ -290,18 +298,14 @@ impl Nansen {
                 seq: *seq,
             });
         }
-        let mut records = std::collections::BTreeMap::new();
-        for kind in Kind::ALL {
-            let n: i64 = conn.query_row(
-                &format!(
-                    "SELECT count(*) FROM {} WHERE coalesce(deleted, 0) = 0",
-                    kind.spec().table
-                ),
-                [],
-                |r| r.get(0),
-            )?;
-            records.insert(kind.spec().plural.to_string(), n as u64);
-        }
+        let counts = oplog::index::record_counts(conn)?;
+        let records = Kind::ALL
+            .iter()
+            .map(|k| {
+                let live = counts.get(k).map(|c| c.0).unwrap_or(0);
+                (k.spec().plural.to_string(), live)
+            })
+            .collect();
         Ok(Info {
             data_dir: self.data_dir().to_path_buf(),
             device: own,

@@ -163,7 +163,7 @@ impl Nansen {
             .store
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        match import::apply(&tx, &mut opened, dry_run)? {
+        match import::apply(&tx, vocab, &mut opened, dry_run)? {
             Outcome::Fork(_, forks) => {
                 drop(tx);
                 if !dry_run {
@@ -296,7 +296,7 @@ fn labels_of(
             continue;
         }
         let label = super::records::row_of(conn, kind, id)?
-            .map(|f| super::records::label(vocab, lang, kind, &f))
+            .map(|f| crate::domain::labels::label(vocab, lang, kind, &f))
             .unwrap_or_default();
         labels.insert(id.clone(), label);
     }

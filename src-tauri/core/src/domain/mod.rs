@@ -10,6 +10,7 @@
 //! all read these specs, so a field exists in exactly one place.
 
 mod kinds;
+pub mod labels;
 pub mod messages;
 pub mod names;
 pub mod rules;

@@ -147,6 +147,16 @@ pub fn search_key(text: &str) -> String {
         .join(" ")
 }
 
+/// The folded words of a name, each a search key on its own: what prefix search and
+/// duplicate review match on.
+pub fn name_words(text: &str) -> Vec<String> {
+    search_key(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::search_key;

@@ -49,6 +49,14 @@ impl Kind {
             })
     }
 
+    /// Kinds whose records have names (and aliases) that search matches in any script.
+    pub fn is_named(self) -> bool {
+        matches!(
+            self,
+            Kind::Person | Kind::Group | Kind::Location | Kind::Actor
+        )
+    }
+
     pub fn spec(self) -> &'static KindSpec {
         match self {
             Kind::Person => &PERSON,

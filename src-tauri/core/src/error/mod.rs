@@ -24,7 +24,7 @@ use ts_rs::TS;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A message: a stable reason, its parameters, and its English rendering.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Message {
     pub reason: String,
     pub params: BTreeMap<String, String>,

@@ -7,14 +7,14 @@
 //! only after everything in its `deps`) is the caller's job.
 
 use super::change::{Change, Op};
-use crate::domain::names::search_key;
+use super::derive::Touched;
 use crate::domain::schema::{canonical_json, DELETED};
 use crate::domain::Kind;
 use crate::error::Result;
 use crate::fault::tick;
 use crate::ids::blob_uuid;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -99,13 +99,6 @@ pub(crate) fn element_key(elem: &Value) -> [u8; 16] {
     key
 }
 
-fn has_names(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Person | Kind::Group | Kind::Location | Kind::Actor
-    )
-}
-
 /// What one change has done so far, so that work can be batched per record.
 #[derive(Default)]
 struct Scope {
@@ -116,17 +109,24 @@ struct Scope {
     written: BTreeSet<(Uuid, String)>,
     /// New shown values, written to the record tables once per record at the end.
     columns: BTreeMap<(Kind, Uuid), BTreeMap<String, SqlValue>>,
-    names_dirty: BTreeSet<(Kind, Uuid)>,
     touched: BTreeSet<Uuid>,
 }
 
-/// Applies one change's ops to the materialised state.
-pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effects) -> Result<()> {
+/// Applies one change's ops to the materialised state, and notes in `touched` what the
+/// derived state must refresh (see [`super::derive`]).
+pub(crate) fn materialise(
+    conn: &Connection,
+    change: &Change,
+    effects: &mut Effects,
+    touched: &mut Touched,
+) -> Result<()> {
     let mut scope = Scope::default();
     for (idx, op) in change.ops.iter().enumerate() {
         let idx = idx as u32;
         let (kind, id) = op.entity();
-        scope.touched.insert(id);
+        if scope.touched.insert(id) {
+            touched.record(conn, kind, &id)?;
+        }
         match op {
             Op::Set { field, value, .. } => {
                 if scope.ensured.insert((kind, id)) && ensure_record(conn, kind, &id)? {
@@ -153,9 +153,7 @@ pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effe
                         .or_default()
                         .insert(field.clone(), shown);
                 }
-                if field == kind.spec().label_field && has_names(kind) {
-                    scope.names_dirty.insert((kind, id));
-                }
+                touched.field(kind, &id, field);
             }
             Op::Add { link, elem, .. } => {
                 let spec = kind.spec().link(link)?;
@@ -177,9 +175,7 @@ pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effe
                     target
                 ])?;
                 effects.links_added += 1;
-                if link == "aliases" {
-                    scope.names_dirty.insert((kind, id));
-                }
+                touched.link(kind, &id, link, elem);
             }
             Op::Remove { link, elem, .. } => {
                 let key = element_key(elem);
@@ -217,23 +213,12 @@ pub(crate) fn materialise(conn: &Connection, change: &Change, effects: &mut Effe
                         effects.links_removed += 1;
                     }
                 }
-                if link == "aliases" {
-                    scope.names_dirty.insert((kind, id));
-                }
+                touched.link(kind, &id, link, elem);
             }
         }
     }
     for ((kind, id), columns) in &scope.columns {
         write_columns(conn, *kind, id, columns)?;
-    }
-    for (kind, id) in &scope.names_dirty {
-        refresh_name_keys(
-            conn,
-            change,
-            *kind,
-            id,
-            scope.created.contains(&(*kind, *id)),
-        )?;
     }
     let mut audit = conn.prepare_cached(
         "INSERT OR IGNORE INTO change_entities (entity, device, seq) VALUES (?1, ?2, ?3)",
@@ -324,6 +309,7 @@ fn apply_set(
         .iter()
         .max_by_key(|l| l.order())
         .map(|l| l.value.clone());
+    let conflict_before = rows.len() > 1;
     let mut live = Vec::with_capacity(rows.len() + 1);
     for row in rows {
         let seen = change.has_seen(&row.device, row.seq)
@@ -377,6 +363,17 @@ fn apply_set(
         .max_by_key(|l| l.order())
         .expect("at least this write");
     let shown_is_mine = shown.order() == mine_order;
+    let conflict_after = live.len() > 1;
+    if conflict_after != conflict_before {
+        let sql = if conflict_after {
+            "INSERT OR IGNORE INTO field_conflicts (entity, field, kind) VALUES (?1, ?2, ?3)"
+        } else {
+            "DELETE FROM field_conflicts WHERE entity = ?1 AND field = ?2 AND kind = ?3"
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        tick()?;
+        stmt.execute(params![entity, field, kind.as_str()])?;
+    }
     let shown_after = Some(shown.value.clone());
     let mut column = None;
     if shown_after != shown_before {
@@ -430,103 +427,4 @@ fn apply_set(
         );
     }
     Ok(column)
-}
-
-/// The shown name and the present aliases of a record, as stored.
-fn stored_names(conn: &Connection, kind: Kind, entity: &str) -> Result<Vec<String>> {
-    let mut names: Vec<String> = Vec::new();
-    {
-        let sql = format!("SELECT name FROM {} WHERE id = ?1", kind.spec().table);
-        let mut stmt = conn.prepare_cached(&sql)?;
-        tick()?;
-        let shown: Option<Option<String>> = stmt.query_row([entity], |r| r.get(0)).optional()?;
-        if let Some(Some(name)) = shown {
-            let text = serde_json::from_str::<Value>(&name)
-                .ok()
-                .and_then(|v| name_text(&v))
-                .unwrap_or(name);
-            names.push(text);
-        }
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT json_extract(elem, '$.text') FROM link_state WHERE owner = ?1 AND link = 'aliases'",
-    )?;
-    tick()?;
-    let rows = stmt.query_map([entity], |r| r.get::<_, Option<String>>(0))?;
-    for row in rows {
-        names.extend(row?);
-    }
-    Ok(names)
-}
-
-/// The text of a name value: a person's name is `{"text", "lang"}`, others plain text.
-fn name_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        other => other.get("text").and_then(Value::as_str).map(String::from),
-    }
-}
-
-/// The names of a record this change created: it had no state before, so they are
-/// exactly what the change itself wrote, and nothing needs to be read back.
-fn names_written_by(change: &Change, kind: Kind, id: &Uuid) -> Vec<String> {
-    let mut name = None;
-    let mut aliases: Vec<String> = Vec::new();
-    for op in &change.ops {
-        match op {
-            Op::Set {
-                id: i,
-                field,
-                value,
-                ..
-            } if i == id && field == kind.spec().label_field => {
-                name = name_text(value);
-            }
-            Op::Add {
-                owner, link, elem, ..
-            } if owner == id && link == "aliases" => {
-                aliases.extend(name_text(elem));
-            }
-            Op::Remove {
-                owner, link, elem, ..
-            } if owner == id && link == "aliases" => {
-                if let Some(t) = name_text(elem) {
-                    aliases.retain(|a| *a != t);
-                }
-            }
-            _ => {}
-        }
-    }
-    name.into_iter().chain(aliases).collect()
-}
-
-fn refresh_name_keys(
-    conn: &Connection,
-    change: &Change,
-    kind: Kind,
-    id: &Uuid,
-    created: bool,
-) -> Result<()> {
-    let entity = id.to_string();
-    let names = if created {
-        names_written_by(change, kind, id)
-    } else {
-        stored_names(conn, kind, &entity)?
-    };
-    if !created {
-        let mut del = conn.prepare_cached("DELETE FROM name_keys WHERE entity = ?1")?;
-        tick()?;
-        del.execute([&entity])?;
-    }
-    let mut ins = conn.prepare_cached(
-        "INSERT OR IGNORE INTO name_keys (entity, kind, key) VALUES (?1, ?2, ?3)",
-    )?;
-    for name in names {
-        let key = search_key(&name);
-        if !key.is_empty() {
-            tick()?;
-            ins.execute(params![entity, kind.as_str(), key])?;
-        }
-    }
-    Ok(())
 }

@@ -66,6 +66,67 @@ impl FromSql for ChangeState {
     }
 }
 
+/// A change's bytes as stored: compressed with zstd when that saves space (a zstd
+/// frame begins with its magic number, which no JSON text does), otherwise as they
+/// are. Its hash is always of the exact uncompressed bytes. Half of a store was change
+/// text, written once and read back only to rebuild, export or audit.
+struct Packed(Vec<u8>);
+
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+/// More than any change a bundle may carry.
+const MAX_UNPACKED: usize = 1 << 30;
+
+thread_local! {
+    /// One compression context per thread: making one costs more than compressing a
+    /// change.
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn pack(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if bytes.len() < 128 {
+        return bytes.into();
+    }
+    let packed = COMPRESSOR.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = zstd::bulk::Compressor::new(1).ok();
+        }
+        c.as_mut()?.compress(bytes).ok()
+    });
+    match packed {
+        Some(p) if p.len() < bytes.len() => p.into(),
+        _ => bytes.into(),
+    }
+}
+
+impl FromSql for Packed {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let stored = value.as_blob()?;
+        if !stored.starts_with(&ZSTD_MAGIC) {
+            return Ok(Packed(stored.to_vec()));
+        }
+        let size = zstd::zstd_safe::get_frame_content_size(stored)
+            .ok()
+            .flatten()
+            .filter(|n| *n <= MAX_UNPACKED as u64)
+            .ok_or(FromSqlError::InvalidType)?;
+        zstd::bulk::decompress(stored, size as usize)
+            .map(Packed)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// A change's exact bytes from what the `bytes` column holds (for tests that read the
+/// table directly).
+pub fn unpack(stored: &[u8]) -> Result<Vec<u8>> {
+    Ok(Packed::column_result(ValueRef::Blob(stored))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(e))
+        })?
+        .0)
+}
+
 fn hash_of(bytes: &[u8]) -> Hash {
     let mut h = ZERO_HASH;
     if bytes.len() == 32 {
@@ -84,7 +145,7 @@ pub struct Stored {
 impl Stored {
     fn from_row(r: &Row, bytes: usize, hash: usize) -> rusqlite::Result<Stored> {
         Ok(Stored {
-            bytes: r.get(bytes)?,
+            bytes: r.get::<_, Packed>(bytes)?.0,
             hash: hash_of(&r.get::<_, Vec<u8>>(hash)?),
         })
     }
@@ -118,7 +179,7 @@ impl Entry {
             bundle: r.get(5)?,
             state: r.get(6)?,
             hash: hash_of(&r.get::<_, Vec<u8>>(7)?),
-            bytes: r.get(8)?,
+            bytes: r.get::<_, Packed>(8)?.0,
         })
     }
 }
@@ -244,7 +305,7 @@ fn insert(
         &change.prev[..],
         change.hlc as i64,
         change.author,
-        bytes,
+        pack(bytes),
         state,
         order,
         hlc::wall_millis() as i64,
@@ -320,7 +381,9 @@ pub fn bytes_of(conn: &Connection, device: &Uuid, seq: u64) -> Result<Option<Vec
     let mut stmt =
         conn.prepare_cached("SELECT bytes FROM changes WHERE device = ?1 AND seq = ?2")?;
     Ok(stmt
-        .query_row(params![&device.as_bytes()[..], seq as i64], |r| r.get(0))
+        .query_row(params![&device.as_bytes()[..], seq as i64], |r| {
+            Ok(r.get::<_, Packed>(0)?.0)
+        })
         .optional()?)
 }
 
@@ -331,7 +394,7 @@ pub fn bytes_between(conn: &Connection, device: &Uuid, from: u64, to: u64) -> Re
     )?;
     let rows = stmt.query_map(
         params![&device.as_bytes()[..], from as i64, to as i64],
-        |r| r.get::<_, Vec<u8>>(0),
+        |r| Ok(r.get::<_, Packed>(0)?.0),
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -436,23 +499,45 @@ pub fn contiguous_sendable(conn: &Connection, device: &Uuid, from: u64) -> Resul
     Ok(to)
 }
 
-/// The changes that touched one record, newest first.
-pub fn of_entity(conn: &Connection, entity: &Uuid, limit: usize) -> Result<Vec<Entry>> {
+/// A page of the changes that touched a record, newest (by the author's clock) first,
+/// starting below `before` (a clock and a row id from the page before).
+pub fn of_entity(
+    conn: &Connection,
+    entity: &Uuid,
+    before: Option<(u64, i64)>,
+    limit: usize,
+) -> Result<Vec<(i64, Entry)>> {
+    let (hlc, row) = before.unwrap_or((u64::MAX >> 1, i64::MAX));
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM change_entities e JOIN changes c ON c.device = e.device AND c.seq = e.seq
-         WHERE e.entity = ?1 ORDER BY c.hlc DESC LIMIT ?2"
+        "SELECT {ENTRY_COLUMNS}, c.rowid FROM change_entities e JOIN changes c ON c.device = e.device AND c.seq = e.seq
+         WHERE e.entity = ?1 AND (c.hlc, c.rowid) < (?2, ?3) ORDER BY c.hlc DESC, c.rowid DESC LIMIT ?4"
     ))?;
-    let rows = stmt.query_map(params![entity.to_string(), limit as i64], Entry::from_row)?;
+    let rows = stmt.query_map(
+        params![entity.to_string(), hlc as i64, row, limit as i64],
+        |r| Ok((r.get(9)?, Entry::from_row(r)?)),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The latest changes this store received.
-pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Entry>> {
+pub fn count_of_entity(conn: &Connection, entity: &Uuid) -> Result<u64> {
+    let mut stmt = conn.prepare_cached("SELECT count(*) FROM change_entities WHERE entity = ?1")?;
+    Ok(stmt.query_row([entity.to_string()], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// A page of the changes this store holds, latest stored first, below row `before`.
+pub fn recent(conn: &Connection, before: Option<i64>, limit: usize) -> Result<Vec<(i64, Entry)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM changes c ORDER BY c.received_at DESC, c.hlc DESC LIMIT ?1"
+        "SELECT {ENTRY_COLUMNS}, c.rowid FROM changes c WHERE c.rowid < ?1 ORDER BY c.rowid DESC LIMIT ?2"
     ))?;
-    let rows = stmt.query_map([limit as i64], Entry::from_row)?;
+    let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit as i64], |r| {
+        Ok((r.get(9)?, Entry::from_row(r)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_all(conn: &Connection) -> Result<u64> {
+    let mut stmt = conn.prepare_cached("SELECT count(*) FROM changes")?;
+    Ok(stmt.query_row([], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// (clock, author, device) of every change that touched a record, oldest first.

@@ -5,15 +5,21 @@
 
 pub(crate) mod apply;
 pub mod change;
+pub mod derive;
 pub mod digest;
+pub mod index;
 pub mod log;
 pub mod messages;
 pub mod state;
+pub mod timeline;
 
 pub use apply::{Effects, FieldUpdate, RecordRef};
 pub use change::{Change, Hash, Op, VersionVector, ZERO_HASH};
 pub use log::{head, version_vector, ChangeState};
 
+use derive::Touched;
+
+use crate::domain::vocab::Vocabularies;
 use crate::error::Result;
 use crate::hlc::{self, Hlc};
 use crate::store::{meta, set_meta};
@@ -50,9 +56,15 @@ pub(crate) fn set_local_clock(conn: &Connection, clock: Hlc) -> Result<()> {
     set_meta(conn, "hlc", &clock.0.to_string())
 }
 
-/// Appends a local change made of `ops` and applies it, in one transaction. This is the
-/// write path of every local create, edit and delete.
-pub fn commit_local(conn: &mut Connection, author: &Author, ops: Vec<Op>) -> Result<Committed> {
+/// Appends a local change made of `ops` and applies it, with the derived state it
+/// touches, in one transaction. This is the write path of every local create, edit and
+/// delete.
+pub fn commit_local(
+    conn: &mut Connection,
+    vocab: &Vocabularies,
+    author: &Author,
+    ops: Vec<Op>,
+) -> Result<Committed> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (last_seq, prev) = head(&tx, &author.device)?;
     let mut deps = version_vector(&tx)?;
@@ -71,8 +83,10 @@ pub fn commit_local(conn: &mut Connection, author: &Author, ops: Vec<Op>) -> Res
     };
     let bytes = change.encode();
     let mut effects = Effects::default();
-    apply::materialise(&tx, &change, &mut effects)?;
+    let mut touched = Touched::default();
+    apply::materialise(&tx, &change, &mut effects, &mut touched)?;
     record_applied(&tx, &change, &change::hash(&bytes), &bytes, None)?;
+    derive::refresh(&tx, vocab, touched)?;
     tx.commit()?;
     Ok(Committed {
         device: change.device,
@@ -100,13 +114,57 @@ pub(crate) fn record_applied(
 pub fn derived_tables() -> Vec<&'static str> {
     let mut tables = vec![
         "field_state",
+        "field_conflicts",
         "link_state",
-        "name_keys",
         "change_entities",
         "origins",
     ];
     tables.extend(crate::domain::Kind::ALL.iter().map(|k| k.spec().table));
+    tables.extend(derive::TABLES);
     tables
+}
+
+/// Clears every derived table and replays the applied changes into them, in this
+/// store's apply order, then recomputes the derived state. Changes whose causal
+/// predecessors are no longer applied (after a revocation) become pending again.
+pub(crate) fn replay(
+    conn: &Connection,
+    vocab: &Vocabularies,
+    effects: &mut Effects,
+) -> Result<(u64, u64)> {
+    for table in derived_tables() {
+        crate::fault::tick()?;
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    let (mut changes, mut ops) = (0u64, 0u64);
+    let mut vv = VersionVector::new();
+    let mut touched = Touched::default();
+    for stored in log::applied_in_order(conn)? {
+        let change = Change::decode(&stored.bytes)?;
+        let hash = change::hash(&stored.bytes);
+        if hash != stored.hash {
+            return Err(crate::error::Error::crypto(messages::log_damaged(
+                change.device,
+                change.seq,
+            )));
+        }
+        let ready = vv.get(&change.device).copied().unwrap_or(0) + 1 == change.seq
+            && change
+                .deps
+                .iter()
+                .all(|(d, s)| vv.get(d).copied().unwrap_or(0) >= *s);
+        if !ready {
+            log::set_state(conn, &change.device, change.seq, ChangeState::Pending)?;
+            continue;
+        }
+        apply::materialise(conn, &change, effects, &mut touched)?;
+        log::set_origin(conn, &change.device, change.seq, &hash)?;
+        vv.insert(change.device, change.seq);
+        changes += 1;
+        ops += change.ops.len() as u64;
+    }
+    derive::all(conn, vocab)?;
+    Ok((changes, ops))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,28 +179,10 @@ pub struct Rebuilt {
 
 /// Recomputes every materialised table from the log, replaying applied changes in the
 /// order this store applied them (any causal order gives the same state).
-pub fn rebuild(conn: &mut Connection) -> Result<Rebuilt> {
+pub fn rebuild(conn: &mut Connection, vocab: &Vocabularies) -> Result<Rebuilt> {
     let digest_before = digest::digest(conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for table in derived_tables() {
-        tx.execute(&format!("DELETE FROM {table}"), [])?;
-    }
-    let (mut changes, mut ops) = (0u64, 0u64);
-    let mut effects = Effects::default();
-    for stored in log::applied_in_order(&tx)? {
-        let change = Change::decode(&stored.bytes)?;
-        let hash = change::hash(&stored.bytes);
-        if hash != stored.hash {
-            return Err(crate::error::Error::crypto(messages::log_damaged(
-                change.device,
-                change.seq,
-            )));
-        }
-        apply::materialise(&tx, &change, &mut effects)?;
-        log::set_origin(&tx, &change.device, change.seq, &hash)?;
-        changes += 1;
-        ops += change.ops.len() as u64;
-    }
+    let (changes, ops) = replay(&tx, vocab, &mut Effects::default())?;
     tx.commit()?;
     let digest_after = digest::digest(conn)?;
     Ok(Rebuilt {

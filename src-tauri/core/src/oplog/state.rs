@@ -1,12 +1,13 @@
 //! Reads of the materialised registers that [`super::apply`] writes: the live values of
 //! each field (`field_state`) and the live tags of each link element (`link_state`).
 
+use crate::domain::schema::FieldType;
 use crate::domain::Kind;
 use crate::error::Result;
 use crate::ids::blob_uuid;
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::Value;
-use std::collections::BTreeSet;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 /// One live value of a field, with who wrote it.
@@ -68,14 +69,18 @@ pub fn live_values(conn: &Connection, entity: &Uuid, field: Option<&str>) -> Res
 }
 
 /// The elements present in a link set.
-pub fn present_elements(conn: &Connection, owner: &Uuid, link: &str) -> Result<Vec<Value>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT elem FROM link_state WHERE owner = ?1 AND link = ?2 GROUP BY elem_key ORDER BY elem",
-    )?;
-    let rows = stmt.query_map(params![owner.to_string(), link], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for r in rows {
-        out.push(serde_json::from_str(&r?)?);
+/// (An element present through several writes has one row for each; they are sorted
+/// and taken out here, not by SQL, which SQLite would plan again for every owner.)
+pub fn present_elements(conn: &Connection, owner: &str, link: &str) -> Result<Vec<Value>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT elem FROM link_state WHERE owner = ?1 AND link = ?2")?;
+    let rows = stmt.query_map(params![owner, link], |r| r.get::<_, String>(0))?;
+    let mut texts: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
+    texts.sort_unstable();
+    texts.dedup();
+    let mut out = Vec::with_capacity(texts.len());
+    for t in texts {
+        out.push(serde_json::from_str(&t)?);
     }
     Ok(out)
 }
@@ -92,27 +97,70 @@ pub fn link_writes(conn: &Connection, owner: &Uuid) -> Result<Vec<(Uuid, u64)>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The records with at least one field in conflict.
-pub fn conflicted_entities(conn: &Connection) -> Result<BTreeSet<String>> {
+/// Fields in conflict as (kind, entity, field), in that order, after `after`.
+pub fn conflicted_fields(
+    conn: &Connection,
+    after: &(String, String, String),
+    limit: usize,
+) -> Result<Vec<(String, String, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT entity FROM field_state GROUP BY entity, field HAVING count(*) > 1",
+        "SELECT kind, entity, field FROM field_conflicts WHERE (kind, entity, field) > (?1, ?2, ?3)
+         ORDER BY kind, entity, field LIMIT ?4",
     )?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map(
+        rusqlite::params![after.0, after.1, after.2, limit as i64],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every field in conflict: (entity, field, kind).
-pub fn conflicted_fields(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+/// Deleted records as (kind, id), in that order, after `after`.
+pub fn deleted_records(
+    conn: &Connection,
+    after: &(String, String),
+) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT entity, field, kind FROM field_state GROUP BY entity, field HAVING count(*) > 1 ORDER BY kind, entity, field",
+        "SELECT kind, id FROM record_index WHERE deleted = 1 AND (kind, id) > (?1, ?2) ORDER BY kind, id",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map([&after.0, &after.1], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn count_conflicts(conn: &Connection) -> Result<u64> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT count(*) FROM (SELECT 1 FROM field_state GROUP BY entity, field HAVING count(*) > 1)",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT count(*) FROM field_conflicts")?;
     Ok(stmt.query_row([], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// A record table row as the record's shown fields.
+pub(crate) fn row_fields(kind: Kind, row: &rusqlite::Row) -> rusqlite::Result<Map<String, Value>> {
+    let mut out = Map::new();
+    for field in kind.spec().fields {
+        let v = row.get_ref(field.name)?;
+        let json = match (v, field.ty) {
+            (ValueRef::Null, _) => Value::Null,
+            (ValueRef::Integer(i), FieldType::Bool) => Value::Bool(i != 0),
+            (ValueRef::Integer(i), _) => Value::from(i),
+            (ValueRef::Real(f), _) => Value::from(f),
+            (ValueRef::Text(t), FieldType::Name | FieldType::Coordinates) => {
+                serde_json::from_slice(t).unwrap_or(Value::Null)
+            }
+            (ValueRef::Text(t), _) => Value::String(String::from_utf8_lossy(t).into_owned()),
+            (ValueRef::Blob(_), _) => Value::Null,
+        };
+        if !json.is_null() {
+            out.insert(field.name.to_string(), json);
+        }
+    }
+    Ok(out)
+}
+
+/// A record's shown fields, read from its kind's table.
+pub(crate) fn row_of(
+    conn: &rusqlite::Connection,
+    kind: Kind,
+    id: &str,
+) -> Result<Option<Map<String, Value>>> {
+    let sql = format!("SELECT * FROM {} WHERE id = ?1", kind.spec().table);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row([id], |r| row_fields(kind, r)).optional()?)
 }

@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "unverified",
         sql: include_str!("../sync/migrations/007_unverified.sql"),
     },
+    Migration {
+        version: 8,
+        name: "derived",
+        sql: include_str!("../oplog/migrations/008_derived.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

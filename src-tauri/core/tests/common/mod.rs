@@ -159,8 +159,17 @@ pub fn name_of(n: &Nansen, id: Uuid) -> Value {
 /// Every row of every derived table, as text, in a fixed order: two stores with the same
 /// dump hold byte-for-byte the same materialised state.
 pub fn dump(n: &Nansen) -> Vec<String> {
+    dump_tables(n, &nansen_core::oplog::derived_tables())
+}
+
+/// Every row of the tables derived from the records (statuses, places, counts, name
+/// words): equal on every store that holds the same records.
+pub fn derived_dump(n: &Nansen) -> Vec<String> {
+    dump_tables(n, &nansen_core::oplog::derive::TABLES)
+}
+
+fn dump_tables(n: &Nansen, tables: &[&str]) -> Vec<String> {
     let conn = n.conn();
-    let tables = nansen_core::oplog::derived_tables();
     let mut out = Vec::new();
     for t in tables {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
@@ -300,13 +309,9 @@ impl Crafted {
 
 /// The exact bytes of a stored change.
 pub fn change_bytes(n: &Nansen, device: Uuid, seq: u64) -> Vec<u8> {
-    n.conn()
-        .query_row(
-            "SELECT bytes FROM changes WHERE device = ?1 AND seq = ?2",
-            rusqlite::params![&device.as_bytes()[..], seq as i64],
-            |r| r.get(0),
-        )
+    nansen_core::oplog::log::bytes_of(n.conn(), &device, seq)
         .unwrap()
+        .expect("the change is stored")
 }
 
 /// Every file below `dir`.

@@ -147,6 +147,21 @@ fn id_arg() -> Arg {
     Arg::new("record-id").value_name("ID").required(true)
 }
 
+/// `--limit` and `--after`: which page of a list.
+pub fn page_args() -> [Arg; 2] {
+    [
+        Arg::new("limit")
+            .long("limit")
+            .value_name("N")
+            .value_parser(clap::value_parser!(usize))
+            .help("rows per page (default 100, at most 1000)"),
+        Arg::new("after")
+            .long("after")
+            .value_name("CURSOR")
+            .help("the page after this cursor (printed under the page before)"),
+    ]
+}
+
 fn list_command(kind: Kind) -> Command {
     let list = Command::new("list")
         .about(format!("list {}", kind.spec().plural))
@@ -162,7 +177,8 @@ fn list_command(kind: Kind) -> Command {
                 .long("deleted")
                 .action(ArgAction::SetTrue)
                 .help("include deleted records"),
-        );
+        )
+        .args(page_args());
     if kind != Kind::Person {
         return list;
     }
@@ -231,6 +247,9 @@ pub fn command(kind: Kind) -> Command {
                 .about(format!("restore a deleted {kind}"))
                 .arg(id_arg()),
         );
+    if kind == Kind::Person {
+        return cmd.subcommand(super::import::command());
+    }
     if kind != Kind::Attachment {
         return cmd;
     }

@@ -127,8 +127,15 @@ pub fn group(page: &GroupPage) -> String {
         page.identified,
         count_or_unknown(page.asserted_count)
     ));
-    for m in &page.members {
+    for m in &page.members.items {
         s.push_str(&format!("  member {}  {}\n", m.id, m.label));
+    }
+    if page.members.next.is_some() {
+        s.push_str(&format!(
+            "  … and {} more: nansen person list --group {}\n",
+            page.identified - page.members.items.len() as u64,
+            page.record.id
+        ));
     }
     s
 }

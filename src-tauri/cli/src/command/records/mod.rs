@@ -23,9 +23,11 @@
 //! | `args`     | the clap definition of each kind's commands         |
 //! | `input`    | flags and `--from-json` to the core's JSON input    |
 //! | `describe` | the human text of lists and pages                   |
+//! | `import`   | `person import`: persons from a spreadsheet          |
 
 mod args;
 mod describe;
+mod import;
 mod input;
 
 pub use args::command;
@@ -54,6 +56,7 @@ pub fn run(kind: Kind, m: &ArgMatches, global: &Global, out: &Out) -> Result<()>
         "delete" => delete(&mut n, kind, sub, out),
         "restore" => restore(&mut n, kind, sub, out),
         "get" => get_attachment(&n, sub, out),
+        "import" => import::run(&mut n, sub, out),
         _ => unreachable!("clap checks subcommands"),
     }
 }
@@ -65,14 +68,10 @@ fn list_persons(n: &Nansen, m: &ArgMatches, out: &Out) -> Result<()> {
         location: m.get_one::<String>("location").cloned(),
         group: m.get_one::<String>("group").cloned(),
         include_deleted: m.get_flag("deleted"),
+        limit: m.get_one::<usize>("limit").copied(),
+        after: m.get_one::<String>("after").cloned(),
     };
-    let list = n.person_list(&q)?;
-    out.show(&list, || {
-        list.iter()
-            .map(describe::person_line)
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
+    out.page(&n.person_list(&q)?, describe::person_line);
     Ok(())
 }
 
@@ -80,15 +79,10 @@ fn list(n: &Nansen, kind: Kind, m: &ArgMatches, out: &Out) -> Result<()> {
     let q = ListQuery {
         q: m.get_one::<String>("q").cloned(),
         include_deleted: m.get_flag("deleted"),
-        limit: None,
+        limit: m.get_one::<usize>("limit").copied(),
+        after: m.get_one::<String>("after").cloned(),
     };
-    let list = n.list(kind, &q)?;
-    out.show(&list, || {
-        list.iter()
-            .map(describe::record_line)
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
+    out.page(&n.list(kind, &q)?, describe::record_line);
     Ok(())
 }
 

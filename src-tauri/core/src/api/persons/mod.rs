@@ -1,264 +1,106 @@
 //! Person-centred views: the searchable person list with each person's current status,
 //! the person page with its timeline, and the group page ("12 of 29 identified").
+//! Each reads only what it shows: the derived tables (`oplog::derive`) hold every
+//! person's current status, place and group counts, kept up to date as changes land.
 
 use super::messages as m;
-use super::records::{name_filter, row_fields, RecordSummary, RefLabel};
+use super::page::{self, Page};
+use super::records::{row_of, RecordSummary, RefLabel};
 use super::Nansen;
 use crate::date::FuzzyDate;
 use crate::domain::schema::DELETED;
-use crate::domain::status::{current, StatusEntry};
+use crate::domain::status::current;
 use crate::domain::Kind;
 use crate::error::{Error, Result};
-use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::oplog::derive::{self, Fact};
+use crate::oplog::index::{self, Filter};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 mod types;
 pub use types::*;
 
-struct EventRow {
-    fields: serde_json::Map<String, Value>,
-}
-
-/// Everything status derivation needs, loaded once.
-struct World {
-    statuses: Vec<(String, serde_json::Map<String, Value>)>,
-    events: HashMap<String, EventRow>,
-    /// event id → (role, party kind, party id)
-    involvements: Vec<(String, String, Kind, String)>,
-    /// group id → members
-    members: HashMap<String, Vec<String>>,
-    /// person id → groups
-    groups_of: HashMap<String, Vec<String>>,
-    group_fields: HashMap<String, serde_json::Map<String, Value>>,
-    locations: HashMap<String, serde_json::Map<String, Value>>,
-    sources_of: HashMap<String, Vec<(String, Option<String>)>>,
-    source_fields: HashMap<String, serde_json::Map<String, Value>>,
-    conflicted: BTreeSet<String>,
-}
-
-fn not_deleted(f: &serde_json::Map<String, Value>) -> bool {
-    f.get(DELETED) != Some(&Value::Bool(true))
-}
-
-fn str_field(f: &serde_json::Map<String, Value>, k: &str) -> Option<String> {
+fn str_field(f: &Map<String, Value>, k: &str) -> Option<String> {
     f.get(k).and_then(Value::as_str).map(str::to_string)
 }
 
+fn nonempty(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+}
+
 impl Nansen {
-    fn rows(&self, kind: Kind) -> Result<Vec<(String, serde_json::Map<String, Value>)>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT * FROM {}", kind.spec().table))?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>("id")?, row_fields(kind, r)?))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    fn elems(&self, owner: &str, link: &str) -> Result<Vec<Value>> {
+        crate::oplog::state::present_elements(self.conn(), owner, link)
     }
 
-    fn links_of(&self, link: &str) -> Result<Vec<(String, Value)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT owner, elem FROM link_state WHERE link = ?1 GROUP BY owner, elem_key ORDER BY owner, elem",
-        )?;
-        let rows = stmt.query_map([link], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
+    fn sources_for(&self, owner: &str) -> Result<Vec<SourceRef>> {
         let mut out = Vec::new();
-        for row in rows {
-            let (owner, elem) = row?;
-            out.push((owner, serde_json::from_str(&elem)?));
+        for elem in self.elems(owner, "sources")? {
+            let Some(source) = elem.get("source").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(f) = row_of(self.conn(), Kind::Source, source)? else {
+                continue;
+            };
+            if f.get(DELETED) == Some(&Value::Bool(true)) {
+                continue;
+            }
+            out.push(SourceRef {
+                id: source.to_string(),
+                title: str_field(&f, "title").unwrap_or_default(),
+                source_type: str_field(&f, "type"),
+                reliability: str_field(&f, "reliability"),
+                fact: elem.get("fact").and_then(Value::as_str).map(str::to_string),
+            });
         }
         Ok(out)
     }
 
-    fn world(&self) -> Result<World> {
-        let events: HashMap<String, EventRow> = self
-            .rows(Kind::Event)?
-            .into_iter()
-            .filter(|(_, f)| not_deleted(f))
-            .map(|(id, fields)| (id, EventRow { fields }))
-            .collect();
-        let group_fields: HashMap<_, _> = self
-            .rows(Kind::Group)?
-            .into_iter()
-            .filter(|(_, f)| not_deleted(f))
-            .collect();
-        let live_persons: BTreeSet<String> = self
-            .rows(Kind::Person)?
-            .into_iter()
-            .filter(|(_, f)| not_deleted(f))
-            .map(|(id, _)| id)
-            .collect();
-        let mut members: HashMap<String, Vec<String>> = HashMap::new();
-        let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
-        for (group, elem) in self.links_of("members")? {
-            let Some(person) = elem.get("person").and_then(Value::as_str) else {
-                continue;
-            };
-            if group_fields.contains_key(&group) && live_persons.contains(person) {
-                members
-                    .entry(group.clone())
-                    .or_default()
-                    .push(person.to_string());
-                groups_of.entry(person.to_string()).or_default().push(group);
-            }
-        }
-        let mut involvements = Vec::new();
-        for (event, elem) in self.links_of("involvements")? {
-            if !events.contains_key(&event) {
-                continue;
-            }
-            let role = str_field(elem.as_object().unwrap_or(&Default::default()), "role")
-                .unwrap_or_default();
-            for (key, kind) in [
-                ("person", Kind::Person),
-                ("group", Kind::Group),
-                ("actor", Kind::Actor),
-            ] {
-                if let Some(party) = elem.get(key).and_then(Value::as_str) {
-                    involvements.push((event.clone(), role.clone(), kind, party.to_string()));
-                }
-            }
-        }
-        let mut sources_of: HashMap<String, Vec<(String, Option<String>)>> = HashMap::new();
-        for (owner, elem) in self.links_of("sources")? {
-            if let Some(source) = elem.get("source").and_then(Value::as_str) {
-                sources_of.entry(owner).or_default().push((
-                    source.to_string(),
-                    elem.get("fact").and_then(Value::as_str).map(str::to_string),
-                ));
-            }
-        }
-        Ok(World {
-            statuses: self
-                .rows(Kind::Status)?
-                .into_iter()
-                .filter(|(_, f)| not_deleted(f))
-                .collect(),
-            events,
-            involvements,
-            members,
-            groups_of,
-            group_fields,
-            locations: self.rows(Kind::Location)?.into_iter().collect(),
-            sources_of,
-            source_fields: self
-                .rows(Kind::Source)?
-                .into_iter()
-                .filter(|(_, f)| not_deleted(f))
-                .collect(),
-            conflicted: self.conflicted_entities()?,
+    fn label_by_id(&self, kind: Kind, id: &Option<String>) -> Result<Option<String>> {
+        let Some(id) = id else { return Ok(None) };
+        Ok(row_of(self.conn(), kind, id)?.map(|f| self.label_of(kind, &f)))
+    }
+
+    fn timeline_item(&self, fact: Fact) -> Result<TimelineItem> {
+        let event = fact.kind == Kind::Event;
+        Ok(TimelineItem {
+            item: if event { "event" } else { "status" }.into(),
+            end_date: if event {
+                str_field(&fact.fields, "end_date")
+            } else {
+                None
+            },
+            event_type: if event {
+                str_field(&fact.fields, "type")
+            } else {
+                None
+            },
+            title: self.label_of(fact.kind, &fact.fields),
+            location_label: self.label_by_id(Kind::Location, &fact.location)?,
+            via_group_label: self.label_by_id(Kind::Group, &fact.via_group)?,
+            sources: self.sources_for(&fact.id)?,
+            in_conflict: index::in_conflict(self.conn(), &fact.id)?,
+            id: fact.id,
+            date: fact.date,
+            location: fact.location,
+            role: fact.role,
+            via_group: fact.via_group,
+            status_type: fact.status_type,
+            status_value: fact.status_value,
+            imminent: fact.imminent,
+            implied: fact.implied,
         })
     }
 
-    fn sources_for(&self, world: &World, owner: &str) -> Vec<SourceRef> {
-        world
-            .sources_of
-            .get(owner)
-            .map(|list| {
-                list.iter()
-                    .filter_map(|(id, fact)| {
-                        let f = world.source_fields.get(id)?;
-                        Some(SourceRef {
-                            id: id.clone(),
-                            title: str_field(f, "title").unwrap_or_default(),
-                            source_type: str_field(f, "type"),
-                            reliability: str_field(f, "reliability"),
-                            fact: fact.clone(),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    fn location_label(&self, world: &World, id: &Option<String>) -> Option<String> {
-        id.as_ref()
-            .and_then(|id| world.locations.get(id))
-            .map(|f| self.label_of(Kind::Location, f))
-    }
-
-    /// The timeline of a person (subject = person) or of a group, oldest first.
-    fn timeline(&self, world: &World, subject: &str, subject_kind: Kind) -> Vec<TimelineItem> {
-        let mut via: Vec<(String, Option<String>)> = vec![(subject.to_string(), None)];
-        if subject_kind == Kind::Person {
-            for g in world.groups_of.get(subject).into_iter().flatten() {
-                via.push((g.clone(), Some(g.clone())));
-            }
-        }
-        let group_label = |g: &Option<String>| {
-            g.as_ref()
-                .and_then(|g| world.group_fields.get(g))
-                .map(|f| self.label_of(Kind::Group, f))
-        };
+    /// The timeline of a person (with what reaches them through their groups) or of a
+    /// group, oldest first.
+    fn timeline(&self, subject: &str, subject_kind: Kind) -> Result<Vec<TimelineItem>> {
         let mut items = Vec::new();
-        for (party, via_group) in &via {
-            for (event_id, role, _, p) in &world.involvements {
-                if p != party {
-                    continue;
-                }
-                let Some(ev) = world.events.get(event_id) else {
-                    continue;
-                };
-                let event_type = str_field(&ev.fields, "type");
-                let implied = if role == "victim" {
-                    event_type
-                        .as_deref()
-                        .and_then(|t| self.vocab.implied_status(t))
-                } else {
-                    None
-                };
-                let location = str_field(&ev.fields, "location");
-                items.push(TimelineItem {
-                    item: "event".into(),
-                    id: event_id.clone(),
-                    date: str_field(&ev.fields, "date"),
-                    end_date: str_field(&ev.fields, "end_date"),
-                    event_type,
-                    title: self.label_of(Kind::Event, &ev.fields),
-                    location_label: self.location_label(world, &location),
-                    location,
-                    role: Some(role.clone()),
-                    via_group_label: group_label(via_group),
-                    via_group: via_group.clone(),
-                    status_type: implied.as_ref().map(|(t, _)| t.clone()),
-                    status_value: implied.map(|(_, v)| v),
-                    imminent: false,
-                    implied: true,
-                    sources: self.sources_for(world, event_id),
-                    in_conflict: world.conflicted.contains(event_id),
-                });
-            }
-            for (status_id, f) in &world.statuses {
-                let about = if subject_kind == Kind::Person && via_group.is_none() {
-                    str_field(f, "person")
-                } else {
-                    str_field(f, "group")
-                };
-                if about.as_deref() != Some(party.as_str()) {
-                    continue;
-                }
-                let location = str_field(f, "location");
-                items.push(TimelineItem {
-                    item: "status".into(),
-                    id: status_id.clone(),
-                    date: str_field(f, "effective"),
-                    end_date: None,
-                    event_type: None,
-                    title: self.label_of(Kind::Status, f),
-                    location_label: self.location_label(world, &location),
-                    location,
-                    role: None,
-                    via_group_label: group_label(via_group),
-                    via_group: via_group.clone(),
-                    status_type: str_field(f, "type"),
-                    status_value: str_field(f, "value"),
-                    imminent: f.get("imminent") == Some(&Value::Bool(true)),
-                    implied: false,
-                    sources: self.sources_for(world, status_id),
-                    in_conflict: world.conflicted.contains(status_id),
-                });
-            }
+        for fact in derive::facts(self.conn(), &self.vocab, subject, subject_kind)? {
+            items.push(self.timeline_item(fact)?);
         }
         items.sort_by(|a, b| {
             let key = |i: &TimelineItem| {
@@ -271,163 +113,90 @@ impl Nansen {
             };
             key(a).cmp(&key(b))
         });
-        items
+        Ok(items)
     }
 
-    fn status_entries(items: &[TimelineItem]) -> Vec<StatusEntry> {
-        items
-            .iter()
-            .filter(|i| i.status_value.is_some())
-            .map(|i| StatusEntry {
-                status_type: i.status_type.clone().unwrap_or_default(),
-                value: i.status_value.clone().unwrap_or_default(),
-                date: i.date.clone(),
-                location: i.location.clone(),
-                imminent: i.imminent,
-                from_record: i.id.clone(),
-                explicit: !i.implied,
-                via_group: i.via_group.clone(),
-            })
-            .collect()
-    }
-
-    fn summarise(
-        &self,
-        world: &World,
-        id: &str,
-        fields: &serde_json::Map<String, Value>,
-        aliases: Vec<Value>,
-    ) -> PersonSummary {
-        let timeline = self.timeline(world, id, Kind::Person);
-        let entries = Self::status_entries(&timeline);
-        let protection = current(&entries, "protection").cloned();
-        let refugee = current(&entries, "refugee").cloned();
+    /// A person as the list shows them; none if there is no such person.
+    fn person_summary(&self, id: &str) -> Result<Option<PersonSummary>> {
+        let Some(fields) = row_of(self.conn(), Kind::Person, id)? else {
+            return Ok(None);
+        };
+        let statuses = index::person_status(self.conn(), id)?;
+        let protection = current(&statuses, "protection").cloned();
+        let refugee = current(&statuses, "refugee").cloned();
         let location = protection.as_ref().and_then(|p| p.location.clone());
-        PersonSummary {
+        let mut groups = Vec::new();
+        for g in derive::groups_of(self.conn(), id)? {
+            groups.extend(self.label_by_id(Kind::Group, &Some(g))?);
+        }
+        Ok(Some(PersonSummary {
             id: id.to_string(),
             name: fields.get("name").cloned().unwrap_or(Value::Null),
-            label: self.label_of(Kind::Person, fields),
-            aliases,
-            location_label: self.location_label(world, &location),
+            label: self.label_of(Kind::Person, &fields),
+            aliases: self.elems(id, "aliases")?,
+            location_label: self.label_by_id(Kind::Location, &location)?,
             location,
             protection,
             refugee,
-            groups: world
-                .groups_of
-                .get(id)
-                .into_iter()
-                .flatten()
-                .filter_map(|g| {
-                    world
-                        .group_fields
-                        .get(g)
-                        .map(|f| self.label_of(Kind::Group, f))
-                })
-                .collect(),
-            in_conflict: world.conflicted.contains(id),
+            groups,
+            in_conflict: index::in_conflict(self.conn(), id)?,
             sample: fields.get("sample") == Some(&Value::Bool(true)),
-            deleted: !not_deleted(fields),
-        }
+            deleted: fields.get(DELETED) == Some(&Value::Bool(true)),
+        }))
     }
 
-    fn within(world: &World, location: &str, ancestor: &str) -> bool {
-        let mut current = Some(location.to_string());
-        let mut hops = 0;
-        while let Some(l) = current {
-            if l == ancestor {
-                return true;
-            }
-            hops += 1;
-            if hops > 64 {
-                return false;
-            }
-            current = world.locations.get(&l).and_then(|f| str_field(f, "parent"));
-        }
-        false
-    }
-
-    pub fn person_list(&self, query: &PersonQuery) -> Result<Vec<PersonSummary>> {
-        let world = self.world()?;
-        let mut sql = "SELECT * FROM person WHERE 1 = 1".to_string();
-        let mut params = Vec::new();
-        if !query.include_deleted {
-            sql.push_str(" AND coalesce(deleted, 0) = 0");
-        }
-        if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            let (frag, p) = name_filter(q);
-            sql.push_str(&frag);
-            params = p;
-        }
-        let mut aliases: HashMap<String, Vec<Value>> = HashMap::new();
-        for (owner, elem) in self.links_of("aliases")? {
-            aliases.entry(owner).or_default().push(elem);
-        }
-        let rows: Vec<(String, serde_json::Map<String, Value>)> = {
-            let mut stmt = self.conn().prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok((r.get::<_, String>("id")?, row_fields(Kind::Person, r)?))
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
+    /// One page of the person list, in name order, filtered and searched.
+    pub fn person_list(&self, query: &PersonQuery) -> Result<Page<PersonSummary>> {
+        let q = nonempty(&query.q);
+        let filter = Filter {
+            words: Filter::search(q.as_deref()),
+            include_deleted: query.include_deleted,
+            status: nonempty(&query.status),
+            place: nonempty(&query.location),
+            group: nonempty(&query.group),
+            text: None,
         };
-        let mut out = Vec::new();
-        for (id, fields) in rows {
-            if let Some(g) = &query.group {
-                if !world.members.get(g).is_some_and(|m| m.contains(&id)) {
-                    continue;
-                }
-            }
-            let s = self.summarise(
-                &world,
-                &id,
-                &fields,
-                aliases.remove(&id).unwrap_or_default(),
-            );
-            if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
-                if s.protection.as_ref().map(|p| p.value.as_str()) != Some(status) {
-                    continue;
-                }
-            }
-            if let Some(loc) = query.location.as_deref().filter(|s| !s.is_empty()) {
-                if !s
-                    .location
-                    .as_deref()
-                    .is_some_and(|l| Self::within(&world, l, loc))
-                {
-                    continue;
-                }
-            }
-            out.push(s);
+        if q.is_some() && filter.words.is_empty() {
+            return Ok(Page::empty());
         }
-        out.sort_by(|a, b| {
-            a.label
-                .to_lowercase()
-                .cmp(&b.label.to_lowercase())
-                .then(a.id.cmp(&b.id))
-        });
-        Ok(out)
+        let after = page::after(query.after.as_deref())?;
+        let keys = index::page(
+            self.conn(),
+            Kind::Person,
+            &filter,
+            after.as_ref(),
+            page::limit(query.limit)?,
+        )?;
+        page::build(keys, |row| self.person_summary(&row.id))
+    }
+
+    /// How many live persons have each current protection status ('' for none), in a
+    /// place (and everything inside it) or everywhere.
+    pub fn person_counts(&self, location: Option<Uuid>) -> Result<BTreeMap<String, u64>> {
+        index::persons_by_status(self.conn(), location.map(|l| l.to_string()).as_deref())
+    }
+
+    fn group_ref(&self, group: &str) -> Result<Option<GroupRef>> {
+        let Some(f) = row_of(self.conn(), Kind::Group, group)? else {
+            return Ok(None);
+        };
+        Ok(Some(GroupRef {
+            id: group.to_string(),
+            name: self.label_of(Kind::Group, &f),
+            asserted_count: f.get("asserted_count").and_then(Value::as_i64),
+            identified: index::identified(self.conn(), group)?,
+        }))
     }
 
     pub fn person_page(&self, id: Uuid) -> Result<PersonPage> {
         let record = self.get(Kind::Person, id)?;
-        let world = self.world()?;
         let sid = id.to_string();
-        let timeline = self.timeline(&world, &sid, Kind::Person);
-        let entries = Self::status_entries(&timeline);
-        let groups = world
-            .groups_of
-            .get(&sid)
-            .into_iter()
-            .flatten()
-            .filter_map(|g| {
-                let f = world.group_fields.get(g)?;
-                Some(GroupRef {
-                    id: g.clone(),
-                    name: self.label_of(Kind::Group, f),
-                    asserted_count: f.get("asserted_count").and_then(Value::as_i64),
-                    identified: world.members.get(g).map(|m| m.len() as u64).unwrap_or(0),
-                })
-            })
-            .collect();
+        let timeline = self.timeline(&sid, Kind::Person)?;
+        let statuses = index::person_status(self.conn(), &sid)?;
+        let mut groups = Vec::new();
+        for g in derive::groups_of(self.conn(), &sid)? {
+            groups.extend(self.group_ref(&g)?);
+        }
         let family = record.links["family"]
             .iter()
             .filter_map(|e| {
@@ -457,9 +226,9 @@ impl Nansen {
             }
         }
         Ok(PersonPage {
-            protection: current(&entries, "protection").cloned(),
-            refugee: current(&entries, "refugee").cloned(),
-            sources: self.sources_for(&world, &sid),
+            protection: current(&statuses, "protection").cloned(),
+            refugee: current(&statuses, "refugee").cloned(),
+            sources: self.sources_for(&sid)?,
             interventions: self.linked_from(Kind::Intervention, "concerns", &sid)?,
             attachments: self.linked_from(Kind::Attachment, "attached_to", &sid)?,
             timeline,
@@ -477,60 +246,27 @@ impl Nansen {
         link: &str,
         target: &str,
     ) -> Result<Vec<RecordSummary>> {
-        let owners: Vec<String> = {
-            let mut stmt = self.conn().prepare_cached(
-                "SELECT DISTINCT owner FROM link_state WHERE target = ?1 AND link = ?2",
-            )?;
-            let rows = stmt.query_map([target, link], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
         let mut out = Vec::new();
-        for owner in owners {
-            let Ok(id) = Uuid::parse_str(&owner) else {
-                continue;
-            };
-            let view = self.get(kind, id)?;
-            if !view.deleted {
-                out.push(RecordSummary {
-                    kind,
-                    id: view.id,
-                    label: view.label,
-                    deleted: false,
-                    in_conflict: !view.conflicts.is_empty(),
-                    fields: view.fields,
-                });
-            }
+        for owner in crate::oplog::timeline::owners_linking(self.conn(), target, link)? {
+            out.extend(self.summary(kind, &owner)?.filter(|s| !s.deleted));
         }
         Ok(out)
     }
 
+    /// A group, its first page of members (the person list filtered by the group
+    /// pages on), and its timeline.
     pub fn group_page(&self, id: Uuid) -> Result<GroupPage> {
         let record = self.get(Kind::Group, id)?;
-        let world = self.world()?;
         let sid = id.to_string();
-        let mut aliases: HashMap<String, Vec<Value>> = HashMap::new();
-        for (owner, elem) in self.links_of("aliases")? {
-            aliases.entry(owner).or_default().push(elem);
-        }
-        let mut members = Vec::new();
-        for person in world.members.get(&sid).into_iter().flatten() {
-            let Ok(pid) = Uuid::parse_str(person) else {
-                continue;
-            };
-            let fields = self.existing(Kind::Person, &pid)?;
-            members.push(self.summarise(
-                &world,
-                person,
-                &fields,
-                aliases.remove(person).unwrap_or_default(),
-            ));
-        }
-        members.sort_by_key(|m| m.label.to_lowercase());
+        let members = self.person_list(&PersonQuery {
+            group: Some(sid.clone()),
+            ..PersonQuery::default()
+        })?;
         Ok(GroupPage {
             asserted_count: record.fields.get("asserted_count").and_then(Value::as_i64),
-            identified: members.len() as u64,
+            identified: index::identified(self.conn(), &sid)?,
             members,
-            timeline: self.timeline(&world, &sid, Kind::Group),
+            timeline: self.timeline(&sid, Kind::Group)?,
             interventions: self.linked_from(Kind::Intervention, "concerns", &sid)?,
             record,
         })

@@ -1,5 +1,6 @@
 //! What the person and group pages and the person list show.
 
+use crate::api::page::Page;
 use crate::api::records::{RecordSummary, RecordView, RefLabel};
 use crate::domain::status::StatusEntry;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,10 @@ pub struct PersonQuery {
     /// A group id: only its members.
     pub group: Option<String>,
     pub include_deleted: bool,
+    /// Rows per page (see `page::limit`).
+    pub limit: Option<usize>,
+    /// The cursor of the page before (its `next`).
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -111,7 +116,9 @@ pub struct GroupPage {
     pub record: RecordView,
     pub asserted_count: Option<i64>,
     pub identified: u64,
-    pub members: Vec<PersonSummary>,
+    /// The first page of the members; the person list filtered by this group has the
+    /// rest.
+    pub members: Page<PersonSummary>,
     pub timeline: Vec<TimelineItem>,
     pub interventions: Vec<RecordSummary>,
 }

@@ -4,15 +4,16 @@
 mod write;
 
 use super::messages as m;
+use super::page::{self, Page};
 use super::Nansen;
+use crate::domain::labels;
 use crate::domain::schema::{FieldType, DELETED};
-use crate::domain::vocab::Vocabularies;
 use crate::domain::Kind;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
+use crate::oplog::index::{self, Filter};
+pub(crate) use crate::oplog::state::row_of;
 use crate::oplog::{log, state};
-use rusqlite::types::ValueRef;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,7 +26,10 @@ use uuid::Uuid;
 pub struct ListQuery {
     pub q: Option<String>,
     pub include_deleted: bool,
+    /// Rows per page (see `page::limit`).
     pub limit: Option<usize>,
+    /// The cursor of the page before (its `next`).
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -37,6 +41,8 @@ pub struct RecordSummary {
     pub in_conflict: bool,
     #[ts(type = "Record<string, unknown>")]
     pub fields: Map<String, Value>,
+    /// Labels of the records its fields refer to (a place, a parent, an actor).
+    pub refs: BTreeMap<String, RefLabel>,
 }
 
 /// One live value of a field: several of them make a conflict.
@@ -87,73 +93,9 @@ pub struct RecordView {
     pub updated: Option<Stamp>,
 }
 
-pub(crate) fn row_fields(kind: Kind, row: &rusqlite::Row) -> rusqlite::Result<Map<String, Value>> {
-    let mut out = Map::new();
-    for field in kind.spec().fields {
-        let v = row.get_ref(field.name)?;
-        let json = match (v, field.ty) {
-            (ValueRef::Null, _) => Value::Null,
-            (ValueRef::Integer(i), FieldType::Bool) => Value::Bool(i != 0),
-            (ValueRef::Integer(i), _) => Value::from(i),
-            (ValueRef::Real(f), _) => Value::from(f),
-            (ValueRef::Text(t), FieldType::Name | FieldType::Coordinates) => {
-                serde_json::from_slice(t).unwrap_or(Value::Null)
-            }
-            (ValueRef::Text(t), _) => Value::String(String::from_utf8_lossy(t).into_owned()),
-            (ValueRef::Blob(_), _) => Value::Null,
-        };
-        if !json.is_null() {
-            out.insert(field.name.to_string(), json);
-        }
-    }
-    Ok(out)
-}
-
-/// A record's shown fields, read from its kind's table.
-pub(crate) fn row_of(
-    conn: &rusqlite::Connection,
-    kind: Kind,
-    id: &str,
-) -> Result<Option<Map<String, Value>>> {
-    let sql = format!("SELECT * FROM {} WHERE id = ?1", kind.spec().table);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    Ok(stmt.query_row([id], |r| row_fields(kind, r)).optional()?)
-}
-
-/// A record's display label, with vocabulary terms in `lang` (`en` or `ru`).
-pub(crate) fn label(
-    vocabularies: &Vocabularies,
-    lang: &str,
-    kind: Kind,
-    fields: &Map<String, Value>,
-) -> String {
-    let text = |f: &str| fields.get(f).and_then(Value::as_str).map(str::to_string);
-    let term = |vocab: &str, f: &str| text(f).map(|t| vocabularies.label(vocab, &t, lang));
-    let label = match kind {
-        Kind::Person => fields
-            .get("name")
-            .and_then(|n| n.get("text"))
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        Kind::Event => text("title").or_else(|| {
-            term("event_type", "type").map(|t| match text("date") {
-                Some(d) => format!("{t}, {d}"),
-                None => t,
-            })
-        }),
-        Kind::Status => term("status", "value"),
-        Kind::Attachment => text("caption").or_else(|| text("filename")),
-        _ => text(kind.spec().label_field),
-    };
-    label.unwrap_or_else(|| match lang {
-        "ru" => "(без названия)".to_string(),
-        _ => format!("({kind} without a name)"),
-    })
-}
-
 impl Nansen {
     pub(crate) fn label_of(&self, kind: Kind, fields: &Map<String, Value>) -> String {
-        label(&self.vocab, &self.lang, kind, fields)
+        labels::label(&self.vocab, &self.lang, kind, fields)
     }
 
     /// The kind of the record with this id, if any.
@@ -173,7 +115,7 @@ impl Nansen {
 
     /// The elements present in a link set.
     pub(crate) fn present_elements(&self, owner: &Uuid, link: &str) -> Result<Vec<Value>> {
-        state::present_elements(self.conn(), owner, link)
+        state::present_elements(self.conn(), &owner.to_string(), link)
     }
 
     fn live_values(&self, entity: &Uuid, field: Option<&str>) -> Result<Vec<(String, LiveValue)>> {
@@ -215,14 +157,7 @@ impl Nansen {
                 self.present_elements(&id, link.name)?,
             );
         }
-        let mut ids: BTreeSet<(Kind, String)> = BTreeSet::new();
-        for field in kind.spec().fields {
-            if let (FieldType::Ref { kind: k }, Some(Value::String(s))) =
-                (field.ty, fields.get(field.name))
-            {
-                ids.insert((k, s.clone()));
-            }
-        }
+        let mut ids = field_refs(kind, &fields);
         for link in kind.spec().links {
             for e in &links[link.name] {
                 for f in link.fields {
@@ -288,69 +223,55 @@ impl Nansen {
         Ok((stamp(rows.first())?, stamp(rows.last())?))
     }
 
-    /// Records of one kind. `q` matches any name or alias across scripts for named
-    /// kinds, and the title or description otherwise.
-    pub fn list(&self, kind: Kind, query: &ListQuery) -> Result<Vec<RecordSummary>> {
+    /// One page of the records of a kind, in label order. `q` matches the beginnings
+    /// of the words of any name or alias, across scripts, for named kinds, and text in
+    /// the title or description otherwise.
+    pub fn list(&self, kind: Kind, query: &ListQuery) -> Result<Page<RecordSummary>> {
         let spec = kind.spec();
-        let mut sql = format!("SELECT * FROM {} WHERE 1 = 1", spec.table);
-        let mut params: Vec<String> = Vec::new();
-        if !query.include_deleted {
-            sql.push_str(" AND coalesce(deleted, 0) = 0");
+        let q = query.q.as_deref().filter(|q| !q.trim().is_empty());
+        let mut filter = Filter {
+            include_deleted: query.include_deleted,
+            ..Filter::default()
+        };
+        if kind.is_named() {
+            filter.words = Filter::search(q);
+        } else if let Some(q) = q {
+            let columns = spec
+                .fields
+                .iter()
+                .filter(|f| matches!(f.ty, FieldType::Text | FieldType::LongText))
+                .map(|f| f.name)
+                .collect();
+            filter.text = Some((columns, q.to_string()));
         }
-        if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            if matches!(
-                kind,
-                Kind::Person | Kind::Group | Kind::Location | Kind::Actor
-            ) {
-                let (frag, p) = name_filter(q);
-                sql.push_str(&frag);
-                params.extend(p);
-            } else {
-                let text_fields: Vec<&str> = spec
-                    .fields
-                    .iter()
-                    .filter(|f| matches!(f.ty, FieldType::Text | FieldType::LongText))
-                    .map(|f| f.name)
-                    .collect();
-                let like: Vec<String> = text_fields
-                    .iter()
-                    .map(|f| format!("\"{f}\" LIKE ?{} ESCAPE '\\'", params.len() + 1))
-                    .collect();
-                sql.push_str(&format!(" AND ({})", like.join(" OR ")));
-                params.push(format!("%{}%", escape_like(q.trim())));
-            }
+        if q.is_some() && filter.words.is_empty() && filter.text.is_none() {
+            return Ok(Page::empty());
         }
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-            Ok((r.get::<_, String>("id")?, row_fields(kind, r)?))
-        })?;
-        let conflicted = self.conflicted_entities()?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, fields) = row?;
-            out.push(RecordSummary {
-                kind,
-                label: self.label_of(kind, &fields),
-                deleted: fields.get(DELETED) == Some(&Value::Bool(true)),
-                in_conflict: conflicted.contains(&id),
-                id,
-                fields,
-            });
-        }
-        out.sort_by(|a, b| {
-            a.label
-                .to_lowercase()
-                .cmp(&b.label.to_lowercase())
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        if let Some(limit) = query.limit {
-            out.truncate(limit);
-        }
-        Ok(out)
+        let after = page::after(query.after.as_deref())?;
+        let keys = index::page(
+            self.conn(),
+            kind,
+            &filter,
+            after.as_ref(),
+            page::limit(query.limit)?,
+        )?;
+        page::build(keys, |row| self.summary(kind, &row.id))
     }
 
-    pub(crate) fn conflicted_entities(&self) -> Result<BTreeSet<String>> {
-        state::conflicted_entities(self.conn())
+    /// A record as a list shows it; none if it is gone.
+    pub(crate) fn summary(&self, kind: Kind, id: &str) -> Result<Option<RecordSummary>> {
+        let Some(fields) = row_of(self.conn(), kind, id)? else {
+            return Ok(None);
+        };
+        Ok(Some(RecordSummary {
+            kind,
+            label: self.label_of(kind, &fields),
+            deleted: fields.get(DELETED) == Some(&Value::Bool(true)),
+            in_conflict: index::in_conflict(self.conn(), id)?,
+            id: id.to_string(),
+            refs: self.ref_labels(field_refs(kind, &fields))?,
+            fields,
+        }))
     }
 
     pub(crate) fn has_delete_conflict(&self, id: &Uuid) -> Result<bool> {
@@ -395,6 +316,19 @@ impl Nansen {
     }
 }
 
+/// The records a record's fields refer to.
+fn field_refs(kind: Kind, fields: &Map<String, Value>) -> BTreeSet<(Kind, String)> {
+    let mut ids = BTreeSet::new();
+    for field in kind.spec().fields {
+        if let (FieldType::Ref { kind: k }, Some(Value::String(s))) =
+            (field.ty, fields.get(field.name))
+        {
+            ids.insert((k, s.clone()));
+        }
+    }
+    ids
+}
+
 pub(crate) fn parse_value_id(s: &str) -> Result<(Uuid, u64)> {
     let mut parts = s.split(':');
     let bad = || Error::invalid(m::not_a_value_id(s));
@@ -404,26 +338,4 @@ pub(crate) fn parse_value_id(s: &str) -> Result<(Uuid, u64)> {
         .ok_or_else(bad)?;
     let seq = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
     Ok((device, seq))
-}
-
-pub(crate) fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-/// SQL that keeps records with a name or alias matching every word of `q`, in any
-/// script or spelling (see `domain::names`).
-pub(crate) fn name_filter(q: &str) -> (String, Vec<String>) {
-    let key = crate::domain::names::search_key(q);
-    let mut sql = String::new();
-    let mut params = Vec::new();
-    for token in key.split(' ').filter(|t| !t.is_empty()) {
-        sql.push_str(" AND id IN (SELECT entity FROM name_keys WHERE key LIKE ? ESCAPE '\\')");
-        params.push(format!("%{}%", escape_like(token)));
-    }
-    if params.is_empty() {
-        sql.push_str(" AND 0");
-    }
-    (sql, params)
 }

@@ -3,8 +3,10 @@
 
 use super::intake::Intake;
 use crate::error::{Error, Result};
-use crate::fault::tick;
+
+use crate::domain::vocab::Vocabularies;
 use crate::hlc;
+use crate::oplog::derive::{self, Touched};
 use crate::oplog::log::{self, ChangeState};
 use crate::oplog::{self, apply, Change, Effects, Hash, VersionVector};
 use crate::sync::messages as m;
@@ -38,7 +40,7 @@ pub(super) type Candidates = HashMap<Uuid, BTreeMap<u64, Candidate>>;
 
 /// Applies changes whose claimed time has come, and whatever was waiting on them: run
 /// when a store is opened, so they do not wait for the next import.
-pub fn apply_due(conn: &mut Connection) -> Result<u64> {
+pub fn apply_due(conn: &mut Connection, vocab: &Vocabularies) -> Result<u64> {
     if log::count_in_state(conn, ChangeState::ClockAhead)? == 0 {
         return Ok(0);
     }
@@ -49,8 +51,16 @@ pub fn apply_due(conn: &mut Connection) -> Result<u64> {
     }
     let mut candidates = std::mem::take(&mut intake.candidates);
     load_waiting(&tx, &mut candidates)?;
-    let applied = apply_ready(&tx, &mut candidates, &mut Effects::default(), None)?;
+    let mut touched = Touched::default();
+    let applied = apply_ready(
+        &tx,
+        &mut candidates,
+        &mut Effects::default(),
+        &mut touched,
+        None,
+    )?;
     store_blocked(&tx, candidates, "")?;
+    derive::refresh(&tx, vocab, touched)?;
     tx.commit()?;
     Ok(applied)
 }
@@ -111,6 +121,7 @@ pub(super) fn apply_ready(
     conn: &Connection,
     candidates: &mut Candidates,
     effects: &mut Effects,
+    touched: &mut Touched,
     bundle: Option<&str>,
 ) -> Result<u64> {
     let mut vv: VersionVector = log::version_vector(conn)?;
@@ -158,7 +169,7 @@ pub(super) fn apply_ready(
             return Err(Error::rejected(m::does_not_follow(device, next)));
         }
         let cand = by_seq.remove(&next).expect("present");
-        apply::materialise(conn, &cand.change, effects)?;
+        apply::materialise(conn, &cand.change, effects, touched)?;
         log::insert_applied(conn, &cand.change, &cand.hash, &cand.bytes, bundle, order)?;
         order += 1;
         vv.insert(device, next);
@@ -177,41 +188,20 @@ pub(super) fn apply_ready(
 }
 
 /// Takes back applied changes that a revocation now excludes, and everything that
-/// depended on them, by replaying the log without them. Returns how many were withdrawn.
-pub(super) fn enforce_revocations(conn: &Connection, effects: &mut Effects) -> Result<u64> {
+/// depended on them, by replaying the log without them (which recomputes the derived
+/// state too). Returns how many were withdrawn.
+pub(super) fn enforce_revocations(
+    conn: &Connection,
+    vocab: &Vocabularies,
+    effects: &mut Effects,
+) -> Result<u64> {
     let lines: Vec<(Uuid, u64)> = crate::trust::known_devices(conn)?
         .into_iter()
         .filter_map(|d| d.revoked_through.map(|through| (d.device, through)))
         .collect();
     let withdrawn = log::withdraw_revoked(conn, &lines)?;
     if withdrawn > 0 {
-        replay_causally(conn, effects)?;
+        oplog::replay(conn, vocab, effects)?;
     }
     Ok(withdrawn)
-}
-
-/// Rebuilds the materialised state from the applied changes, demoting to waiting any
-/// change whose predecessors are no longer applied.
-fn replay_causally(conn: &Connection, effects: &mut Effects) -> Result<()> {
-    for table in oplog::derived_tables() {
-        tick()?;
-        conn.execute(&format!("DELETE FROM {table}"), [])?;
-    }
-    let mut vv: VersionVector = BTreeMap::new();
-    for stored in log::applied_in_order(conn)? {
-        let change = Change::decode(&stored.bytes)?;
-        let ready = vv.get(&change.device).copied().unwrap_or(0) + 1 == change.seq
-            && change
-                .deps
-                .iter()
-                .all(|(d, s)| vv.get(d).copied().unwrap_or(0) >= *s);
-        if ready {
-            apply::materialise(conn, &change, effects)?;
-            log::set_origin(conn, &change.device, change.seq, &stored.hash)?;
-            vv.insert(change.device, change.seq);
-        } else {
-            log::set_state(conn, &change.device, change.seq, ChangeState::Pending)?;
-        }
-    }
-    Ok(())
 }

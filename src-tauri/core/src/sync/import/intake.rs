@@ -3,9 +3,11 @@
 use super::causal::{self, Candidate, Candidates};
 use super::quarantine;
 use super::verify::{Incoming, Opened};
+use crate::domain::vocab::Vocabularies;
 use crate::error::Result;
 use crate::fault::tick;
 use crate::hlc::{self, Hlc};
+use crate::oplog::derive::{self, Touched};
 use crate::oplog::log::{self, ChangeState};
 use crate::oplog::{self, Change, Effects, Hash};
 use crate::sync::bundle::SignedHead;
@@ -222,7 +224,12 @@ impl<'c> Intake<'c> {
 }
 
 /// Applies an opened bundle inside the caller's transaction.
-pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Outcome> {
+pub fn apply(
+    conn: &Connection,
+    vocab: &Vocabularies,
+    opened: &mut Opened,
+    dry_run: bool,
+) -> Result<Outcome> {
     let m = &opened.manifest;
     let mut report = ImportReport {
         bundle_id: m.bundle_id.to_string(),
@@ -264,7 +271,7 @@ pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Ou
             );
         }
         if !merge.new_revocations.is_empty() {
-            report.withdrawn = causal::enforce_revocations(conn, &mut report.effects)?;
+            report.withdrawn = causal::enforce_revocations(conn, vocab, &mut report.effects)?;
         }
     }
 
@@ -312,9 +319,16 @@ pub fn apply(conn: &Connection, opened: &mut Opened, dry_run: bool) -> Result<Ou
     report.clock_ahead = intake.clock_ahead;
     let mut candidates = std::mem::take(&mut intake.candidates);
     causal::load_waiting(conn, &mut candidates)?;
-    report.applied =
-        causal::apply_ready(conn, &mut candidates, &mut report.effects, Some(&bundle_id))?;
+    let mut touched = Touched::default();
+    report.applied = causal::apply_ready(
+        conn,
+        &mut candidates,
+        &mut report.effects,
+        &mut touched,
+        Some(&bundle_id),
+    )?;
     causal::store_blocked(conn, candidates, &bundle_id)?;
+    derive::refresh(conn, vocab, touched)?;
     report.waiting = log::count_in_state(conn, ChangeState::Pending)?;
 
     // The clock: merge the newest remote timestamp unless it is implausibly far ahead.

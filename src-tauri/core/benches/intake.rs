@@ -1,0 +1,106 @@
+//! Bulk intake throughput, printed (not asserted): `cargo bench -p nansen-core --bench intake`.
+//!
+//! Writes a CSV list of persons (a Cyrillic name, a Latin alias, sex, an approximate
+//! birth date, a camp id, a passport number and a note each) and imports it into a fresh
+//! store: first a preview (read, map, validate, check against the store; nothing
+//! written), then the import (the same, plus writing each batch as one change), then
+//! the same file again (every row already present). The goal is 10 000 persons/s.
+//!
+//! `NANSEN_BENCH_ROWS` changes the row count (default 20 000), `NANSEN_BENCH_BATCH` the
+//! rows per change (default `BATCH_ROWS`, what `intake_persons` uses).
+
+use nansen_core::api::{InitOptions, BATCH_ROWS};
+use nansen_core::store::keyfile::KdfProfile;
+use nansen_core::Nansen;
+use std::fmt::Write as _;
+use std::time::Instant;
+
+/// Seconds this thread has spent on a CPU (Linux), so figures can be compared across
+/// runs on a machine that is busy with other work.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<f64>().ok())
+        })
+        .map(|ns| ns / 1e9)
+        .unwrap_or(f64::NAN)
+}
+
+fn timed<T>(what: &str, rows: u64, f: impl FnOnce() -> T) -> T {
+    let (wall, cpu) = (Instant::now(), cpu_seconds());
+    let out = f();
+    let (wall, cpu) = (wall.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+    println!(
+        "{what:<28} {wall:>6.2} s wall ({:>7.0} persons/s), {cpu:>6.2} s CPU ({:>7.0} persons/s)",
+        rows as f64 / wall,
+        rows as f64 / cpu
+    );
+    out
+}
+
+fn main() {
+    let rows: u64 = std::env::var("NANSEN_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let batch: usize = std::env::var("NANSEN_BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(BATCH_ROWS);
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("persons.csv");
+    let mut text = String::from("Имя,Alias,Пол,Дата рождения,camp_id,passport,Примечание\n");
+    for i in 0..rows {
+        writeln!(
+            text,
+            "Азиз Каримов {i},Aziz Karimov {i}@uz-Latn,{},{}~,B-{i},AB{:07},listed in camp {}",
+            if i.is_multiple_of(2) {
+                "male"
+            } else {
+                "female"
+            },
+            1950 + i % 50,
+            i,
+            i % 7
+        )
+        .unwrap();
+    }
+    std::fs::write(&file, &text).unwrap();
+    println!(
+        "{rows} rows, {:.1} MB of CSV, {batch} rows per change",
+        text.len() as f64 / 1_000_000.0
+    );
+
+    let mut n = Nansen::init(
+        &tmp.path().join("store"),
+        InitOptions {
+            office: "Osh".into(),
+            user: "bench".into(),
+            passphrase: "benchmark passphrase".into(),
+            hq: false,
+            kdf: KdfProfile::Test,
+        },
+    )
+    .unwrap();
+
+    let preview = timed("preview (nothing written)", rows, || {
+        n.intake_preview(&file, None).unwrap()
+    });
+    assert_eq!(preview.to_import, rows);
+    let report = timed("import into a fresh store", rows, || {
+        n.intake_persons_in_batches(&file, None, batch, &mut |_| {})
+            .unwrap()
+    });
+    assert_eq!(report.imported, rows);
+    println!(
+        "  {} changes, {} ms by the report",
+        report.changes, report.elapsed_ms
+    );
+    let again = timed("the same file again", rows, || {
+        n.intake_persons(&file, None, &mut |_| {}).unwrap()
+    });
+    assert_eq!(again.already_present, rows);
+}

@@ -1,0 +1,551 @@
+//! Headquarters at scale, printed (not asserted): `cargo bench -p nansen-core --bench scale`
+//! (`make bench-scale`, which also measures the CLI's peak memory).
+//!
+//! One headquarters store grows to 20 000, 100 000 and 1 000 000 persons of seed-like
+//! data: names in Cyrillic with a Latin alias, brought in by spreadsheet intake; groups
+//! of 50 (a detention event and a protection status each) at places in a three-level
+//! tree. At each size it prints, against issue 9's goals:
+//!
+//! | what                                   | goal                          |
+//! |----------------------------------------|-------------------------------|
+//! | name search, first page, any script    | p95 < 30 ms (100k), < 100 ms (1M) |
+//! | first page by status and place, sorted | < 50 ms at 1M                 |
+//! | one person's page                      | < 20 ms at 1M                 |
+//! | counts by status and place             | < 200 ms at 1M                |
+//! | open the store and show the first screen | < 1.5 s at 1M (KDF apart)   |
+//! | peak memory of any of these            | < 300 MB at 1M                |
+//! | bulk intake                            | ≥ 10 000 persons/s            |
+//! | sync import of 100k ops                | the same per op at 1M as empty |
+//!
+//! `NANSEN_BENCH_SIZES` (default `20000,100000,1000000`) changes the sizes (the first
+//! holds the ~14 000 persons of an office's bundle already);
+//! `NANSEN_CLI` (a built `nansen` binary) adds the CLI's own peak memory per query.
+
+use nansen_core::api::{ExportRequest, InitOptions, PersonQuery};
+use nansen_core::domain::Kind;
+use nansen_core::store::keyfile::{calibrate, KdfProfile, KeyFile};
+use nansen_core::Nansen;
+use serde_json::json;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+const PASS: &str = "benchmark passphrase";
+
+const FIRST: [(&str, &str); 24] = [
+    ("Азиз", "Aziz"),
+    ("Баҳтиёр", "Baxtiyor"),
+    ("Дилшод", "Dilshod"),
+    ("Жамшид", "Jamshid"),
+    ("Шерзод", "Sherzod"),
+    ("Улуғбек", "Ulug‘bek"),
+    ("Равшан", "Ravshan"),
+    ("Фаррух", "Farrux"),
+    ("Ботир", "Botir"),
+    ("Отабек", "Otabek"),
+    ("Нодир", "Nodir"),
+    ("Зафар", "Zafar"),
+    ("Гулнора", "Gulnora"),
+    ("Дилноза", "Dilnoza"),
+    ("Малика", "Malika"),
+    ("Нигора", "Nigora"),
+    ("Шаҳло", "Shahlo"),
+    ("Феруза", "Feruza"),
+    ("Мадина", "Madina"),
+    ("Зарина", "Zarina"),
+    ("Камола", "Kamola"),
+    ("Сарвар", "Sarvar"),
+    ("Иброҳим", "Ibrohim"),
+    ("Аҳмад", "Ahmad"),
+];
+
+const LAST: [(&str, &str); 40] = [
+    ("Каримов", "Karimov"),
+    ("Юсупов", "Yusupov"),
+    ("Абдуллаев", "Abdullayev"),
+    ("Раҳимов", "Rahimov"),
+    ("Турсунов", "Tursunov"),
+    ("Алиев", "Aliyev"),
+    ("Исмоилов", "Ismoilov"),
+    ("Назаров", "Nazarov"),
+    ("Усмонов", "Usmonov"),
+    ("Ҳасанов", "Hasanov"),
+    ("Қодиров", "Qodirov"),
+    ("Мирзаев", "Mirzayev"),
+    ("Собиров", "Sobirov"),
+    ("Тошпўлатов", "Toshpo‘latov"),
+    ("Эргашев", "Ergashev"),
+    ("Жўраев", "Jo‘rayev"),
+    ("Холматов", "Xolmatov"),
+    ("Салимов", "Salimov"),
+    ("Бакиров", "Bakirov"),
+    ("Маҳмудов", "Mahmudov"),
+    ("Олимов", "Olimov"),
+    ("Раҷабов", "Rajabov"),
+    ("Шарипов", "Sharipov"),
+    ("Файзуллаев", "Fayzullayev"),
+    ("Умаров", "Umarov"),
+    ("Хўжаев", "Xo‘jayev"),
+    ("Носиров", "Nosirov"),
+    ("Зокиров", "Zokirov"),
+    ("Султонов", "Sultonov"),
+    ("Ғаниев", "G‘aniyev"),
+    ("Очилов", "Ochilov"),
+    ("Пўлатов", "Po‘latov"),
+    ("Валиев", "Valiyev"),
+    ("Ёқубов", "Yoqubov"),
+    ("Латипов", "Latipov"),
+    ("Бобоев", "Boboyev"),
+    ("Дўстов", "Do‘stov"),
+    ("Ҳамидов", "Hamidov"),
+    ("Чориев", "Choriyev"),
+    ("Обидов", "Obidov"),
+];
+
+/// Queries a monitor types: surnames and first names in either script, prefixes as
+/// they are being typed, and whole names.
+const QUERIES: [&str; 16] = [
+    "Каримов",
+    "Karimov",
+    "Kari",
+    "Юсуп",
+    "Yusupov",
+    "Aziz Karimov",
+    "Азиз Каримов",
+    "Gulnora",
+    "Гулн",
+    "Abdullayev Dilshod",
+    "To",
+    "Sh",
+    "Sobirov Ravshan",
+    "Ғаниев",
+    "Xo‘jayev",
+    "Малика Т",
+];
+
+const STATUSES: [&str; 4] = ["detained", "at_risk", "in_camp", "whereabouts_unknown"];
+
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<f64>().ok())
+        })
+        .map(|ns| ns / 1e9)
+        .unwrap_or(f64::NAN)
+}
+
+/// Resets the process's peak resident size, so the next reading covers only what
+/// follows (Linux ≥ 4.0).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn ms(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+fn store(dir: &Path, office: &str, hq: bool) -> Nansen {
+    Nansen::init(
+        dir,
+        InitOptions {
+            office: office.into(),
+            user: "bench".into(),
+            passphrase: PASS.into(),
+            hq,
+            kdf: KdfProfile::Test,
+        },
+    )
+    .unwrap()
+}
+
+fn enrol(hq: &mut Nansen, office: &mut Nansen, files: &Path) {
+    let req = files.join(format!("{}.req", office.office()));
+    let enr = files.join(format!("{}.enr", office.office()));
+    office.enrol_request(&req).unwrap();
+    hq.enrol_approve(&req, &enr, nansen_core::trust::Role::Office)
+        .unwrap();
+    office.enrol_accept(&enr).unwrap();
+}
+
+/// A bundle of about `ops` ops from a new office: persons with aliases and fields.
+fn office_bundle(hq: &mut Nansen, dir: &Path, name: &str, ops: u64) -> std::path::PathBuf {
+    let mut office = store(&dir.join(name), name, false);
+    enrol(hq, &mut office, dir);
+    let path = dir.join(format!("{name}.hq.nansen"));
+    hq.export_bundle(
+        &ExportRequest {
+            peer: Some(name.into()),
+            full: false,
+            out: path.clone(),
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    office.import_bundle(&path, &mut |_| {}).unwrap();
+    let mut written = 0u64;
+    let mut i = 0usize;
+    while written < ops {
+        let (f, fl) = FIRST[i % FIRST.len()];
+        let (l, ll) = LAST[(i / FIRST.len()) % LAST.len()];
+        office
+            .add(
+                Kind::Person,
+                &json!({
+                    "name": {"text": format!("{f} {l}"), "lang": "uz-Cyrl"},
+                    "aliases": [{"text": format!("{fl} {ll}"), "lang": "uz-Latn"}],
+                    "sex": if i.is_multiple_of(2) { "male" } else { "female" },
+                    "birth_date": format!("{}~", 1950 + i % 50),
+                    "notes": format!("recorded by {name}, entry {i}"),
+                }),
+            )
+            .unwrap();
+        written += 7;
+        i += 1;
+    }
+    let out = dir.join(format!("{name}.nansen"));
+    office
+        .export_bundle(
+            &ExportRequest {
+                peer: Some("HQ".into()),
+                full: false,
+                out: out.clone(),
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+    out
+}
+
+fn import_rate(hq: &mut Nansen, bundle: &Path) -> (u64, f64) {
+    let t = Instant::now();
+    let r = hq.import_bundle(bundle, &mut |_| {}).unwrap();
+    let s = t.elapsed().as_secs_f64();
+    (r.ops_in_bundle, r.ops_in_bundle as f64 / s)
+}
+
+/// Adds `count` persons by spreadsheet intake; returns persons per second.
+fn intake(hq: &mut Nansen, dir: &Path, from: u64, count: u64) -> f64 {
+    let file = dir.join(format!("persons-{from}.csv"));
+    let mut text = String::from("Имя,Alias,Пол,Дата рождения,Примечание\n");
+    for i in from..from + count {
+        let i = i as usize;
+        let (f, fl) = FIRST[i % FIRST.len()];
+        let (l, ll) = LAST[(i / FIRST.len()) % LAST.len()];
+        let (p, _) = FIRST[(i / (FIRST.len() * LAST.len())) % FIRST.len()];
+        writeln!(
+            text,
+            "{f} {p}ович {l},{fl} {ll}@uz-Latn,{},{}~,list entry {i}",
+            if i.is_multiple_of(2) {
+                "male"
+            } else {
+                "female"
+            },
+            1950 + i % 50
+        )
+        .unwrap();
+    }
+    std::fs::write(&file, text).unwrap();
+    let t = Instant::now();
+    let report = hq.intake_persons(&file, None, &mut |_| {}).unwrap();
+    assert_eq!(report.imported, count, "{:?}", report.refused.first());
+    std::fs::remove_file(&file).unwrap();
+    count as f64 / t.elapsed().as_secs_f64()
+}
+
+/// Places: 3 countries, 4 regions each, 10 camps or centres in each region.
+fn places(hq: &mut Nansen) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>) {
+    let (mut roots, mut leaves) = (Vec::new(), Vec::new());
+    for c in 0..3 {
+        let country = hq
+            .add(
+                Kind::Location,
+                &json!({"name": format!("Country {c}"), "type": "country"}),
+            )
+            .unwrap();
+        roots.push(country);
+        for r in 0..4 {
+            let region = hq
+                .add(Kind::Location, &json!({"name": format!("Region {c}.{r}"), "type": "region", "parent": country}))
+                .unwrap();
+            for k in 0..10 {
+                leaves.push(
+                    hq.add(
+                        Kind::Location,
+                        &json!({"name": format!("Camp {c}.{r}.{k}"), "type": "camp", "parent": region}),
+                    )
+                    .unwrap(),
+                );
+            }
+        }
+    }
+    (roots, leaves)
+}
+
+/// Groups of 50 of the persons not yet in a group, each with a detention and a status.
+fn group(hq: &mut Nansen, leaves: &[uuid::Uuid], from: usize) -> f64 {
+    let ids: Vec<String> = {
+        let mut stmt = hq
+            .conn()
+            .prepare("SELECT id FROM person ORDER BY id LIMIT -1 OFFSET ?1")
+            .unwrap();
+        stmt.query_map([from as i64], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let t = Instant::now();
+    for (g, chunk) in ids.chunks(50).enumerate() {
+        let n = from / 50 + g;
+        let place = leaves[n % leaves.len()];
+        let members: Vec<_> = chunk.iter().map(|p| json!({"person": p})).collect();
+        let group = hq
+            .add(
+                Kind::Group,
+                &json!({"name": format!("Group {n}"), "asserted_count": 60, "members": members}),
+            )
+            .unwrap();
+        let event = hq
+            .add(
+                Kind::Event,
+                &json!({"type": "detention", "title": format!("Detention {n}"), "date": format!("2005-{:02}", 1 + n % 12),
+                        "location": place, "involvements": [{"role": "victim", "group": group}]}),
+            )
+            .unwrap();
+        hq.add(
+            Kind::Status,
+            &json!({"group": group, "type": "protection", "value": STATUSES[n % STATUSES.len()],
+                    "effective": format!("2005-{:02}-15", 1 + n % 12), "location": place, "event": event}),
+        )
+        .unwrap();
+    }
+    ids.len() as f64 / t.elapsed().as_secs_f64()
+}
+
+fn store_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Peak resident memory of the `nansen` binary running one command on the store.
+fn cli_peak_mb(cli: &str, dir: &Path, args: &[&str]) -> f64 {
+    let out = std::process::Command::new("/usr/bin/env")
+        .args(["time", "-f", "%M", cli, "--data-dir"])
+        .arg(dir)
+        .args(args)
+        .env("NANSEN_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    err.lines()
+        .last()
+        .and_then(|l| l.trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn measure(hq: &mut Nansen, dir: &Path, roots: &[uuid::Uuid], leaves: &[uuid::Uuid], persons: u64) {
+    println!("\n== {persons} persons ==");
+    let data = dir.join("hq");
+    let bytes = store_bytes(&data);
+    println!(
+        "store: {:.1} MB, {:.0} bytes per person",
+        bytes as f64 / 1e6,
+        bytes as f64 / persons as f64
+    );
+
+    // Open and show the first screen: unlock (KDF apart), info, the first page of
+    // persons and the counts.
+    let mut reopened = None;
+    let open = ms(|| reopened = Some(Nansen::open(&data, PASS).unwrap()));
+    *hq = reopened.unwrap();
+    reset_peak();
+    let first = ms(|| {
+        hq.info().unwrap();
+        hq.person_list(&PersonQuery::default()).unwrap();
+        hq.person_counts(None).unwrap();
+    });
+    println!(
+        "open the store {open:.0} ms + first screen {first:.0} ms = {:.0} ms (goal < 1500 at 1M), peak {:.0} MB",
+        open + first,
+        peak_mb()
+    );
+
+    reset_peak();
+    let mut times = Vec::new();
+    let mut found = 0u64;
+    for _ in 0..5 {
+        for q in QUERIES {
+            times.push(ms(|| {
+                found += hq
+                    .person_list(&PersonQuery {
+                        q: Some(q.into()),
+                        limit: Some(50),
+                        ..Default::default()
+                    })
+                    .unwrap()
+                    .total
+            }));
+        }
+    }
+    println!(
+        "name search, first page: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms over {} queries (goal p95 < 30 at 100k, < 100 at 1M), peak {:.0} MB",
+        percentile(times.clone(), 0.5),
+        percentile(times.clone(), 0.95),
+        percentile(times, 1.0),
+        QUERIES.len() * 5,
+        peak_mb()
+    );
+
+    reset_peak();
+    let mut times = Vec::new();
+    for (i, place) in roots.iter().chain(leaves.iter().take(5)).enumerate() {
+        times.push(ms(|| {
+            hq.person_list(&PersonQuery {
+                status: Some(STATUSES[i % STATUSES.len()].into()),
+                location: Some(place.to_string()),
+                limit: Some(50),
+                ..Default::default()
+            })
+            .unwrap();
+        }));
+    }
+    println!(
+        "first page by status and place: p50 {:.1} ms, max {:.1} ms (goal < 50 at 1M), peak {:.0} MB",
+        percentile(times.clone(), 0.5),
+        percentile(times, 1.0),
+        peak_mb()
+    );
+
+    let sample: Vec<uuid::Uuid> = {
+        let mut stmt = hq
+            .conn()
+            .prepare("SELECT id FROM person ORDER BY random() LIMIT 50")
+            .unwrap();
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|i| i.unwrap().parse().unwrap())
+            .collect()
+    };
+    reset_peak();
+    let times: Vec<f64> = sample
+        .iter()
+        .map(|id| ms(|| drop(hq.person_page(*id).unwrap())))
+        .collect();
+    println!(
+        "one person's page: p50 {:.1} ms, p95 {:.1} ms (goal < 20 at 1M), peak {:.0} MB",
+        percentile(times.clone(), 0.5),
+        percentile(times, 0.95),
+        peak_mb()
+    );
+
+    reset_peak();
+    let mut times = Vec::new();
+    for place in [None]
+        .into_iter()
+        .chain(roots.iter().map(Some))
+        .chain(leaves.iter().take(5).map(Some))
+    {
+        times.push(ms(|| drop(hq.person_counts(place.copied()).unwrap())));
+    }
+    println!(
+        "counts by status and place: max {:.2} ms (goal < 200 at 1M), peak {:.0} MB",
+        percentile(times, 1.0),
+        peak_mb()
+    );
+
+    if let Ok(cli) = std::env::var("NANSEN_CLI") {
+        let q = cli_peak_mb(&cli, &data, &["person", "list", "--q", "Karimov"]);
+        let l = cli_peak_mb(
+            &cli,
+            &data,
+            &[
+                "person",
+                "list",
+                "--status",
+                "detained",
+                "--location",
+                &roots[0].to_string(),
+            ],
+        );
+        let p = cli_peak_mb(&cli, &data, &["person", "show", &sample[0].to_string()]);
+        println!("CLI peak memory: search {q:.0} MB, filtered list {l:.0} MB, person page {p:.0} MB (goal < 300 at 1M)");
+    }
+}
+
+fn main() {
+    let sizes: Vec<u64> = std::env::var("NANSEN_BENCH_SIZES")
+        .unwrap_or_else(|_| "20000,100000,1000000".into())
+        .split(',')
+        .map(|s| s.trim().parse().unwrap())
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+
+    let params = calibrate(KdfProfile::Interactive);
+    let key = KeyFile::seal(PASS, &[7u8; 32], params, "db").unwrap();
+    let kdf = ms(|| drop(key.open(PASS).unwrap()));
+    println!("key derivation when unlocking (Interactive profile): {kdf:.0} ms — apart from every figure below");
+
+    let mut hq = store(&dir.join("hq"), "HQ", true);
+    // Two bundles of ~100k ops from offices, one imported into the empty store now and
+    // one into the largest store at the end.
+    let early = office_bundle(&mut hq, dir, "Office A", 100_000);
+    let late = office_bundle(&mut hq, dir, "Office B", 100_000);
+    let cpu = cpu_seconds();
+    let (ops, empty_rate) = import_rate(&mut hq, &early);
+    println!(
+        "sync import into an empty store: {ops} ops, {empty_rate:.0} ops/s ({:.0} ops/s of CPU)",
+        ops as f64 / (cpu_seconds() - cpu)
+    );
+    let (roots, leaves) = places(&mut hq);
+
+    // The office's persons count towards the first size.
+    let mut have = hq.person_counts(None).unwrap().values().sum::<u64>();
+    let mut grouped = have as usize;
+    for size in sizes {
+        if size > have {
+            let rate = intake(&mut hq, dir, have, size - have);
+            println!(
+                "\nbulk intake of {} persons: {rate:.0} persons/s (goal ≥ 10 000)",
+                size - have
+            );
+            have = size;
+            let rate = group(&mut hq, &leaves, grouped);
+            grouped = have as usize;
+            println!("groups of 50 with a detention and a status: {rate:.0} persons/s");
+        }
+        measure(&mut hq, dir, &roots, &leaves, have);
+    }
+    let (ops, full_rate) = import_rate(&mut hq, &late);
+    println!(
+        "\nsync import of {ops} ops into the store of {have} persons: {full_rate:.0} ops/s ({:.0}% of the rate into the empty store)",
+        100.0 * full_rate / empty_rate
+    );
+}

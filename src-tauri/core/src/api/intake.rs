@@ -1,0 +1,360 @@
+//! Bulk intake of persons from a spreadsheet: a preview that writes nothing, and an
+//! import in batches. The rules (reading, mapping, validation, import keys) are in
+//! [`crate::intake`]; here each planned person is checked against the store by the
+//! same `ops_for` as a hand-entered one (references, vocabularies, record rules), and
+//! written.
+//!
+//! Each batch of [`BATCH_ROWS`] rows is one ordinary local change through the write
+//! path of every edit, so an interruption (a crash, a full disk) leaves whole batches
+//! or nothing; running the import again skips the rows already written, found by their
+//! import keys, and writes the rest.
+
+use super::messages as m;
+use super::Nansen;
+use crate::domain::schema::DELETED;
+use crate::domain::Kind;
+use crate::error::{Error, Message, Result};
+use crate::intake::messages as im;
+use crate::intake::{
+    ColumnUse, ImportKeys, KnownKeys, Mapping, Outcome, PlannedPerson, Planner, Reason, Refusal,
+    ResolvedMapping, RowKey, Sheet,
+};
+use crate::oplog::Op;
+use crate::store;
+use crate::sync::Progress;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// Rows per change: enough that the cost of a change (its clock, hash and log row) is
+/// spread thin, few enough that an interrupted import loses little and one change
+/// stays an audit entry a person can read.
+pub const BATCH_ROWS: usize = 500;
+/// Refused rows a report lists; its count has them all.
+const REFUSALS_LISTED: usize = 10_000;
+/// Planned persons a preview shows.
+const SAMPLE_ROWS: usize = 20;
+const STAGE: &str = "intake";
+
+/// What importing a file would do; nothing is written.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct IntakePreview {
+    pub file: String,
+    /// The sheet read, for a workbook.
+    pub sheet: Option<String>,
+    pub columns: Vec<ColumnUse>,
+    /// Rows with something in them; blank rows are skipped.
+    pub rows: u64,
+    /// Rows that would make a new person.
+    pub to_import: u64,
+    /// Rows imported before (found by their import keys).
+    pub already_present: u64,
+    pub refused_count: u64,
+    /// Refused rows in file order: the first 10 000 (`refused_count` counts them all).
+    pub refused: Vec<Refusal>,
+    /// The first persons that would be created, as they would be written.
+    pub sample: Vec<PlannedPerson>,
+}
+
+/// What an import did: `imported + already_present + refused_count == rows`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct IntakeReport {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub columns: Vec<ColumnUse>,
+    pub rows: u64,
+    pub imported: u64,
+    pub already_present: u64,
+    pub refused_count: u64,
+    /// Refused rows in file order: the first 10 000 (`refused_count` counts them all).
+    pub refused: Vec<Refusal>,
+    /// The persons created, in file order.
+    pub created: Vec<Uuid>,
+    /// Local changes written: one per batch with something new in it.
+    pub changes: u64,
+    pub elapsed_ms: u64,
+}
+
+/// What has become of the rows so far.
+#[derive(Default)]
+struct Tally {
+    rows: u64,
+    new: u64,
+    present: u64,
+    refused_count: u64,
+    refused: Vec<Refusal>,
+    sample: Vec<PlannedPerson>,
+}
+
+impl Tally {
+    fn refuse(&mut self, refusal: Refusal) {
+        self.refused_count += 1;
+        if self.refused.len() < REFUSALS_LISTED {
+            self.refused.push(refusal);
+        }
+    }
+}
+
+/// Groups by how rows name them, looked up once per import.
+type Groups = HashMap<String, std::result::Result<Uuid, Message>>;
+
+/// Whether an error says the row is wrong (so the row is refused), rather than that the
+/// store failed (so the import stops).
+fn refuses_row(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Invalid(_) | Error::NotFound(_) | Error::UnknownTerm(_)
+    )
+}
+
+/// Plans the next `size` rows of the file.
+fn next_batch(sheet: &mut Sheet, planner: &mut Planner, size: usize) -> Result<Vec<Outcome>> {
+    let mut planned = Vec::with_capacity(size);
+    while planned.len() < size {
+        match sheet.next_row()? {
+            Some(row) => planned.push(planner.plan(row)),
+            None => break,
+        }
+    }
+    Ok(planned)
+}
+
+impl Nansen {
+    /// The key of this store's import ids, derived from its attachment key: a secret
+    /// every store has from its creation and keeps through passphrase changes.
+    fn import_keys(&self) -> Result<ImportKeys> {
+        let secret = zeroize::Zeroizing::new(
+            store::secret(self.conn(), "attachment_key")?
+                .ok_or_else(|| Error::crypto(store::messages::attachment_key_missing()))?,
+        );
+        Ok(ImportKeys::from_store_secret(&secret))
+    }
+
+    /// The import keys of every person's id in the store: the rows written before.
+    fn known_keys(&self) -> Result<KnownKeys> {
+        let sql = format!("SELECT id FROM {}", Kind::Person.spec().table);
+        let mut stmt = self.conn().prepare(&sql)?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut known = KnownKeys::new();
+        for id in ids {
+            if let Ok(id) = Uuid::parse_str(&id?) {
+                known.insert(RowKey::of_id(&id));
+            }
+        }
+        Ok(known)
+    }
+
+    fn open_intake(
+        &self,
+        file: &Path,
+        mapping: Option<Mapping>,
+    ) -> Result<(Sheet, ResolvedMapping)> {
+        let mapping = mapping.unwrap_or_default();
+        let sheet = Sheet::open(file, mapping.sheet.as_deref())?;
+        let resolved = mapping.resolve(&sheet.headers, &self.vocab)?;
+        Ok((sheet, resolved))
+    }
+
+    /// The live group a row names by id or exact name, or why there is none.
+    fn group_named(&self, group: &str) -> Result<std::result::Result<Uuid, Message>> {
+        if let Ok(id) = Uuid::parse_str(group) {
+            return Ok(match self.existing(Kind::Group, &id) {
+                Ok(f) if f.get(DELETED) == Some(&Value::Bool(true)) => {
+                    Err(m::ref_to_deleted("group", Kind::Group, id))
+                }
+                Ok(_) => Ok(id),
+                Err(e) if refuses_row(&e) => Err(e.message()),
+                Err(e) => return Err(e),
+            });
+        }
+        let sql = format!(
+            "SELECT id FROM {} WHERE name = ?1 AND coalesce(deleted, 0) = 0",
+            Kind::Group.spec().table
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let ids = stmt
+            .query_map([group], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(match ids.as_slice() {
+            [only] => Uuid::parse_str(only).map_err(|_| im::no_such_group(group)),
+            [] => Err(im::no_such_group(group)),
+            several => Err(im::group_name_ambiguous(group, several.len())),
+        })
+    }
+
+    /// Checks planned rows against the store as `add` checks a person, and returns the
+    /// ops that write the new ones (their fields and links, and their group
+    /// memberships) with the ids they create. Rows whose key is `known` (written
+    /// before) are counted and skipped; the new ones become known.
+    fn check_batch(
+        &self,
+        planned: Vec<Outcome>,
+        known: &mut KnownKeys,
+        groups: &mut Groups,
+        tally: &mut Tally,
+        keep_sample: bool,
+    ) -> Result<(Vec<Op>, Vec<Uuid>)> {
+        let members = Kind::Group.spec().link("members")?;
+        let (mut ops, mut created) = (Vec::new(), Vec::new());
+        for outcome in planned {
+            tally.rows += 1;
+            let person = match outcome {
+                Outcome::Refused(refusal) => {
+                    tally.refuse(refusal);
+                    continue;
+                }
+                Outcome::Person(person) => person,
+            };
+            if known.contains(&RowKey::of_id(&person.id)) {
+                tally.present += 1;
+                continue;
+            }
+            let mut reasons = Vec::new();
+            let mut joins: Vec<Uuid> = Vec::new();
+            for g in &person.groups {
+                if !groups.contains_key(&g.group) {
+                    let found = self.group_named(&g.group)?;
+                    groups.insert(g.group.clone(), found);
+                }
+                match &groups[&g.group] {
+                    Ok(id) if !joins.contains(id) => joins.push(*id),
+                    Ok(_) => {}
+                    Err(message) => reasons.push(Reason::at(
+                        g.position as usize - 1,
+                        Some(&g.column),
+                        Some("group"),
+                        message.clone(),
+                    )),
+                }
+            }
+            let person_ops = match self.ops_for(Kind::Person, person.id, &person.input, true) {
+                Ok(person_ops) => person_ops,
+                Err(e) if refuses_row(&e) => {
+                    let message = e.message();
+                    reasons.push(Reason {
+                        field: message.params.get("field").cloned(),
+                        ..Reason::of_row(message)
+                    });
+                    Vec::new()
+                }
+                Err(e) => return Err(e),
+            };
+            if !reasons.is_empty() {
+                tally.refuse(Refusal {
+                    line: person.line,
+                    reasons,
+                });
+                continue;
+            }
+            ops.extend(person_ops);
+            for group in joins {
+                ops.push(Op::Add {
+                    kind: Kind::Group,
+                    owner: group,
+                    link: members.name.into(),
+                    elem: members.normalise(&json!({"person": person.id.to_string()}))?,
+                });
+            }
+            known.insert(RowKey::of_id(&person.id));
+            tally.new += 1;
+            created.push(person.id);
+            if keep_sample && tally.sample.len() < SAMPLE_ROWS {
+                tally.sample.push(person);
+            }
+        }
+        Ok((ops, created))
+    }
+
+    /// What importing the persons of `file` would do, without writing anything. With
+    /// no mapping, every column is mapped from its header.
+    pub fn intake_preview(&self, file: &Path, mapping: Option<Mapping>) -> Result<IntakePreview> {
+        let (mut sheet, resolved) = self.open_intake(file, mapping)?;
+        let keys = self.import_keys()?;
+        let mut known = self.known_keys()?;
+        let mut planner = Planner::new(&resolved, &self.vocab, &keys, crate::hlc::wall_millis());
+        let (mut tally, mut groups) = (Tally::default(), Groups::new());
+        loop {
+            let planned = next_batch(&mut sheet, &mut planner, BATCH_ROWS)?;
+            if planned.is_empty() {
+                break;
+            }
+            self.check_batch(planned, &mut known, &mut groups, &mut tally, true)?;
+        }
+        Ok(IntakePreview {
+            file: file.display().to_string(),
+            sheet: sheet.name.clone(),
+            columns: resolved.columns.clone(),
+            rows: tally.rows,
+            to_import: tally.new,
+            already_present: tally.present,
+            refused_count: tally.refused_count,
+            refused: tally.refused,
+            sample: tally.sample,
+        })
+    }
+
+    /// Imports the persons of `file` in batches of [`BATCH_ROWS`] rows, each one local
+    /// change; rows imported before are skipped. Refused rows are reported, not errors:
+    /// this fails only when the file or the mapping cannot be used at all, or the store
+    /// fails (then the batches before are kept, and running it again finishes the job).
+    pub fn intake_persons(
+        &mut self,
+        file: &Path,
+        mapping: Option<Mapping>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<IntakeReport> {
+        self.intake_persons_in_batches(file, mapping, BATCH_ROWS, progress)
+    }
+
+    /// [`Nansen::intake_persons`] with batches of `batch_rows` rows (at least 1).
+    pub fn intake_persons_in_batches(
+        &mut self,
+        file: &Path,
+        mapping: Option<Mapping>,
+        batch_rows: usize,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<IntakeReport> {
+        let started = Instant::now();
+        let (mut sheet, resolved) = self.open_intake(file, mapping)?;
+        let total = sheet.count_rows()?;
+        let keys = self.import_keys()?;
+        // The planner reads the vocabularies while batches are committed.
+        let vocab = self.vocab.clone();
+        let mut known = self.known_keys()?;
+        let mut planner = Planner::new(&resolved, &vocab, &keys, crate::hlc::wall_millis());
+        let (mut tally, mut groups) = (Tally::default(), Groups::new());
+        let (mut created, mut changes) = (Vec::new(), 0);
+        progress(Progress::new(STAGE, 0, total));
+        loop {
+            let planned = next_batch(&mut sheet, &mut planner, batch_rows.max(1))?;
+            if planned.is_empty() {
+                break;
+            }
+            let (ops, new) =
+                self.check_batch(planned, &mut known, &mut groups, &mut tally, false)?;
+            if !ops.is_empty() {
+                self.commit(ops)?;
+                changes += 1;
+            }
+            created.extend(new);
+            progress(Progress::new(STAGE, tally.rows, total));
+        }
+        Ok(IntakeReport {
+            file: file.display().to_string(),
+            sheet: sheet.name.clone(),
+            columns: resolved.columns.clone(),
+            rows: tally.rows,
+            imported: tally.new,
+            already_present: tally.present,
+            refused_count: tally.refused_count,
+            refused: tally.refused,
+            created,
+            changes,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        })
+    }
+}

@@ -1,0 +1,176 @@
+//! Each person's derived rows: their current statuses, their row in the person list,
+//! and their place in the counts by status and place.
+
+use super::{add_count, Counter, STATUS_TYPES};
+use crate::domain::labels;
+use crate::domain::status::{current, StatusEntry};
+use crate::domain::vocab::Vocabularies;
+use crate::domain::Kind;
+use crate::error::Result;
+use crate::fault::tick;
+use crate::oplog::timeline::{facts, is_deleted, status_entries};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+/// A person's row in `person_index`.
+#[derive(Clone, PartialEq)]
+struct PersonRow {
+    sort_key: String,
+    deleted: bool,
+    protection: Option<String>,
+    location: Option<String>,
+}
+
+fn person_row(conn: &Connection, person: &str) -> Result<Option<PersonRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT sort_key, deleted, protection, location FROM person_index WHERE person = ?1",
+    )?;
+    tick()?;
+    Ok(stmt
+        .query_row([person], |r| {
+            Ok(PersonRow {
+                sort_key: r.get(0)?,
+                deleted: r.get(1)?,
+                protection: r.get(2)?,
+                location: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Where a live person is counted and listed: (their location and every place above
+/// it, with '' for everywhere; their protection status, '' for none; their sort key).
+fn placement(conn: &Connection, row: &PersonRow) -> Result<Option<(Vec<String>, String, String)>> {
+    if row.deleted {
+        return Ok(None);
+    }
+    let mut places = vec![String::new()];
+    if let Some(l) = &row.location {
+        let mut stmt =
+            conn.prepare_cached("SELECT ancestor FROM location_ancestors WHERE location = ?1")?;
+        tick()?;
+        let above: Vec<String> = stmt
+            .query_map([l], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        places.extend(if above.is_empty() {
+            vec![l.clone()]
+        } else {
+            above
+        });
+    }
+    Ok(Some((
+        places,
+        row.protection.clone().unwrap_or_default(),
+        row.sort_key.clone(),
+    )))
+}
+
+/// Recomputes a person's current statuses from their timeline; returns the protection
+/// status.
+fn write_statuses(
+    conn: &Connection,
+    vocab: &Vocabularies,
+    person: &str,
+) -> Result<Option<StatusEntry>> {
+    let entries = status_entries(&facts(conn, vocab, person, Kind::Person)?);
+    let mut del = conn.prepare_cached("DELETE FROM person_status WHERE person = ?1")?;
+    tick()?;
+    del.execute([person])?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO person_status (person, status_type, value, date, location, imminent, from_record, explicit, via_group)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut protection = None;
+    for status_type in STATUS_TYPES {
+        if let Some(e) = current(&entries, status_type) {
+            tick()?;
+            ins.execute(params![
+                person,
+                e.status_type,
+                e.value,
+                e.date,
+                e.location,
+                e.imminent,
+                e.from_record,
+                e.explicit,
+                e.via_group
+            ])?;
+            if status_type == "protection" {
+                protection = Some(e.clone());
+            }
+        }
+    }
+    Ok(protection)
+}
+
+/// Writes a person's list row and, when their timeline may have changed, their
+/// current statuses; then moves them between places and counts.
+pub(super) fn write_person(
+    conn: &Connection,
+    vocab: &Vocabularies,
+    person: &str,
+    fields: &Map<String, Value>,
+    timeline_changed: bool,
+) -> Result<()> {
+    let old = person_row(conn, person)?;
+    let (protection, location) = if timeline_changed {
+        let protection = write_statuses(conn, vocab, person)?;
+        let location = protection.as_ref().and_then(|p| p.location.clone());
+        (protection.map(|p| p.value), location)
+    } else {
+        old.as_ref()
+            .map(|o| (o.protection.clone(), o.location.clone()))
+            .unwrap_or_default()
+    };
+    let new = PersonRow {
+        sort_key: labels::sort_key(vocab, Kind::Person, fields),
+        deleted: is_deleted(fields),
+        protection,
+        location,
+    };
+    if old.as_ref() == Some(&new) {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO person_index (person, sort_key, deleted, protection, location) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (person) DO UPDATE SET sort_key = excluded.sort_key, deleted = excluded.deleted,
+            protection = excluded.protection, location = excluded.location",
+    )?;
+    tick()?;
+    stmt.execute(params![
+        person,
+        new.sort_key,
+        new.deleted,
+        new.protection,
+        new.location
+    ])?;
+    let before = match &old {
+        Some(o) => placement(conn, o)?,
+        None => None,
+    };
+    let after = placement(conn, &new)?;
+    if before == after {
+        return Ok(());
+    }
+    if let Some((places, protection, _)) = &before {
+        let mut del = conn.prepare_cached("DELETE FROM person_places WHERE person = ?1")?;
+        tick()?;
+        del.execute([person])?;
+        for place in places {
+            add_count(conn, Counter::Persons, (place, protection), -1)?;
+        }
+    }
+    if let Some((places, protection, sort_key)) = &after {
+        let mut ins = conn.prepare_cached(
+            "INSERT OR IGNORE INTO person_places (ancestor, protection, sort_key, person) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for place in places {
+            add_count(conn, Counter::Persons, (place, protection), 1)?;
+            if !place.is_empty() {
+                tick()?;
+                ins.execute(params![place, protection, sort_key, person])?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,375 @@
+//! Lists come in pages, read from derived state that the apply keeps up to date: the
+//! sample's counts and filters first, then every list walked page by page while other
+//! offices' bundles land between the pages.
+
+mod common;
+
+use common::{person, Net};
+use nansen_core::api::{ListQuery, Page, PageQuery, PersonQuery, PersonSummary};
+use nansen_core::domain::Kind;
+use nansen_core::Nansen;
+use serde_json::json;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+fn ids<T>(page: &Page<T>, id: impl Fn(&T) -> String) -> Vec<String> {
+    page.items.iter().map(id).collect()
+}
+
+fn persons(n: &Nansen, q: PersonQuery) -> Page<PersonSummary> {
+    n.person_list(&q).unwrap()
+}
+
+/// The record labelled `label`, found by searching for `q`.
+fn find(n: &Nansen, kind: Kind, q: &str, label: &str) -> Uuid {
+    let page = n
+        .list(
+            kind,
+            &ListQuery {
+                q: Some(q.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let found: Vec<_> = page.items.iter().filter(|r| r.label == label).collect();
+    assert_eq!(found.len(), 1, "{q}: {:?}", ids(&page, |r| r.label.clone()));
+    found[0].id.parse().unwrap()
+}
+
+#[test]
+fn the_sample_counted_and_filtered_by_status_and_place() {
+    let mut net = Net::new(0);
+    let hq = &mut net.hq;
+    hq.load_demo().unwrap();
+    // "Ош" finds Osh and the Osh detention centre, by their Russian aliases.
+    let osh = find(hq, Kind::Location, "Ош", "Osh");
+    assert_ne!(osh, find(hq, Kind::Location, "Ош", "Osh detention centre"));
+    let kyrgyzstan = find(hq, Kind::Location, "Kyrgyzstan", "Kyrgyzstan");
+    let taken = find(
+        hq,
+        Kind::Group,
+        "29 taken",
+        "29 taken to the Osh detention centre",
+    );
+
+    // Twelve of the 29 are identified; their group is at risk in the Osh centre, so
+    // they count in Osh and in Kyrgyzstan, which contains it.
+    let in_osh = hq.person_counts(Some(osh)).unwrap();
+    assert_eq!(in_osh.get("at_risk"), Some(&12), "{in_osh:?}");
+    let in_kg = hq.person_counts(Some(kyrgyzstan)).unwrap();
+    assert_eq!(in_kg.get("at_risk"), Some(&15), "{in_kg:?}");
+    let everywhere = hq.person_counts(None).unwrap();
+    assert_eq!(
+        everywhere.values().sum::<u64>(),
+        hq.info().unwrap().records["persons"]
+    );
+
+    let page = persons(
+        hq,
+        PersonQuery {
+            status: Some("at_risk".into()),
+            location: Some(osh.to_string()),
+            limit: Some(5),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        (page.items.len(), page.total, page.total_capped),
+        (5, 12, false)
+    );
+    assert!(page.next.is_some());
+    assert!(page
+        .items
+        .iter()
+        .all(|p| p.location_label.as_deref() == Some("Osh detention centre")));
+
+    let group = hq.group_page(taken).unwrap();
+    assert_eq!((group.identified, group.asserted_count), (12, Some(29)));
+    assert_eq!(group.members.total, 12);
+
+    // A member leaves the group: the counts and the group page follow at once.
+    let leaving: Uuid = group.members.items[0].id.parse().unwrap();
+    hq.edit(
+        Kind::Group,
+        taken,
+        &json!({"remove": {"members": [{"person": leaving}]}}),
+    )
+    .unwrap();
+    assert_eq!(
+        hq.person_counts(Some(osh)).unwrap().get("at_risk"),
+        Some(&11)
+    );
+    assert_eq!(hq.group_page(taken).unwrap().identified, 11);
+    assert!(hq.person_page(leaving).unwrap().protection.is_none());
+}
+
+#[test]
+fn names_are_found_by_the_beginnings_of_their_words_in_any_script() {
+    let mut net = Net::new(0);
+    let hq = &mut net.hq;
+    let aziz = person(hq, "Азиз Каримов", "uz-Cyrl");
+    let other = person(hq, "Karim Azizov", "uz-Latn");
+    person(hq, "Dilshod Abdullayev", "uz-Latn");
+    let search = |n: &Nansen, q: &str| -> BTreeSet<String> {
+        ids(
+            &persons(
+                n,
+                PersonQuery {
+                    q: Some(q.into()),
+                    ..Default::default()
+                },
+            ),
+            |p| p.id.clone(),
+        )
+        .into_iter()
+        .collect()
+    };
+    let both: BTreeSet<String> = [aziz, other].iter().map(Uuid::to_string).collect();
+    for q in [
+        "Karimov",
+        "karim",
+        "Каримов",
+        "Kar",
+        "aziz kar",
+        "Karimov Aziz",
+    ] {
+        let found = search(hq, q);
+        assert!(found.contains(&aziz.to_string()), "{q}: {found:?}");
+    }
+    assert_eq!(search(hq, "az"), both);
+    assert_eq!(search(hq, "Abd").len(), 1);
+    assert!(
+        search(hq, "rimov").is_empty(),
+        "a word is matched from its start"
+    );
+    assert!(search(hq, "!!!").is_empty());
+    // An alias added later is found; a removed one is not.
+    hq.edit(
+        Kind::Person,
+        other,
+        &json!({"add": {"aliases": [{"text": "Карим Азизов", "lang": "ru-Cyrl"}]}}),
+    )
+    .unwrap();
+    assert!(search(hq, "Азизов").contains(&other.to_string()));
+    hq.edit(Kind::Person, other, &json!({"aliases": []}))
+        .unwrap();
+    assert!(
+        search(hq, "Azizov").contains(&other.to_string()),
+        "the name still matches"
+    );
+}
+
+/// Walks a list to its end, calling `between` after each page; returns the ids in
+/// the order they came.
+fn walk<T>(
+    mut page: impl FnMut(Option<String>) -> Page<T>,
+    id: impl Fn(&T) -> String,
+    mut between: impl FnMut(),
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let p = page(after);
+        out.extend(ids(&p, &id));
+        match p.next {
+            Some(next) => after = Some(next),
+            None => return out,
+        }
+        between();
+    }
+}
+
+#[test]
+fn every_list_walked_page_by_page_is_whole_in_order_under_concurrent_imports() {
+    let mut net = Net::new(1);
+    // A few hundred persons with repeated names (ties are ordered by id), in groups
+    // with statuses at two places, and some deleted.
+    let hq = &mut net.hq;
+    let camp = hq
+        .add(Kind::Location, &json!({"name": "Camp", "type": "camp"}))
+        .unwrap();
+    let mut all = Vec::new();
+    for i in 0..260 {
+        let name = format!("{} {}", ["Aziz", "Азиз", "Karim", "Dilshod"][i % 4], i % 37);
+        all.push(person(hq, &name, "uz-Latn"));
+    }
+    for chunk in all.chunks(50) {
+        let g = hq
+            .add(
+                Kind::Group,
+                &json!({"name": "Group", "members": chunk.iter().map(|p| json!({"person": p})).collect::<Vec<_>>()}),
+            )
+            .unwrap();
+        hq.add(
+            Kind::Status,
+            &json!({"group": g, "type": "protection", "value": "detained", "effective": "2005-06", "location": camp}),
+        )
+        .unwrap();
+    }
+    for p in all.iter().step_by(9) {
+        hq.delete(Kind::Person, *p).unwrap();
+    }
+    // Meanwhile an office records persons with the same names.
+    let mut batches = Vec::new();
+    for b in 0..12 {
+        for i in 0..8 {
+            person(
+                &mut net.offices[0],
+                &format!("Aziz {}", b * 8 + i),
+                "uz-Latn",
+            );
+        }
+        batches.push(net.export_from_office(0, None));
+    }
+
+    let queries: Vec<PersonQuery> = vec![
+        PersonQuery::default(),
+        PersonQuery {
+            include_deleted: true,
+            ..Default::default()
+        },
+        PersonQuery {
+            q: Some("aziz".into()),
+            ..Default::default()
+        },
+        PersonQuery {
+            status: Some("detained".into()),
+            ..Default::default()
+        },
+        PersonQuery {
+            location: Some(camp.to_string()),
+            q: Some("Азиз 1".into()),
+            ..Default::default()
+        },
+    ];
+    for query in queries {
+        let before = walk(
+            |after| {
+                persons(
+                    &net.hq,
+                    PersonQuery {
+                        after,
+                        limit: Some(1000),
+                        ..query.clone()
+                    },
+                )
+            },
+            |p| p.id.clone(),
+            || {},
+        );
+        assert!(!before.is_empty(), "{query:?}");
+        let mut pending = batches.clone().into_iter();
+        let hq = std::cell::RefCell::new(&mut net.hq);
+        let walked = walk(
+            |after| {
+                persons(
+                    &hq.borrow(),
+                    PersonQuery {
+                        after,
+                        limit: Some(7),
+                        ..query.clone()
+                    },
+                )
+            },
+            |p| p.id.clone(),
+            || {
+                if let Some(b) = pending.next() {
+                    hq.borrow_mut().import_bundle(&b, &mut |_| {}).unwrap();
+                }
+            },
+        );
+        let unique: BTreeSet<&String> = walked.iter().collect();
+        assert_eq!(unique.len(), walked.len(), "no row twice: {query:?}");
+        for id in &before {
+            assert!(unique.contains(id), "{id} missing from {query:?}");
+        }
+        // In list order: the labels never go backwards.
+        let n = hq.borrow();
+        let keys: Vec<(String, String)> = walked
+            .iter()
+            .map(|id| {
+                let p = n.get(Kind::Person, id.parse().unwrap()).unwrap();
+                (p.label.to_lowercase(), id.clone())
+            })
+            .collect();
+        assert!(
+            keys.windows(2).all(|w| w[0] < w[1]),
+            "{query:?} out of order"
+        );
+    }
+
+    // The other lists: records of a kind, the audit trail, and conflicts.
+    let groups = walk(
+        |after| {
+            net.hq
+                .list(
+                    Kind::Group,
+                    &ListQuery {
+                        after,
+                        limit: Some(2),
+                        ..Default::default()
+                    },
+                )
+                .unwrap()
+        },
+        |r| r.id.clone(),
+        || {},
+    );
+    assert_eq!(groups.len(), 6);
+    let total = net.hq.audit(None, &PageQuery::default()).unwrap().total;
+    let audit = walk(
+        |after| {
+            net.hq
+                .audit(
+                    None,
+                    &PageQuery {
+                        after,
+                        limit: Some(33),
+                    },
+                )
+                .unwrap()
+        },
+        |e| format!("{}:{}", e.device, e.seq),
+        || {},
+    );
+    assert_eq!(audit.len() as u64, total);
+    assert_eq!(audit.iter().collect::<BTreeSet<_>>().len(), audit.len());
+    let one = all[1];
+    for note in ["first", "second"] {
+        net.hq
+            .edit(Kind::Person, one, &json!({"notes": note}))
+            .unwrap();
+    }
+    let trail = walk(
+        |after| {
+            net.hq
+                .audit(
+                    Some(one),
+                    &PageQuery {
+                        after,
+                        limit: Some(1),
+                    },
+                )
+                .unwrap()
+        },
+        |e| format!("{}:{}", e.device, e.seq),
+        || {},
+    );
+    assert_eq!(trail.len(), 3, "created, then edited twice: {trail:?}");
+}
+
+#[test]
+fn a_bad_page_request_is_refused() {
+    let net = Net::new(0);
+    for (limit, after) in [(Some(0), None), (Some(5000), None), (None, Some("garbage"))] {
+        let e = net
+            .hq
+            .person_list(&PersonQuery {
+                limit,
+                after: after.map(Into::into),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{e}");
+    }
+}
