@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import type { Kind } from "../lib/types";
-import { mockBackend } from "../test/backend";
+import { mockBackend, page } from "../test/backend";
 import { resetComponentTest } from "../test/reset";
 import RecordPicker from "./RecordPicker.svelte";
 
@@ -12,9 +12,11 @@ beforeEach(() => {
   backend = mockBackend({
     record_list: ({ kind, query }: Record<string, unknown>) => {
       const q = String((query as { q?: string | null }).q ?? "").toLowerCase();
-      return (LABELS[kind as Kind] ?? [])
-        .filter((l) => !q || l.toLowerCase().includes(q))
-        .map((label, i) => ({ kind, id: `${kind}-${i}`, label, deleted: false, in_conflict: false, fields: {} }));
+      return page(
+        (LABELS[kind as Kind] ?? [])
+          .filter((l) => !q || l.toLowerCase().includes(q))
+          .map((label, i) => ({ kind, id: `${kind}-${i}`, label, deleted: false, in_conflict: false, fields: {}, refs: {} })),
+      );
     },
   });
 });

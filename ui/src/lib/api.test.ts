@@ -73,11 +73,17 @@ describe("typed wrappers", () => {
     await api.changePassphrase("old one", "new one");
     await api.audit();
     await api.enrolApprove("/r", "/o", false);
+    await api.conflicts({ after: "c1" });
+    await api.personCounts("loc-osh");
+    await api.recordList("location", { q: "osh", after: "l1" });
     expect(seen.record_edit).toEqual({ kind: "person", id: "id-1", input: { sex: "male" } });
     expect(seen.resolve).toEqual({ id: "id-1", field: "name", choice: { choice: "pick", value: "dev:1:0" } });
     expect(seen.pick_file).toEqual({ purpose: "export_bundle", suggestedName: "bundle.nansen" });
     expect(seen.change_passphrase).toEqual({ current: "old one", new: "new one" });
-    expect(seen.audit).toEqual({ id: null, limit: null });
+    expect(seen.audit).toEqual({ id: null, page: null });
+    expect(seen.conflicts).toEqual({ page: { after: "c1" } });
+    expect(seen.person_counts).toEqual({ location: "loc-osh" });
+    expect(seen.record_list).toEqual({ kind: "location", query: { q: "osh", after: "l1" } });
     expect(seen.enrol_approve).toEqual({ request: "t:enrol_request_in:/r", out: "t:enrolment_out:/o", hq: false });
   });
 

@@ -21,6 +21,8 @@ import type {
   KindSpec,
   KnownDevice,
   ListQuery,
+  Page,
+  PageQuery,
   PeerStatus,
   PersonPage,
   PersonQuery,
@@ -183,10 +185,19 @@ export const recordRestore = (kind: Kind, id: string) => call<null>("record_rest
 
 export const recordGet = (kind: Kind, id: string) => call<RecordView>("record_get", { kind, id });
 
+/** One page of a kind's records (pass the page's `next` as `after` for the following one). */
 export const recordList = (kind: Kind, query: Partial<ListQuery> = {}) =>
-  call<RecordSummary[]>("record_list", { kind, query });
+  call<Page<RecordSummary>>("record_list", { kind, query });
 
-export const personList = (query: Partial<PersonQuery> = {}) => call<PersonSummary[]>("person_list", { query });
+/** One page of the persons matching the query (`after`: the previous page's `next`). */
+export const personList = (query: Partial<PersonQuery> = {}) => call<Page<PersonSummary>>("person_list", { query });
+
+/**
+ * Live persons by current protection status (`""`: none) in a place, everything
+ * inside it included, or everywhere.
+ */
+export const personCounts = (location?: string | null) =>
+  call<Record<string, number>>("person_counts", { location: location ?? null });
 
 export const personPage = (id: string) => call<PersonPage>("person_page", { id });
 
@@ -201,9 +212,9 @@ export const loadDemo = () => call<DemoReport>("load_demo");
 
 export const info = () => call<Info>("info");
 
-/** The record's audit trail (newest first), or without `id` the latest changes of the store. */
-export const audit = (id?: string | null, limit?: number) =>
-  call<AuditEntry[]>("audit", { id: id ?? null, limit: limit ?? null });
+/** One page of the record's audit trail (newest first), or without `id` of the store's changes. */
+export const audit = (id?: string | null, page?: PageQuery | null) =>
+  call<Page<AuditEntry>>("audit", { id: id ?? null, page: page ?? null });
 
 export const verifyLog = () => call<ChainCheck[]>("verify_log");
 
@@ -231,7 +242,7 @@ export const importApply = async (path: string, onProgress?: (p: Progress) => vo
     onProgress: progressChannel(onProgress),
   });
 
-export const conflicts = () => call<Conflict[]>("conflicts");
+export const conflicts = (page?: PageQuery | null) => call<Page<Conflict>>("conflicts", { page: page ?? null });
 
 export const resolve = (id: string, field: string, choice: ResolveChoice) =>
   call<null>("resolve", { id, field, choice });

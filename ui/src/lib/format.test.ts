@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { changedInput } from "./forms";
-import { detectScript, formatDate, isEdtf, isLangTag, langFor } from "./format";
-import { translate } from "./i18n";
+import { detectScript, formatDate, isEdtf, isLangTag, langFor, pageCount } from "./format";
+import { setLanguage, translate } from "./i18n";
 
 describe("EDTF dates", () => {
   it("accepts the forms the backend accepts", () => {
@@ -56,5 +56,39 @@ describe("changedInput()", () => {
     expect(changedInput(initial, current)).toEqual({ notes: "seen in Osh" });
     expect(changedInput(initial, { ...current, sex: null })).toEqual({ notes: "seen in Osh", sex: null });
     expect(changedInput(initial, { ...current, aliases: [] })).toEqual({ notes: "seen in Osh", aliases: [] });
+  });
+});
+
+describe("the count line of a paged list", () => {
+  afterEach(async () => {
+    await setLanguage("en");
+  });
+
+  const line = (shown: number, total: number, capped = false, complete = shown >= total) =>
+    pageCount(translate, "persons_count", { shown, total, capped, complete });
+
+  it("counts the whole list, saying how much of it is shown", () => {
+    expect(line(17, 17)).toBe("17 persons");
+    expect(line(1, 1)).toBe("1 person");
+    expect(line(100, 2345)).toBe("2,345 persons, showing 100");
+    expect(line(1100, 2345)).toBe("2,345 persons, showing 1,100");
+  });
+
+  it("says 'or more' when the backend stopped counting, until every page is shown", () => {
+    expect(line(100, 10000, true, false)).toBe("10,000 persons or more, showing 100");
+    // The last page arrived: the rows are the whole list.
+    expect(line(10250, 10000, true, true)).toBe("10,250 persons");
+  });
+
+  it("in Russian, with its plural forms", async () => {
+    await setLanguage("ru");
+    expect(line(1, 1)).toBe("1 человек");
+    expect(line(22, 22)).toBe("22 человека");
+    expect(line(100, 121)).toBe("121 человек, показано 100");
+    expect(line(100, 123)).toBe("123 человека, показано 100");
+    expect(line(100, 10000, true, false)).toBe("10\u00a0000 человек или больше, показано 100");
+    expect(pageCount(translate, "audit.count", { shown: 100, total: 102, capped: false, complete: false })).toBe(
+      "102 изменения, показано 100",
+    );
   });
 });

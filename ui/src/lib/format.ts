@@ -81,6 +81,25 @@ export function formatIdentified(count: number, total: number | null, t: Transla
   return total !== null ? t("group.identified_of", { count, total }) : t("group.identified", { count });
 }
 
+/**
+ * The count line of a paged list, always about the whole list: "17 persons" once
+ * every row is shown, else "2,345 persons, showing 100", or for a list the backend
+ * stopped counting, "10,000 persons or more, showing 100". `countKey` is a plural
+ * key that takes `count`.
+ */
+export function pageCount(
+  t: Translate,
+  countKey: string,
+  page: { shown: number; total: number; capped: boolean; complete: boolean },
+): string {
+  if (page.complete && !page.capped) return t(countKey, { count: page.total });
+  // Every page shown: the rows are the whole list, whatever the count said.
+  if (page.complete) return t(countKey, { count: page.shown });
+  const whole = t(countKey, { count: page.total });
+  const what = page.capped ? t("paging.or_more", { what: whole }) : whole;
+  return t("paging.partial", { what, shown: page.shown });
+}
+
 /** An RFC 3339 time as a short local date and time. */
 export function formatTimestamp(rfc3339: string | null | undefined, lng: string): string {
   if (!rfc3339) return "";

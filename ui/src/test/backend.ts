@@ -2,7 +2,7 @@
 // reference data, every call recorded.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { info as infoStore, loadReferenceData, session } from "../lib/session";
-import type { Info, KindSpec, SessionState, Vocabularies } from "../lib/types";
+import type { Info, KindSpec, Page, SessionState, Vocabularies } from "../lib/types";
 // What the real core serves, written by `make generate` (src-tauri/core/examples/generate_ipc.rs).
 import schema from "./generated/schema.json";
 import vocabularies from "./generated/vocabularies.json";
@@ -43,18 +43,36 @@ export const UNLOCKED: SessionState = {
   info: INFO,
 };
 
+/** One page holding `items`: the last one unless `next` is given. */
+export function page<T>(items: T[], next: string | null = null, total = items.length, totalCapped = false): Page<T> {
+  return { items, next, total, total_capped: totalCapped };
+}
+
+/**
+ * The page of `rows` after the cursor `after`, as the core serves them: `size` rows,
+ * and the cursor of the next page (here, simply the offset).
+ */
+export function pageOf<T>(rows: T[], after: unknown, size = 100): Page<T> {
+  const from = typeof after === "string" && after ? Number(after) : 0;
+  const to = from + size;
+  return page(rows.slice(from, to), to < rows.length ? String(to) : null, rows.length);
+}
+
+const EMPTY = page([]);
+
 const DEFAULTS: Record<string, Handler> = {
   app_state: UNLOCKED,
   vocabularies: vocab,
   schema: SCHEMA,
   info: INFO,
-  record_list: [],
-  person_list: [],
-  audit: [],
+  record_list: EMPTY,
+  person_list: EMPTY,
+  person_counts: {},
+  audit: EMPTY,
   peers: [],
   forks: [],
   held_changes: [],
-  conflicts: [],
+  conflicts: EMPTY,
   devices: [],
   passphrase_strength: { score: 0, warning: null, suggestions: [], acceptable: false },
   // A typed path's token names its purpose and path, so tests can see which file went where.

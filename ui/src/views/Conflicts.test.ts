@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import type { Conflict } from "../lib/types";
-import { mockBackend, unlockedSession } from "../test/backend";
+import type { Conflict, PageQuery } from "../lib/types";
+import { mockBackend, page, unlockedSession } from "../test/backend";
 import { resetComponentTest } from "../test/reset";
 import Conflicts from "./Conflicts.svelte";
 
@@ -58,7 +58,7 @@ let open: Conflict[];
 beforeEach(async () => {
   open = [NAME, DELETED];
   backend = mockBackend({
-    conflicts: () => open,
+    conflicts: () => page(open),
     resolve: ({ id, field }: Record<string, unknown>) => {
       open = open.filter((c) => !(c.id === id && c.field === field));
       return null;
@@ -125,5 +125,20 @@ describe("Conflicts", () => {
     await fireEvent.click(within(card).getByTestId("conflict-confirm-delete"));
     await waitFor(() => expect(backend.argsOf("resolve")[0]).toEqual({ id: "e1", field: "deleted", choice: { choice: "delete" } }));
     expect(await screen.findByTestId("conflicts-empty")).toBeTruthy();
+  });
+
+  it("comes a page at a time, counting every open conflict", async () => {
+    backend = mockBackend({
+      conflicts: ({ page: query }: Record<string, unknown>) =>
+        (query as PageQuery).after === "p1.6e616d65" ? page([DELETED], null, 2) : page([NAME], "p1.6e616d65", 2),
+    });
+    render(Conflicts);
+    await waitFor(() => expect(screen.getAllByTestId("conflict")).toHaveLength(1));
+    expect(screen.getByTestId("conflicts-count").textContent).toContain("2 conflicts, showing 1");
+    await fireEvent.click(screen.getByTestId("load-more"));
+    await waitFor(() => expect(screen.getAllByTestId("conflict")).toHaveLength(2));
+    expect(backend.argsOf("conflicts").map((a) => (a.page as PageQuery).after)).toEqual([null, "p1.6e616d65"]);
+    expect(screen.getByTestId("conflicts-count").textContent?.trim()).toBe("2 conflicts");
+    expect(screen.queryByTestId("load-more")).toBeNull();
   });
 });

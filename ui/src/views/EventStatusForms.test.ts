@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import type { Kind, RecordSummary } from "../lib/types";
-import { mockBackend, unlockedSession } from "../test/backend";
+import { mockBackend, page, unlockedSession } from "../test/backend";
 import { resetComponentTest } from "../test/reset";
 import RecordForm from "./forms/RecordForm.svelte";
 
-const rec = (kind: Kind, id: string, label: string): RecordSummary => ({ kind, id, label, deleted: false, in_conflict: false, fields: {} });
+const rec = (kind: Kind, id: string, label: string): RecordSummary => ({ kind, id, label, deleted: false, in_conflict: false, fields: {}, refs: {} });
 const RECORDS: Record<string, RecordSummary[]> = {
   person: [rec("person", "p1", "Азиз Каримов"), rec("person", "p2", "Ботир Саидов")],
   group: [rec("group", "g29", "29 taken to the Osh detention centre")],
@@ -19,7 +19,7 @@ beforeEach(async () => {
   backend = mockBackend({
     record_list: ({ kind, query }: Record<string, unknown>) => {
       const q = String((query as { q?: string | null }).q ?? "").toLowerCase();
-      return (RECORDS[kind as string] ?? []).filter((r) => !q || r.label.toLowerCase().includes(q));
+      return page((RECORDS[kind as string] ?? []).filter((r) => !q || r.label.toLowerCase().includes(q)));
     },
     record_get: ({ kind, id }: Record<string, unknown>) => {
       const r = RECORDS[kind as string]?.find((x) => x.id === id);

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, render, screen, within } from "@testing-library/svelte";
 import { setLanguage } from "../lib/i18n";
-import type { GroupPage, PersonPage } from "../lib/types";
-import { mockBackend, unlockedSession } from "../test/backend";
+import type { GroupPage, PersonPage, PersonSummary } from "../lib/types";
+import { mockBackend, page, unlockedSession } from "../test/backend";
 import { resetComponentTest } from "../test/reset";
 import GroupPageView from "./GroupPage.svelte";
 import PersonPageView from "./PersonPage.svelte";
@@ -167,7 +167,7 @@ describe("Group page", () => {
     record: { ...PAGE.record, kind: "group", id: G29, label: "List of 103", fields: { name: "List of 103" }, conflicts: {}, links: {} },
     asserted_count: asserted,
     identified,
-    members: [],
+    members: page([]),
     timeline: [],
     interventions: [],
   });
@@ -186,5 +186,35 @@ describe("Group page", () => {
     mockBackend({ group_page: group(0, null) });
     render(GroupPageView, { id: G29 });
     expect((await screen.findByTestId("group-identified")).textContent?.trim()).toBe("0 identified");
+    expect(screen.queryByTestId("group-more-members")).toBeNull();
+  });
+
+  it("shows the first page of members and links to the person list filtered by the group for the rest", async () => {
+    const member = (i: number): PersonSummary => ({
+      id: `m${i}`,
+      name: null,
+      label: `Member ${i}`,
+      aliases: [],
+      protection: null,
+      refugee: null,
+      location: null,
+      location_label: null,
+      groups: ["List of 103"],
+      in_conflict: false,
+      sample: false,
+      deleted: false,
+    });
+    const members = Array.from({ length: 100 }, (_, i) => member(i));
+    mockBackend({ group_page: { ...group(103, 103), members: page(members, "m99.6d3939", 103) } });
+    render(GroupPageView, { id: G29 });
+    const more = await screen.findByTestId("group-more-members");
+    expect(screen.getByTestId("group-members").querySelectorAll("tbody tr")).toHaveLength(100);
+    expect(more.textContent?.trim()).toBe("…and 3 more members");
+    expect(more.getAttribute("href")).toBe(`#/persons?group=${G29}`);
+    cleanup();
+    await setLanguage("ru");
+    mockBackend({ group_page: { ...group(121, 121), members: page(members, "m99.6d3939", 121) } });
+    render(GroupPageView, { id: G29 });
+    expect((await screen.findByTestId("group-more-members")).textContent?.trim()).toBe("…и ещё 21 участник");
   });
 });

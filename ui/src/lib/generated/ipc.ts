@@ -52,9 +52,38 @@ version_vector: Array<OriginInfo>, records: { [key in string]: number }, waiting
 
 export type SessionState = { state: Lock, data_dir: string, version: string, idle_lock_minutes: number, info: Info | null, };
 
-export type ListQuery = { q?: string | null, include_deleted: boolean, limit?: number | null, };
+export type Page<T> = { items: Array<T>, 
+/**
+ * The cursor of the next page (pass it as `after`); none on the last page.
+ */
+next: string | null, 
+/**
+ * How many rows the whole list has.
+ */
+total: number, 
+/**
+ * `total` is a lower bound ("10,000 or more"): a broad search is not counted to
+ * the end.
+ */
+total_capped: boolean, };
 
-export type RecordSummary = { kind: Kind, id: string, label: string, deleted: boolean, in_conflict: boolean, fields: Record<string, unknown>, };
+export type PageQuery = { limit?: number | null, after?: string | null, };
+
+export type ListQuery = { q?: string | null, include_deleted: boolean, 
+/**
+ * Rows per page (see `page::limit`).
+ */
+limit?: number | null, 
+/**
+ * The cursor of the page before (its `next`).
+ */
+after?: string | null, };
+
+export type RecordSummary = { kind: Kind, id: string, label: string, deleted: boolean, in_conflict: boolean, fields: Record<string, unknown>, 
+/**
+ * Labels of the records its fields refer to (a place, a parent, an actor).
+ */
+refs: { [key in string]: RefLabel }, };
 
 export type LiveValue = { value: unknown, 
 /**
@@ -100,7 +129,15 @@ location?: string | null,
 /**
  * A group id: only its members.
  */
-group?: string | null, include_deleted: boolean, };
+group?: string | null, include_deleted: boolean, 
+/**
+ * Rows per page (see `page::limit`).
+ */
+limit?: number | null, 
+/**
+ * The cursor of the page before (its `next`).
+ */
+after?: string | null, };
 
 export type PersonSummary = { id: string, name: NameValue | null, label: string, aliases: Array<NameValue>, protection: StatusEntry | null, refugee: StatusEntry | null, location: string | null, location_label: string | null, groups: Array<string>, in_conflict: boolean, sample: boolean, deleted: boolean, };
 
@@ -160,7 +197,12 @@ export type PersonPage = { record: RecordView, protection: StatusEntry | null, r
  */
 labels: { [key in string]: RefLabel }, };
 
-export type GroupPage = { record: RecordView, asserted_count: number | null, identified: number, members: Array<PersonSummary>, timeline: Array<TimelineItem>, interventions: Array<RecordSummary>, };
+export type GroupPage = { record: RecordView, asserted_count: number | null, identified: number, 
+/**
+ * The first page of the members; the person list filtered by this group has the
+ * rest.
+ */
+members: Page<PersonSummary>, timeline: Array<TimelineItem>, interventions: Array<RecordSummary>, };
 
 export type DemoReport = { persons: number, groups: number, events: number, locations: number, actors: number, sources: number, statuses: number, interventions: number, };
 
@@ -293,3 +335,100 @@ export type AttachmentData = { mime: string,
  * remote).
  */
 url: string | null, bytes: number, };
+
+export type Message = { reason: string, params: { [key in string]: string }, english: string, };
+
+export type Column = number | string;
+
+export type Target = { "field": "name" } | { "field": "name_lang" } | { "field": "alias" } | { "field": "sex" } | { "field": "birth_date" } | { "field": "nationality" } | { "field": "notes" } | { "field": "identifiers" } | { "field": "identifier", type: string, } | { "field": "group" } | { "field": "ignore" };
+
+export type MappedColumn = { column: Column, target: Target, };
+
+export type Mapping = { 
+/**
+ * The sheet of a workbook to read; the first when none.
+ */
+sheet?: string | null, 
+/**
+ * Columns mapped by hand; each other column is mapped from its header.
+ */
+columns: Array<MappedColumn>, };
+
+export type ColumnUse = { 
+/**
+ * Counting from 1.
+ */
+position: number, header: string, target: Target, 
+/**
+ * Mapped from its header, not by the mapping.
+ */
+automatic: boolean, };
+
+export type Reason = { 
+/**
+ * The column, counting from 1; none when it is the row as a whole.
+ */
+position: number | null, 
+/**
+ * The column's header.
+ */
+column: string | null, 
+/**
+ * The person field the cell was for (`name`, `birth_date`, `aliases`…, or `group`).
+ */
+field: string | null, message: Message, };
+
+export type Refusal = { line: number, reasons: Array<Reason>, };
+
+export type MemberOf = { position: number, column: string, group: string, };
+
+export type PlannedPerson = { line: number, 
+/**
+ * Carries the row's import key (see [`super::key`]); its time part is the time
+ * of the run that planned it, so a preview's ids are not the import's.
+ */
+id: string, 
+/**
+ * The person input with its `id`, exactly as `Nansen::add` takes it.
+ */
+input: Record<string, unknown>, groups: Array<MemberOf>, };
+
+export type IntakePreview = { file: string, 
+/**
+ * The sheet read, for a workbook.
+ */
+sheet: string | null, columns: Array<ColumnUse>, 
+/**
+ * Rows with something in them; blank rows are skipped.
+ */
+rows: number, 
+/**
+ * Rows that would make a new person.
+ */
+to_import: number, 
+/**
+ * Rows imported before (found by their import keys).
+ */
+already_present: number, refused_count: number, 
+/**
+ * Refused rows in file order: the first 10 000 (`refused_count` counts them all).
+ */
+refused: Array<Refusal>, 
+/**
+ * The first persons that would be created, as they would be written.
+ */
+sample: Array<PlannedPerson>, };
+
+export type IntakeReport = { file: string, sheet: string | null, columns: Array<ColumnUse>, rows: number, imported: number, already_present: number, refused_count: number, 
+/**
+ * Refused rows in file order: the first 10 000 (`refused_count` counts them all).
+ */
+refused: Array<Refusal>, 
+/**
+ * The persons created, in file order.
+ */
+created: Array<string>, 
+/**
+ * Local changes written: one per batch with something new in it.
+ */
+changes: number, elapsed_ms: number, };
