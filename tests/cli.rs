@@ -641,7 +641,10 @@ fn init_info_vocab_digest_rebuild_and_demo() {
     assert_eq!(walked.len(), 17);
     assert!(walked.windows(2).all(|w| w[0] <= w[1]), "{walked:?}");
     let first = s.ok(&["person", "list", "--limit", "5"]);
-    assert!(first.contains("(5 of 17 shown; next page: --after "), "{first}");
+    assert!(
+        first.contains("(5 of 17 shown; next page: --after "),
+        "{first}"
+    );
     let (_, stderr) = s.fails(&["person", "list", "--after", "nonsense"]);
     assert!(stderr.contains("not a page cursor"), "{stderr}");
     let cyrillic_and_latin = persons.as_array().unwrap().iter().any(|p| {
@@ -662,6 +665,8 @@ fn init_info_vocab_digest_rebuild_and_demo() {
         .unwrap()
         .clone();
     assert_eq!(detention["label_ru"], "Задержание");
+    assert_eq!(detention["label_uz"], "Hibsga olish");
+    assert_eq!(detention["label_ky"], "Кармоо");
     let digest = s.digest();
     let rebuilt = s.json(&["rebuild"]);
     assert_eq!(rebuilt["digest_after"], digest);

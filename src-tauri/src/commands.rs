@@ -20,6 +20,13 @@ use tauri_plugin_dialog::DialogExt;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+mod duplicates;
+mod intake;
+mod reports;
+pub use duplicates::*;
+pub use intake::*;
+pub use reports::*;
+
 pub type AppSession = Arc<Session>;
 
 /// Runs `f` on the unlocked store on a blocking thread.
@@ -387,7 +394,17 @@ pub async fn pick_file(
 ) -> CommandResult<Option<FileGrant>> {
     let session = Arc::clone(&session);
     tauri::async_runtime::spawn_blocking(move || {
-        let dialog = app.dialog().file();
+        let mut dialog = app.dialog().file();
+        if purpose.shows_content() {
+            // GTK matches patterns case-sensitively: LIST.CSV as well as list.csv.
+            let extensions: Vec<String> = purpose
+                .extensions()
+                .iter()
+                .flat_map(|e| [e.to_string(), e.to_uppercase()])
+                .collect();
+            let extensions: Vec<&str> = extensions.iter().map(String::as_str).collect();
+            dialog = dialog.add_filter("Spreadsheets", &extensions);
+        }
         let picked = if purpose.writes() {
             dialog
                 .set_file_name(suggested_name.unwrap_or_else(|| "bundle.nansen".into()))

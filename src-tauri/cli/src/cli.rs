@@ -42,6 +42,14 @@ pub enum Cmd {
     Conflicts(PageArgs),
     /// Resolve a conflict: keep one value, write a new one, or keep/confirm a delete.
     Resolve(ResolveArgs),
+    /// Pairs of person records that may be the same person, with their evidence.
+    Duplicates(DuplicatesArgs),
+    /// Judge person records the same person: they show as one, nothing is deleted.
+    Merge(MergeArgs),
+    /// Take a person record out of the person it was merged into.
+    Unmerge(UnmergeArgs),
+    /// Judge two person records not the same person (for good; it syncs).
+    NotSame(NotSameArgs),
     /// Sync status of each peer office.
     Peers,
     /// Forks detected in bundles (the same change number with different content).
@@ -53,15 +61,32 @@ pub enum Cmd {
     Devices,
     /// Revoke a lost or compromised device (headquarters).
     Revoke(RevokeArgs),
+    /// The organisation key: its fingerprint, every device's safety number, and
+    /// rotating it (headquarters).
+    #[command(subcommand)]
+    Org(OrgCmd),
     /// Changes held back because their device is unknown or revoked.
     Held,
     /// Who changed what, when and where: for one record, or the latest changes.
     Audit(AuditArgs),
+    /// What leaves Nansen: the situation summary, urgent-action sheets, and data
+    /// exports under a disclosure profile.
+    #[command(subcommand)]
+    Report(crate::command::report::ReportCmd),
+    /// Interventions overdue or due in the next 7 days, with what they concern.
+    Deadlines(DeadlinesArgs),
     /// The vocabularies, with English and Russian labels.
     Vocab,
     /// Change the passphrase (re-keys the store). The new one comes from
     /// NANSEN_NEW_PASSPHRASE, --new-passphrase-file, or a prompt.
     Passphrase(PassphraseArgs),
+    /// Write an encrypted backup of this whole store, under its passphrase unless
+    /// another is given (--backup-passphrase-file, NANSEN_BACKUP_PASSPHRASE, or
+    /// --ask-backup-passphrase).
+    Backup(BackupArgs),
+    /// Restore a backup into an empty data dir (it opens with the backup's passphrase).
+    /// The restored store takes a new device identity; an office's must be enrolled again.
+    Restore(RestoreArgs),
     /// Destroy this store's keys: everything in it becomes unreadable for good, and
     /// changes not yet sent to headquarters are lost.
     Panic(PanicArgs),
@@ -134,6 +159,46 @@ pub struct AuditArgs {
     /// Re-verify every device's hash chain and signed heads.
     #[arg(long)]
     pub verify: bool,
+    /// The data exports that left this store: who, when, profile, format, records, file.
+    #[arg(long, conflicts_with_all = ["id", "verify"])]
+    pub exports: bool,
+}
+
+#[derive(Args)]
+pub struct DeadlinesArgs {
+    /// The day to count from (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DuplicatesArgs {
+    /// Only pairs scoring at least this (0 to 1; default: the review threshold).
+    #[arg(long, value_name = "S")]
+    pub min_score: Option<f64>,
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// Two or more person ids.
+    #[arg(value_name = "ID", num_args = 2.., required = true)]
+    pub ids: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct UnmergeArgs {
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Args)]
+pub struct NotSameArgs {
+    #[arg(value_name = "ID")]
+    pub a: String,
+    #[arg(value_name = "ID")]
+    pub b: String,
 }
 
 /// Which page of a list.
@@ -163,6 +228,39 @@ pub struct PassphraseArgs {
 }
 
 #[derive(Args)]
+pub struct BackupArgs {
+    /// The backup file to write (a new file; `.nansen-backup` by convention).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Encrypt it under the passphrase in this file instead of the store's.
+    #[arg(long, value_name = "FILE")]
+    pub backup_passphrase_file: Option<PathBuf>,
+    /// Encrypt it under another passphrase, asked for twice.
+    #[arg(long, conflicts_with = "backup_passphrase_file")]
+    pub ask_backup_passphrase: bool,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum OrgCmd {
+    /// The organisation key's fingerprint, retired keys, and every enrolled device's
+    /// safety number (to read out and compare after a rotation).
+    Show,
+    /// Headquarters: replace the organisation key with a new one, signed by the old.
+    /// Every office adopts it with its next bundle; every safety number changes.
+    Rotate {
+        /// Do not ask for confirmation (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Args)]
 pub struct PanicArgs {
     /// Required: confirms that you mean it.
     #[arg(long)]
@@ -182,7 +280,8 @@ pub enum EnrolCmd {
         request: PathBuf,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// Enrol it as a headquarters device.
+        /// Enrol it as a second headquarters device: the enrolment file also carries
+        /// the organisation key, encrypted to that device.
         #[arg(long)]
         hq: bool,
         /// Do not ask to confirm the safety number (for scripts).

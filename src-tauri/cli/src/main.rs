@@ -21,7 +21,7 @@ mod session;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use cli::{Cli, Cmd};
-use command::{audit, records, store, sync, trust};
+use command::{audit, deadlines, duplicates, records, report, store, sync, trust};
 use nansen_core::domain::Kind;
 use nansen_core::{Error, Result};
 use output::Out;
@@ -98,16 +98,25 @@ fn dispatch(command: Cmd, global: &Global, out: &Out) -> Result<()> {
         Cmd::Vocab => store::vocab(global, out),
         Cmd::Passphrase(args) => store::change_passphrase(args, global, out),
         Cmd::Panic(args) => store::panic(args, global, out),
+        Cmd::Backup(args) => store::backup(args, global, out),
+        Cmd::Restore(args) => store::restore(args, global, out),
         Cmd::Export(args) => sync::export(args, global, out),
         Cmd::Import(args) => sync::import(args, global, out),
         Cmd::Conflicts(page) => sync::conflicts(page, global, out),
         Cmd::Resolve(args) => sync::resolve(args, global, out),
+        Cmd::Duplicates(args) => duplicates::list(args, global, out),
+        Cmd::Merge(args) => duplicates::merge(args, global, out),
+        Cmd::Unmerge(args) => duplicates::unmerge(args, global, out),
+        Cmd::NotSame(args) => duplicates::not_same(args, global, out),
         Cmd::Peers => sync::peers(global, out),
         Cmd::Forks => sync::forks(global, out),
         Cmd::Enrol(cmd) => trust::enrol(cmd, global, out),
         Cmd::Devices => trust::devices(global, out),
         Cmd::Revoke(args) => trust::revoke(args, global, out),
+        Cmd::Org(cmd) => trust::org(cmd, global, out),
         Cmd::Held => trust::held(global, out),
         Cmd::Audit(args) => audit::run(args, global, out),
+        Cmd::Report(cmd) => report::run(cmd, global, out),
+        Cmd::Deadlines(args) => deadlines::run(args, global, out),
     }
 }

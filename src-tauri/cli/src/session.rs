@@ -105,15 +105,44 @@ pub fn new_passphrase(file: Option<&Path>) -> Result<Secret> {
     Ok(first)
 }
 
+/// A second passphrase, when one is given: from `file`, else the environment variable
+/// `env`, else asked for twice when `ask`; `None` when none of them is.
+pub fn other_passphrase(file: Option<&Path>, env: &str, ask: bool) -> Result<Option<Secret>> {
+    if let Some(f) = file {
+        return read_secret_file(f).map(Some);
+    }
+    if let Ok(p) = std::env::var(env) {
+        return Ok(Some(Zeroizing::new(p)));
+    }
+    if !ask {
+        return Ok(None);
+    }
+    let first = prompt("Backup passphrase: ")?;
+    let again = prompt("Repeat it: ")?;
+    if *first != *again {
+        return Err(Error::invalid(m::passphrases_differ()));
+    }
+    Ok(Some(first))
+}
+
 /// Opens the store, attributing changes to `--user` or `NANSEN_USER` when given.
 pub fn open(global: &Global) -> Result<Nansen> {
-    let dir = global.store_dir();
     // Checked first so that a missing store is reported as such, not as a passphrase
     // prompt or a wrong passphrase.
+    let dir = global.store_dir();
     if !store::is_initialised(&dir) {
         return Err(store::not_initialised(&dir));
     }
-    let mut n = Nansen::open(&dir, &passphrase(global)?)?;
+    open_with(global, &passphrase(global)?)
+}
+
+/// Opens the store with a passphrase already read, as [`open`] does.
+pub fn open_with(global: &Global, passphrase: &str) -> Result<Nansen> {
+    let dir = global.store_dir();
+    if !store::is_initialised(&dir) {
+        return Err(store::not_initialised(&dir));
+    }
+    let mut n = Nansen::open(&dir, passphrase)?;
     if let Some(user) = global.user() {
         n.set_session_user(&user)?;
     }

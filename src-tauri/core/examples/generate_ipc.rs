@@ -11,6 +11,9 @@
 use nansen_core::api::files::{FileGrant, FilePurpose};
 use nansen_core::api::DemoReport;
 use nansen_core::api::*;
+use nansen_core::domain::matching::{
+    Evidence, IdentifierAgreement, NameLevel, WordMatch, WordRole,
+};
 use nansen_core::domain::status::StatusEntry;
 use nansen_core::domain::vocab::{Term, Vocabularies};
 use nansen_core::domain::{FieldSpec, FieldType, Kind, KindSpec, LinkSpec};
@@ -55,6 +58,15 @@ fn main() {
         ImportReport, Conflict, ResolveChoice, ForkInfo, FilePurpose, FileGrant, AttachmentData,
         Message, Column, Target, MappedColumn, Mapping, ColumnUse, Reason, Refusal, MemberOf,
         PlannedPerson, IntakePreview, IntakeReport,
+        CitedRecord, SourceNote, Figure, Sentence, Paragraph, Situation, SheetReport,
+        StatusCount, PlaceCount, PlaceRef, PlaceLevel, MonthCount, EventSeries, EventMonths,
+        DeadlineCounts, Dashboard, CountedQuery,
+        ExportKind, ExportProfile, ExportFormat, AggregateLevel, KeySource, DataExportRequest,
+        DataExportReport, ConfidentialRecord, ExportLogEntry, Concern, Deadline, Deadlines,
+        NameLevel, WordRole, WordMatch, IdentifierAgreement, Evidence, DuplicateQuery,
+        CandidatePerson, Candidate, ClusterReport, ClusterView, ClusterMember, DifferingField,
+        MemberValue,
+        BackupReport, RestoreReport, RestoredSession, DeviceSafetyNumber, RetiredOrgKey, OrgStatus,
     ];
     let mut ts = String::from(
         "// Generated from the Rust types by `make generate` (src-tauri/core/examples/generate_ipc.rs).\n\

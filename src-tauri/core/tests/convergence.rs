@@ -2,7 +2,9 @@
 //! offices and headquarters edit, export and deliver bundles in any order, lose some,
 //! deliver some twice, and one office sometimes turns hostile. Afterwards every store
 //! has the same state, importing twice equals once, incremental equals a rebuild,
-//! nothing is silently lost, and nothing is stored that its device did not sign.
+//! nothing is silently lost, and nothing is stored that its device did not sign. Merges,
+//! unmerges and not-same judgements at random offices end in the same clusters
+//! everywhere.
 
 mod common;
 #[path = "convergence/hostile.rs"]
@@ -93,6 +95,13 @@ enum Step {
         target: usize,
         restore: bool,
     },
+    /// Judges two persons the same, not the same, or takes one out of its cluster.
+    Judge {
+        at: usize,
+        a: usize,
+        b: usize,
+        verdict: u8,
+    },
     Export {
         from: usize,
         to: usize,
@@ -129,6 +138,7 @@ fn step(stores: usize) -> impl Strategy<Value = Step> {
         2 => (s.clone(), any::<usize>(), any::<bool>(), any::<u8>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, value, place, day)| Step::Status { at, target, group, value, place, day }),
         2 => (s.clone(), any::<usize>(), any::<bool>(), any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, detention, place, day)| Step::Event { at, target, group, detention, place, day }),
         1 => (s.clone(), any::<u8>(), any::<usize>(), any::<bool>()).prop_map(|(at, kind, target, restore)| Step::DeleteOther { at, kind, target, restore }),
+        3 => (s.clone(), any::<usize>(), any::<usize>(), any::<u8>()).prop_map(|(at, a, b, verdict)| Step::Judge { at, a, b, verdict }),
         4 => (s.clone(), s.clone()).prop_map(|(from, to)| Step::Export { from, to }),
         4 => (any::<usize>(), any::<bool>()).prop_map(|(which, again)| Step::Deliver { which, again }),
         1 => any::<usize>().prop_map(|which| Step::Lose { which }),
@@ -339,6 +349,18 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                         n.restore(kind, id)
                     } else {
                         n.delete(kind, id)
+                    };
+                }
+            }
+            Step::Judge { at, a, b, verdict } => {
+                let ps = persons(net, at);
+                if let (Some(a), Some(b)) = (pick(&ps, a), pick(&ps, b)) {
+                    let n = net.store_mut(idx(at));
+                    // Refusals (a deleted person, a pair of one) are part of the game.
+                    let _ = match verdict % 4 {
+                        0 | 1 => n.merge(&[a, b]),
+                        2 => n.not_same(a, b),
+                        _ => n.unmerge(a),
                     };
                 }
             }

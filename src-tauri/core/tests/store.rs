@@ -169,11 +169,14 @@ fn labels_built_by_the_store_follow_the_session_language() {
         n.get(Kind::Event, id).unwrap().label,
         "Detention, 2005-06-10"
     );
-    n.set_language("ru").unwrap();
-    assert_eq!(
-        n.get(Kind::Event, id).unwrap().label,
-        "Задержание, 2005-06-10"
-    );
+    for (lang, label) in [
+        ("ru", "Задержание, 2005-06-10"),
+        ("uz", "Hibsga olish, 2005-06-10"),
+        ("ky", "Кармоо, 2005-06-10"),
+    ] {
+        n.set_language(lang).unwrap();
+        assert_eq!(n.get(Kind::Event, id).unwrap().label, label, "{lang}");
+    }
     assert_eq!(n.set_language("fr").unwrap_err().code(), "invalid_input");
 }
 

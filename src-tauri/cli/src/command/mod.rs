@@ -2,7 +2,10 @@
 //! another command module, so that a group can change without touching the others.
 
 pub mod audit;
+pub mod deadlines;
+pub mod duplicates;
 pub mod records;
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod trust;

@@ -1,7 +1,7 @@
 //! The store itself: `init`, `info`, `digest`, `rebuild`, `demo`, `vocab`,
-//! `passphrase` and `panic`.
+//! `passphrase`, `backup`, `restore` and `panic`.
 
-use crate::cli::{InitArgs, PanicArgs, PassphraseArgs};
+use crate::cli::{BackupArgs, InitArgs, PanicArgs, PassphraseArgs, RestoreArgs};
 use crate::messages as m;
 use crate::output::Out;
 use crate::session::{self, open, Global};
@@ -91,8 +91,8 @@ fn describe_info(info: &Info) -> String {
         s.push_str(&format!("{kind}: {count}\n"));
     }
     s.push_str(&format!(
-        "waiting changes: {}\nheld changes: {}\nconflicts: {}\n",
-        info.waiting_changes, info.held_changes, info.conflicts
+        "waiting changes: {}\nheld changes: {}\nconflicts: {}\npossible duplicates: {}\n",
+        info.waiting_changes, info.held_changes, info.conflicts, info.possible_duplicates
     ));
     s
 }
@@ -152,7 +152,7 @@ fn describe_vocab(v: &Vocabularies) -> String {
     for (name, terms) in &v.0 {
         s.push_str(&format!("{name}:\n"));
         for t in terms {
-            s.push_str(&format!("  {} — {} / {}\n", t.term, t.label_en, t.label_ru));
+            s.push_str(&format!("  {} — {}\n", t.term, t.labels().join(" / ")));
         }
     }
     s
@@ -167,6 +167,63 @@ pub fn change_passphrase(args: PassphraseArgs, global: &Global, out: &Out) -> Re
         format!(
             "passphrase changed; the store in {} was re-keyed",
             n.data_dir().display()
+        )
+    });
+    Ok(())
+}
+
+pub fn backup(args: BackupArgs, global: &Global, out: &Out) -> Result<()> {
+    if !store::is_initialised(&global.store_dir()) {
+        return Err(store::not_initialised(&global.store_dir()));
+    }
+    let current = session::passphrase(global)?;
+    let n = session::open_with(global, &current)?;
+    let other = session::other_passphrase(
+        args.backup_passphrase_file.as_deref(),
+        "NANSEN_BACKUP_PASSPHRASE",
+        args.ask_backup_passphrase,
+    )?;
+    let r = n.backup(
+        &args.out,
+        &current,
+        other.as_ref().map(|p| p.as_str()),
+        KdfProfile::from_env(),
+    )?;
+    out.show(&r, || {
+        format!(
+            "wrote {} ({} bytes, {} attachment files), encrypted under {}.\nKeep it away from this laptop; it opens with that passphrase alone.",
+            r.path.display(),
+            r.bytes,
+            r.attachments,
+            if r.store_passphrase {
+                "this store's passphrase"
+            } else {
+                "the passphrase given for it"
+            }
+        )
+    });
+    Ok(())
+}
+
+pub fn restore(args: RestoreArgs, global: &Global, out: &Out) -> Result<()> {
+    let dir = global.store_dir();
+    let pass = session::passphrase(global)?;
+    let (_, r) = Nansen::restore_backup(&dir, &args.file, &pass, KdfProfile::from_env())?;
+    out.show(&r, || {
+        format!(
+            "restored the backup of '{}' made {} into {}.\nThis store has a new device identity ({}; it was {}), so it can never fork the old one.\n{}",
+            r.office,
+            r.backed_up_at,
+            dir.display(),
+            r.device,
+            r.previous_device,
+            if r.headquarters {
+                "It holds the organisation key and is enrolled already. If the old laptop may be in the wrong hands: `nansen revoke` its device, then `nansen org rotate`."
+            } else if r.needs_enrolment {
+                "Next: enrol it again (`nansen enrol request --out FILE`, approved by headquarters); until then it cannot export."
+            } else {
+                ""
+            }
         )
     });
     Ok(())

@@ -191,6 +191,12 @@ fn describe_import(outcome: &ImportOutcome) -> String {
             c.field
         ));
     }
+    if r.possible_duplicates > 0 {
+        s.push_str(&format!(
+            "  possible duplicates waiting for review: {} (nansen duplicates)\n",
+            r.possible_duplicates
+        ));
+    }
     for w in &r.warnings {
         s.push_str(&format!("  warning: {w}\n"));
     }

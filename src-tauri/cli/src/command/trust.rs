@@ -1,11 +1,11 @@
 //! Which devices belong to the organisation: `enrol request|approve|accept`,
-//! `devices`, `revoke` and `held`.
+//! `devices`, `revoke`, `org show|rotate` and `held`.
 
-use crate::cli::{EnrolCmd, RevokeArgs};
+use crate::cli::{EnrolCmd, OrgCmd, RevokeArgs};
 use crate::messages as m;
 use crate::output::Out;
 use crate::session::{open, Global};
-use nansen_core::api::HeldChange;
+use nansen_core::api::{HeldChange, OrgStatus};
 use nansen_core::trust::enrol::EnrolmentCheck;
 use nansen_core::trust::{KnownDevice, Role};
 use nansen_core::{Error, Result};
@@ -36,14 +36,23 @@ pub fn enrol(cmd: EnrolCmd, global: &Global, out: &Out) -> Result<()> {
         } => {
             let check = n.enrol_inspect_request(&request)?;
             show_safety_number(&check, out);
+            if hq && !out.json {
+                eprintln!("This device will hold the organisation key: it can enrol and revoke devices and rotate the key. Approve only a headquarters laptop, in person.");
+            }
             confirm("Do the numbers match?", yes)?;
             let role = if hq { Role::Hq } else { Role::Office };
             let c = n.enrol_approve(&request, &path, role)?;
             out.show(&c, || {
                 format!(
-                    "enrolled '{}'; wrote {}: carry it back to the office.",
+                    "enrolled '{}'{}; wrote {}: carry it back to {}.",
                     c.office,
-                    path.display()
+                    if hq { " as a headquarters device" } else { "" },
+                    path.display(),
+                    if hq {
+                        "that device by hand (it holds the organisation key, encrypted to that device)"
+                    } else {
+                        "the office"
+                    }
                 )
             });
         }
@@ -53,7 +62,13 @@ pub fn enrol(cmd: EnrolCmd, global: &Global, out: &Out) -> Result<()> {
             confirm("Do the numbers match?", yes)?;
             let c = n.enrol_accept(&file)?;
             out.show(&c, || {
-                "enrolled: this device now trusts its organisation and can exchange bundles".into()
+                if c.org_key_transfer {
+                    "enrolled as a headquarters device: this device now holds the organisation key"
+                        .into()
+                } else {
+                    "enrolled: this device now trusts its organisation and can exchange bundles"
+                        .into()
+                }
             });
         }
     }
@@ -125,6 +140,52 @@ pub fn revoke(args: RevokeArgs, global: &Global, out: &Out) -> Result<()> {
         )
     });
     Ok(())
+}
+
+pub fn org(cmd: OrgCmd, global: &Global, out: &Out) -> Result<()> {
+    let mut n = open(global)?;
+    let status = match cmd {
+        OrgCmd::Show => n.org_status()?,
+        OrgCmd::Rotate { yes } => {
+            if !out.json {
+                eprintln!("A new organisation key replaces the current one, which is retired for good. Every office adopts it with its next bundle, and every safety number changes: compare each office's new number by voice or in person. A second headquarters device must be enrolled again (--hq) to hold the new key.");
+            }
+            confirm("Rotate the organisation key?", yes)?;
+            n.rotate_org_key()?
+        }
+    };
+    out.show(&status, || describe_org(&status));
+    Ok(())
+}
+
+fn describe_org(s: &OrgStatus) -> String {
+    let mut text = format!(
+        "organisation key: {} (statement {}){}\n",
+        s.fingerprint,
+        s.serial,
+        if s.holds_org_key {
+            ", held by this device"
+        } else {
+            ""
+        }
+    );
+    if let Some(n) = &s.safety_number {
+        text.push_str(&format!("this device's safety number:\n  {n}\n"));
+    }
+    for r in &s.retired {
+        text.push_str(&format!(
+            "retired: {} (rotated at {}, statement {})\n",
+            r.fingerprint, r.retired_at, r.serial
+        ));
+    }
+    text.push_str("safety numbers:\n");
+    for d in &s.devices {
+        text.push_str(&format!(
+            "  {} ({}, {})\n    {}\n",
+            d.office, d.role, d.device, d.safety_number
+        ));
+    }
+    text
 }
 
 pub fn held(global: &Global, out: &Out) -> Result<()> {

@@ -58,6 +58,7 @@ impl Nansen {
             safety_number: String::new(),
             org_fingerprint: String::new(),
             device_fingerprint: trust::fingerprint(key.as_bytes()),
+            org_key_transfer: false,
         })
     }
 
@@ -73,6 +74,7 @@ impl Nansen {
             safety_number: trust::safety_number(org_key.as_bytes(), &org.recipient(), &key),
             org_fingerprint: trust::fingerprint(org_key.as_bytes()),
             device_fingerprint: trust::fingerprint(&key),
+            org_key_transfer: false,
         })
     }
 

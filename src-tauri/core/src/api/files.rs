@@ -5,12 +5,16 @@
 //!
 //! A typed path (a USB stick's mount point, say) is held to a narrower rule than a
 //! picked one, so a script running in the web view could not use it to harm the
-//! computer: it may only create a *new* file with a Nansen extension, or read a file as
-//! a bundle or an enrolment file (whose content never goes back to the web view). Files
+//! computer: it may only create a *new* file with a Nansen extension, read a file as
+//! a bundle, an enrolment file or a backup (whose content never goes back to the web
+//! view), or read a spreadsheet of persons. A spreadsheet's rows do come back (in the
+//! intake's preview), so a typed one must be, after following any links, a file with
+//! a spreadsheet's extension: never `~/.ssh/id_ed25519` or a symlink to it. Files
 //! Nansen would copy into its store as they are (attachments) must be picked.
 
 use super::messages as m;
 use crate::error::{Error, Result};
+use crate::intake::messages as im;
 use crate::store::keyfile::random_bytes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -28,18 +32,37 @@ pub enum FilePurpose {
     EnrolmentOut,
     EnrolmentIn,
     Attachment,
+    /// A list of persons to import (`Nansen::intake_preview`, `intake_persons`).
+    Spreadsheet,
+    /// An urgent-action sheet to write (`Nansen::urgent_action_sheet`).
+    ReportSheet,
+    /// A backup of the store to write (`Nansen::backup`).
+    BackupOut,
+    /// A backup to restore into an empty data dir (`Session::restore`).
+    BackupIn,
 }
 
 impl FilePurpose {
     pub fn writes(self) -> bool {
         matches!(
             self,
-            FilePurpose::ExportBundle | FilePurpose::EnrolRequestOut | FilePurpose::EnrolmentOut
+            FilePurpose::ExportBundle
+                | FilePurpose::EnrolRequestOut
+                | FilePurpose::EnrolmentOut
+                | FilePurpose::ReportSheet
+                | FilePurpose::BackupOut
         )
     }
 
-    /// The extensions a typed path for a new file may have.
-    fn extensions(self) -> &'static [&'static str] {
+    /// Whether what the file holds goes back to the web view, so that a typed path
+    /// must have one of [`FilePurpose::extensions`] too.
+    pub fn shows_content(self) -> bool {
+        self == FilePurpose::Spreadsheet
+    }
+
+    /// The extensions a typed path for a new file, or for a file whose content is
+    /// shown, may have (in any case).
+    pub fn extensions(self) -> &'static [&'static str] {
         match self {
             FilePurpose::ExportBundle | FilePurpose::ImportBundle => &["nansen"],
             FilePurpose::EnrolRequestOut | FilePurpose::EnrolRequestIn => {
@@ -48,9 +71,19 @@ impl FilePurpose {
             FilePurpose::EnrolmentOut | FilePurpose::EnrolmentIn => {
                 &["nansen-enrolment", "enrolment"]
             }
+            FilePurpose::Spreadsheet => &["csv", "xlsx", "xls", "xlsb", "ods"],
+            FilePurpose::ReportSheet => &["pdf"],
+            FilePurpose::BackupOut | FilePurpose::BackupIn => &["nansen-backup"],
             FilePurpose::Attachment => &[],
         }
     }
+}
+
+/// Whether `path`'s extension is one of `allowed`, in any case.
+fn has_extension(path: &Path, allowed: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|ext| allowed.iter().any(|a| a.eq_ignore_ascii_case(ext)))
 }
 
 /// What the web view gets for a file: a token to pass back, and the path to show.
@@ -89,6 +122,14 @@ impl FileGrants {
         }
         if purpose == FilePurpose::Attachment {
             return Err(Error::invalid(m::attachment_must_be_picked()));
+        }
+        if purpose.shows_content() {
+            // The file a link leads to is the one read: it must be a spreadsheet too.
+            let allowed = purpose.extensions();
+            let target = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            if !has_extension(path, allowed) || !has_extension(&target, allowed) {
+                return Err(Error::invalid(im::unsupported_file(path.display())));
+            }
         }
         if purpose.writes() {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -189,5 +230,62 @@ mod tests {
             .is_ok());
         grants.forget_all();
         assert!(grants.path(&picked.token, FilePurpose::Attachment).is_err());
+    }
+
+    #[test]
+    fn a_typed_spreadsheet_must_be_one_even_behind_a_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let grants = FileGrants::default();
+        let s = |p: &Path| p.display().to_string();
+        let list = tmp.path().join("Osh list.CSV");
+        let workbook = tmp.path().join("camp.xlsx");
+        let secret = tmp.path().join("id_ed25519");
+        for file in [&list, &workbook, &secret] {
+            std::fs::write(file, "name\nAziz\n").unwrap();
+        }
+        for file in [&list, &workbook] {
+            let g = grants.typed(&s(file), FilePurpose::Spreadsheet).unwrap();
+            assert_eq!(
+                grants.path(&g.token, FilePurpose::Spreadsheet).unwrap(),
+                *file
+            );
+            // Read-only, and good for nothing else.
+            assert!(grants.path(&g.token, FilePurpose::ImportBundle).is_err());
+        }
+        assert!(!FilePurpose::Spreadsheet.writes());
+        // Its rows come back to the web view: any other file is refused, even one a
+        // link with a spreadsheet's name leads to.
+        let refused = |path: &Path| {
+            let e = grants
+                .typed(&s(path), FilePurpose::Spreadsheet)
+                .unwrap_err();
+            assert_eq!(e.message().reason, "unsupported_file", "{}", path.display());
+        };
+        refused(&secret);
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("list.csv");
+            std::os::unix::fs::symlink(&secret, &link).unwrap();
+            refused(&link);
+        }
+        assert_eq!(
+            grants
+                .typed(
+                    &s(&tmp.path().join("missing.ods")),
+                    FilePurpose::Spreadsheet
+                )
+                .unwrap_err()
+                .message()
+                .reason,
+            "no_such_file"
+        );
+        // A picked file is the person's own choice.
+        let picked = grants.picked(secret.clone(), FilePurpose::Spreadsheet);
+        assert_eq!(
+            grants
+                .path(&picked.token, FilePurpose::Spreadsheet)
+                .unwrap(),
+            secret
+        );
     }
 }

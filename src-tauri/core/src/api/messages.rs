@@ -4,12 +4,15 @@ crate::messages! {
     bad_office_name(min, max) => "the office name must be one line of {min} to {max} characters";
     bad_user_name(min, max) => "the user name must be one line of {min} to {max} characters";
     no_device_key() => "this store has no device key; it is damaged";
-    unknown_language(lang) => "'{lang}' is not a language Nansen speaks; use en or ru";
+    unknown_language(lang) => "'{lang}' is not a language Nansen speaks; use en, ru, uz or ky";
     idle_time_out_of_range(min, max) => "the idle time must be between {min} and {max} minutes";
     sample_data_loaded() => "the sample data is already loaded in this store";
 
     input_not_an_object(kind) => "a {kind} must be given as a JSON object";
     use_delete_or_restore(kind) => "to delete or restore a {kind}, use delete or restore";
+    merge_needs_two() => "name two or more different persons";
+    not_merged(id) => "person {id} is not merged with anyone";
+    use_merge_commands() => "whether two records are the same person is decided with merge, unmerge and not-same (Duplicates in the app), not by editing";
     section_must_map_links(section) => "'{section}' must map link names to lists";
     must_be_list(link, element) => "'{link}' must be a list of {element} entries";
     element_cannot_refer_to(element, kind) => "a {element} cannot refer to a {kind}";
@@ -35,6 +38,9 @@ crate::messages! {
     fork(device, seq) => "device {device} has two different changes numbered {seq} (a fork: it was probably restored from a backup). The conflicting change is kept for review under `nansen forks`; that device must be re-initialised and enrolled again";
 
     only_hq_enrols() => "only headquarters can enrol devices";
+    only_hq_rotates() => "only a headquarters device that holds the organisation key can rotate it";
+    store_not_enrolled() => "this store is not enrolled in an organisation yet";
+    device_needs_enrolment() => "this device is not enrolled: a store restored from a backup has a new device identity, which headquarters must enrol (`nansen enrol request`, then approve and accept) before it can export";
     only_hq_revokes() => "only headquarters can revoke devices";
     cannot_revoke_self() => "a device cannot revoke itself";
     ambiguous_device(device) => "'{device}' matches several devices; give the whole id";

@@ -6,17 +6,27 @@ mod attachments;
 mod audit;
 pub mod catalog;
 mod conflicts;
+mod continuity;
+mod deadlines;
 pub mod demo;
 mod devices;
+mod duplicates;
+mod exports;
 pub mod files;
 mod intake;
 pub mod messages;
 pub mod page;
 mod persons;
 mod records;
+mod reports;
 pub mod session;
 mod sync;
 
+pub use crate::export::log::ExportLogEntry;
+pub use crate::export::{
+    AggregateLevel, ConfidentialRecord, DataExportReport, DataExportRequest, ExportFormat,
+    ExportKind, ExportProfile, KeySource,
+};
 pub use crate::intake::{
     Column, ColumnUse, MappedColumn, Mapping, MemberOf, PlannedPerson, Reason, Refusal, Target,
 };
@@ -27,15 +37,24 @@ pub use crate::sync::Progress;
 pub use attachments::AttachmentData;
 pub use audit::{AuditEntry, AuditOp};
 pub use conflicts::{Conflict, ConflictValue, ResolveChoice};
+pub use continuity::{BackupReport, DeviceSafetyNumber, OrgStatus, RestoreReport, RetiredOrgKey};
+pub use deadlines::{Concern, Deadline, Deadlines};
 pub use demo::DemoReport;
 pub use devices::{ChainCheck, HeldChange};
+pub use duplicates::{Candidate, CandidatePerson, ClusterReport, DuplicateQuery, Verdict};
 pub use intake::{IntakePreview, IntakeReport, BATCH_ROWS};
 pub use page::{Page, PageQuery};
 pub use persons::{
-    FamilyRef, GroupPage, GroupRef, PersonPage, PersonQuery, PersonSummary, SourceRef, TimelineItem,
+    ClusterMember, ClusterView, DifferingField, FamilyRef, GroupPage, GroupRef, MemberValue,
+    PersonPage, PersonQuery, PersonSummary, SourceRef, TimelineItem,
 };
 pub use records::{ListQuery, LiveValue, RecordSummary, RecordView, RefLabel, Stamp};
-pub use session::{Lock, Session, SessionState};
+pub use reports::{
+    CitedRecord, CountedQuery, Dashboard, DeadlineCounts, EventMonths, EventSeries, Figure,
+    MonthCount, Paragraph, PlaceCount, PlaceLevel, PlaceRef, Sentence, SheetReport, Situation,
+    SourceNote, StatusCount,
+};
+pub use session::{Lock, RestoredSession, Session, SessionState};
 pub use sync::{ForkInfo, PeerStatus};
 
 use crate::domain::vocab::Vocabularies;
@@ -106,6 +125,8 @@ pub struct Info {
     pub waiting_changes: u64,
     pub held_changes: u64,
     pub conflicts: u64,
+    /// Pairs of persons waiting for review as possible duplicates.
+    pub possible_duplicates: u64,
 }
 
 /// One-time repairs of stores written by older versions, which SQL migrations cannot
@@ -208,9 +229,10 @@ impl Nansen {
         Ok(())
     }
 
-    /// The language of labels this session builds: `en` (default) or `ru`.
+    /// The language of labels this session builds: `en` (default), `ru`, `uz` or `ky`
+    /// ([`LANGUAGES`](crate::domain::vocab::LANGUAGES)).
     pub fn set_language(&mut self, lang: &str) -> Result<()> {
-        if !matches!(lang, "en" | "ru") {
+        if !crate::domain::vocab::LANGUAGES.contains(&lang) {
             return Err(Error::invalid(m::unknown_language(lang)));
         }
         self.lang = lang.to_string();
@@ -299,13 +321,15 @@ impl Nansen {
             });
         }
         let counts = oplog::index::record_counts(conn)?;
-        let records = Kind::ALL
-            .iter()
-            .map(|k| {
-                let live = counts.get(k).map(|c| c.0).unwrap_or(0);
-                (k.spec().plural.to_string(), live)
-            })
-            .collect();
+        let mut records = std::collections::BTreeMap::new();
+        for kind in Kind::ALL {
+            let mut live = counts.get(&kind).map(|c| c.0).unwrap_or(0);
+            if kind == Kind::Person {
+                // Records judged the same person count once.
+                live -= oplog::index::merged_away(conn)?;
+            }
+            records.insert(kind.spec().plural.to_string(), live);
+        }
         Ok(Info {
             data_dir: self.data_dir().to_path_buf(),
             device: own,
@@ -326,6 +350,10 @@ impl Nansen {
                 + log::count_in_state(conn, ChangeState::ClockAhead)?
                 + crate::sync::import::count_unverified(conn)?,
             conflicts: oplog::state::count_conflicts(conn)?,
+            possible_duplicates: oplog::index::pending_duplicates(
+                conn,
+                crate::domain::matching::DEFAULT_THRESHOLD,
+            )?,
         })
     }
 

@@ -37,6 +37,13 @@ pub struct SessionState {
     pub info: Option<Info>,
 }
 
+/// A store restored from a backup, opened.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RestoredSession {
+    pub session: SessionState,
+    pub report: super::RestoreReport,
+}
+
 struct Inner {
     nansen: Option<Nansen>,
     /// The UI's language, applied to every store this session opens.
@@ -111,6 +118,22 @@ impl Session {
         self.opened(&mut inner, nansen)
     }
 
+    /// First run, from a backup: restores it into the (empty) data dir and opens it.
+    pub fn restore(&self, backup: &Path, passphrase: &str) -> Result<RestoredSession> {
+        let mut inner = self.inner();
+        if inner.nansen.is_some() {
+            return Err(Error::AlreadyInitialised(
+                crate::store::messages::restore_over_store(self.dir.display()),
+            ));
+        }
+        let (nansen, report) =
+            Nansen::restore_backup(&self.dir, backup, passphrase, KdfProfile::from_env())?;
+        Ok(RestoredSession {
+            session: self.opened(&mut inner, nansen)?,
+            report,
+        })
+    }
+
     pub fn unlock(&self, passphrase: &str) -> Result<SessionState> {
         let mut inner = self.inner();
         if inner.nansen.is_some() {
@@ -154,7 +177,7 @@ impl Session {
         let mut inner = self.inner();
         if let Some(n) = inner.nansen.as_mut() {
             n.set_language(lang)?;
-        } else if !matches!(lang, "en" | "ru") {
+        } else if !crate::domain::vocab::LANGUAGES.contains(&lang) {
             return Err(Error::invalid(m::unknown_language(lang)));
         }
         inner.lang = lang.to_string();

@@ -55,11 +55,15 @@ fn millis_to_rfc3339(ms: Option<u64>) -> Option<String> {
 }
 
 impl Nansen {
+    /// This device's age identity, the organisation's escrow identity if it holds it,
+    /// and the escrow identities of retired organisation keys (bundles encrypted to
+    /// them before a rotation are still on their way).
     fn identities(&self) -> Result<Vec<age::x25519::Identity>> {
         let mut ids = vec![self.keys.age.clone()];
         if let Some(org) = trust::org_keys(self.conn())? {
             ids.push(org.age);
         }
+        ids.extend(trust::retired_identities(self.conn())?);
         Ok(ids)
     }
 
@@ -112,6 +116,9 @@ impl Nansen {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ExportReport> {
         export::enrolled_org(self.conn())?;
+        if trust::known_device(self.conn(), &self.device_id())?.is_none() {
+            return Err(Error::trust(m::device_needs_enrolment()));
+        }
         let peers = match &req.peer {
             Some(p) => self.peer_devices(p)?,
             None if req.full => Vec::new(),
@@ -130,7 +137,7 @@ impl Nansen {
         let bytes = std::fs::read(path).map_err(|e| Error::io(em::reading(path.display()), e))?;
         let ids = self.identities()?;
         let refs: Vec<&age::x25519::Identity> = ids.iter().collect();
-        let holds_escrow = trust::org_keys(self.conn())?.is_some();
+        let holds_escrow = ids.len() > 1;
         import::open(self.conn(), &bytes, &refs, self.device_id(), holds_escrow)
     }
 
@@ -177,6 +184,10 @@ impl Nansen {
             Outcome::Done(mut report) => {
                 report.file = Some(path.display().to_string());
                 report.labels = labels_of(&tx, vocab, lang, &report.effects)?;
+                report.possible_duplicates = crate::oplog::index::pending_duplicates(
+                    &tx,
+                    crate::domain::matching::DEFAULT_THRESHOLD,
+                )?;
                 if dry_run {
                     tx.rollback()?;
                 } else {

@@ -28,6 +28,9 @@ const fn r(kind: Kind) -> FieldType {
 /// Fields every record kind has.
 pub const DELETED: &str = "deleted";
 pub const SAMPLE: &str = "sample";
+/// A person's judgements about other persons' being the same person (see
+/// `api::duplicates`): written only by merge, unmerge and not-same, never by an edit.
+pub const JUDGEMENTS: &str = "judgements";
 
 const ALIAS: LinkSpec = LinkSpec {
     name: "aliases",
@@ -79,6 +82,16 @@ pub(super) static PERSON: KindSpec = KindSpec {
             one_of: &[],
         },
         SOURCE_LINK,
+        // Kept by the person with the smaller id of the pair, so a pair has one place.
+        LinkSpec {
+            name: JUDGEMENTS,
+            flag: "judgement",
+            fields: &[
+                req("person", r(Kind::Person)),
+                req("verdict", vocab("verdict")),
+            ],
+            one_of: &[],
+        },
     ],
 };
 

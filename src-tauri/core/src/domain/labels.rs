@@ -4,7 +4,8 @@ use super::vocab::Vocabularies;
 use super::Kind;
 use serde_json::{Map, Value};
 
-/// A record's display label, with vocabulary terms in `lang` (`en` or `ru`).
+/// A record's display label, with vocabulary terms in `lang` (one of
+/// [`LANGUAGES`](super::vocab::LANGUAGES); English for anything else).
 pub fn label(
     vocabularies: &Vocabularies,
     lang: &str,
@@ -31,6 +32,8 @@ pub fn label(
     };
     label.unwrap_or_else(|| match lang {
         "ru" => "(без названия)".to_string(),
+        "uz" => "(nomsiz)".to_string(),
+        "ky" => "(аталышы жок)".to_string(),
         _ => format!("({kind} without a name)"),
     })
 }

@@ -11,6 +11,7 @@
 
 mod kinds;
 pub mod labels;
+pub mod matching;
 pub mod messages;
 pub mod names;
 pub mod rules;

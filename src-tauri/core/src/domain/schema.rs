@@ -1,7 +1,7 @@
 //! Record kinds, their fields and their link sets.
 
 use super::kinds::*;
-pub use super::kinds::{DELETED, SAMPLE};
+pub use super::kinds::{DELETED, JUDGEMENTS, SAMPLE};
 use super::messages as m;
 use crate::date::FuzzyDate;
 use crate::error::{Error, Result};

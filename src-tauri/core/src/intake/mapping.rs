@@ -93,7 +93,8 @@ pub struct ResolvedMapping {
     pub columns: Vec<ColumnUse>,
 }
 
-/// Headers that name a field, in English and Russian, as [`normalise`] leaves them.
+/// Headers that name a field, in English, Russian, Uzbek (Latin) and Kyrgyz, as
+/// [`normalise`] leaves them.
 const HEADERS: &[(&str, &[&str])] = &[
     (
         "name",
@@ -106,11 +107,30 @@ const HEADERS: &[(&str, &[&str])] = &[
             "полное имя",
             "фамилия имя",
             "фамилия имя отчество",
+            "ism",
+            "ismi",
+            "fish",
+            "ism familiya",
+            "familiya ism",
+            "to'liq ismi",
+            "аты",
+            "аты жөнү",
+            "толук аты",
         ],
     ),
     (
         "name_lang",
-        &["name lang", "lang", "language", "язык", "язык имени"],
+        &[
+            "name lang",
+            "lang",
+            "language",
+            "язык",
+            "язык имени",
+            "til",
+            "ism tili",
+            "тил",
+            "атынын тили",
+        ],
     ),
     (
         "alias",
@@ -125,9 +145,13 @@ const HEADERS: &[(&str, &[&str])] = &[
             "другие написания",
             "вариант написания",
             "варианты написания",
+            "boshqa yozilishi",
+            "taxallus",
+            "башка жазылышы",
+            "лакап аты",
         ],
     ),
-    ("sex", &["sex", "gender", "пол"]),
+    ("sex", &["sex", "gender", "пол", "jinsi", "jins", "жынысы"]),
     (
         "birth_date",
         &[
@@ -137,6 +161,12 @@ const HEADERS: &[(&str, &[&str])] = &[
             "born",
             "дата рождения",
             "год рождения",
+            "tug'ilgan sana",
+            "tug'ilgan sanasi",
+            "tug'ilgan yili",
+            "туулган күнү",
+            "туулган датасы",
+            "туулган жылы",
         ],
     ),
     (
@@ -146,6 +176,10 @@ const HEADERS: &[(&str, &[&str])] = &[
             "citizenship",
             "гражданство",
             "национальность",
+            "fuqaroligi",
+            "millati",
+            "жарандыгы",
+            "улуту",
         ],
     ),
     (
@@ -161,6 +195,11 @@ const HEADERS: &[(&str, &[&str])] = &[
             "комментарий",
             "комментарии",
             "заметки",
+            "izoh",
+            "izohlar",
+            "eslatma",
+            "эскертүү",
+            "эскертүүлөр",
         ],
     ),
     (
@@ -172,17 +211,35 @@ const HEADERS: &[(&str, &[&str])] = &[
             "documents",
             "идентификаторы",
             "документы",
+            "identifikatorlar",
+            "hujjatlar",
+            "идентификаторлор",
+            "документтер",
         ],
     ),
-    ("group", &["group", "groups", "группа", "группы"]),
+    (
+        "group",
+        &[
+            "group",
+            "groups",
+            "группа",
+            "группы",
+            "guruh",
+            "guruhlar",
+            "топ",
+            "топтор",
+        ],
+    ),
     ("ignore", &["ignore"]),
 ];
 
-/// Lower case, `_` and `-` as spaces, no dots, colons or `№`, single spaces.
+/// Lower case, `_` and `-` as spaces, no dots, colons or `№`, single spaces, and
+/// every apostrophe of Uzbek (o‘ g‘ ʼ, typed in any of their usual forms) as `'`.
 fn normalise(header: &str) -> String {
     header
         .to_lowercase()
         .replace(['_', '-'], " ")
+        .replace(['‘', '’', 'ʻ', 'ʼ', '`'], "'")
         .replace(['.', ':', '№'], "")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -192,8 +249,8 @@ fn normalise(header: &str) -> String {
 /// The identifier type whose term or label is `normalised` (see [`normalise`]).
 fn identifier_type(normalised: &str, vocab: &Vocabularies) -> Option<String> {
     vocab.0.get("identifier_type")?.iter().find_map(|t| {
-        [&t.term, &t.label_en, &t.label_ru]
-            .iter()
+        std::iter::once(t.term.as_str())
+            .chain(t.labels())
             .any(|l| normalise(l) == normalised)
             .then(|| t.term.clone())
     })
@@ -249,7 +306,7 @@ impl Target {
         })
     }
 
-    /// The target a header names, if it names one: a field (in English or Russian),
+    /// The target a header names, if it names one: a field (in any language of the UI),
     /// or an identifier type by its term or label (`passport`, `Паспорт`). `other`
     /// is left out: a column headed "Other" is rarely a list of identifiers.
     pub fn from_header(header: &str, vocab: &Vocabularies) -> Option<Target> {
@@ -411,6 +468,8 @@ mod tests {
             implies: None,
             label_en: en.into(),
             label_ru: ru.into(),
+            label_uz: en.into(),
+            label_ky: ru.into(),
         };
         let mut v = Vocabularies::default();
         v.0.insert(
@@ -463,6 +522,39 @@ mod tests {
                 Target::BirthDate,
                 Target::Notes,
                 Target::Name,
+            ]
+        );
+    }
+
+    #[test]
+    fn headers_map_themselves_in_uzbek_and_kyrgyz() {
+        let v = vocab();
+        let targets: Vec<Target> = auto_mapping(
+            &headers(&[
+                "F.I.Sh.",
+                "Tug‘ilgan sana",
+                "tug'ilgan yili",
+                "Жынысы",
+                "Аты-жөнү",
+                "Топ",
+                "Izoh",
+            ]),
+            &v,
+        )
+        .columns
+        .into_iter()
+        .map(|c| c.target)
+        .collect();
+        assert_eq!(
+            targets,
+            vec![
+                Target::Name,
+                Target::BirthDate,
+                Target::BirthDate,
+                Target::Sex,
+                Target::Name,
+                Target::Group,
+                Target::Notes,
             ]
         );
     }

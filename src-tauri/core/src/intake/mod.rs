@@ -29,7 +29,7 @@
 //! normalisation, vocabulary terms) and the row through [`rules::check`](crate::domain::rules::check);
 //! every failure becomes a reason, with its column and the core's coded message, so
 //! a row is refused once with all that is wrong with it. Vocabulary cells may hold the
-//! term or its English or Russian label (`female`, `Female`, `Женский`).
+//! term or its label in any language of the UI (`female`, `Female`, `Женский`, `Ayol`).
 //!
 //! **Import keys** ([`key`]). A row is recognised by a key derived from what it says:
 //! a keyed BLAKE3 hash of a domain-separation tag, the row's normalised content (the

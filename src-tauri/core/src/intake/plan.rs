@@ -144,8 +144,8 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// The term `text` names in `vocab`: the term itself, or its English or Russian
-    /// label in any case. Anything else is left, in lower case, for the vocabulary to
+    /// The term `text` names in `vocab`: the term itself, or its label in any language
+    /// of the UI, in any case. Anything else is left, in lower case, for the vocabulary to
     /// refuse with the terms it knows (`M` gets "not a known sex: male, female…", not
     /// "a term is written in lower case").
     fn term_for(&self, vocab: &str, text: &str) -> String {
@@ -155,8 +155,8 @@ impl<'a> Planner<'a> {
             .get(vocab)
             .and_then(|terms| {
                 terms.iter().find(|t| {
-                    [&t.term, &t.label_en, &t.label_ru]
-                        .iter()
+                    std::iter::once(t.term.as_str())
+                        .chain(t.labels())
                         .any(|l| l.to_lowercase() == wanted)
                 })
             })

@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::fault::tick;
 use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How many matches a search gathers before it reads the list in order instead.
 pub const COLLECT_LIMIT: usize = 10_000;
@@ -136,9 +136,10 @@ fn source(kind: Kind, filter: &Filter) -> Source {
         }
         s
     } else {
+        // A cluster of persons judged the same is listed once, as its representative.
         let mut s = Source {
             from: "person_index x".into(),
-            conds: vec![],
+            conds: vec!["x.merged_into IS NULL".into()],
             params: vec![],
             sort_key: "x.sort_key",
             id: "x.person",
@@ -209,6 +210,132 @@ fn rows(conn: &Connection, sql: &str, params: Vec<Sql>) -> Result<Vec<After>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How many rows of one search word's range are read whole; a broader word is checked
+/// row by row instead.
+const SCAN_LIMIT: usize = 300_000;
+
+/// The listed records with a word beginning with `word`, and their sort keys; none if
+/// there are more than `cap` rows. One pass over a covering index range: sequential
+/// pages, whatever the size of the store.
+fn word_range(
+    conn: &Connection,
+    kind: Kind,
+    word: &str,
+    include_deleted: bool,
+    cap: usize,
+) -> Result<Option<HashMap<String, String>>> {
+    let (lo, hi) = prefix_range(word);
+    let mut stmt = conn.prepare_cached(
+        "SELECT entity, sort_key, shown FROM name_words WHERE kind = ?1 AND word >= ?2 AND word < ?3 LIMIT ?4",
+    )?;
+    tick()?;
+    let mut out = HashMap::new();
+    let mut n = 0;
+    let mut rows = stmt.query(rusqlite::params![kind.as_str(), lo, hi, cap as i64 + 1])?;
+    while let Some(r) = rows.next()? {
+        n += 1;
+        let shown: i64 = r.get(2)?;
+        if shown == 1 || (include_deleted && shown == 2) {
+            out.insert(r.get(0)?, r.get(1)?);
+        }
+    }
+    Ok((n <= cap).then_some(out))
+}
+
+fn has_word(conn: &Connection, entity: &str, word: &str) -> Result<bool> {
+    let (lo, hi) = prefix_range(word);
+    let mut stmt = conn.prepare_cached(
+        "SELECT 1 FROM name_words WHERE entity = ?1 AND word >= ?2 AND word < ?3 LIMIT 1",
+    )?;
+    tick()?;
+    Ok(stmt
+        .query_row(rusqlite::params![entity, lo, hi], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Every record matching a name search and the filters, in list order; none when a
+/// word is too broad to read whole (the ordered walk answers those).
+fn search(conn: &Connection, kind: Kind, filter: &Filter) -> Result<Option<Vec<After>>> {
+    let mut counted = Vec::new();
+    for w in &filter.words {
+        counted.push((prefix_count(conn, kind, w, SCAN_LIMIT + 1)?, w.as_str()));
+    }
+    counted.sort();
+    let Some(mut found) = word_range(conn, kind, counted[0].1, filter.include_deleted, SCAN_LIMIT)?
+    else {
+        return Ok(None);
+    };
+    for (count, word) in &counted[1..] {
+        if *count <= SCAN_LIMIT && *count < found.len() * 8 {
+            if let Some(other) = word_range(conn, kind, word, filter.include_deleted, SCAN_LIMIT)? {
+                found.retain(|e, _| other.contains_key(e));
+                continue;
+            }
+        }
+        let mut keep = HashMap::new();
+        for (e, k) in found {
+            if has_word(conn, &e, word)? {
+                keep.insert(e, k);
+            }
+        }
+        found = keep;
+    }
+    let filtered = filter.status.is_some() || filter.place.is_some() || filter.group.is_some();
+    if filtered && found.len() > COLLECT_LIMIT * 5 {
+        return Ok(None);
+    }
+    let members: Option<std::collections::HashSet<String>> = match &filter.group {
+        Some(g) => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT coalesce(m.merged_into, l.target) FROM link_state l
+                 JOIN person_index m ON m.person = l.target
+                 WHERE l.owner = ?1 AND l.link = 'members'",
+            )?;
+            tick()?;
+            let rows = stmt.query_map([g], |r| r.get::<_, String>(0))?;
+            Some(rows.collect::<rusqlite::Result<_>>()?)
+        }
+        None => None,
+    };
+    let mut out = Vec::with_capacity(found.len());
+    for (id, sort_key) in found {
+        if let Some(m) = &members {
+            if !m.contains(&id) {
+                continue;
+            }
+        }
+        if filter.status.is_some() || filter.place.is_some() {
+            let mut stmt = conn.prepare_cached(
+                "SELECT protection, location FROM person_index WHERE person = ?1",
+            )?;
+            tick()?;
+            let (protection, location): (Option<String>, Option<String>) =
+                stmt.query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if filter.status.is_some() && protection != filter.status {
+                continue;
+            }
+            if let Some(place) = &filter.place {
+                let Some(location) = location else { continue };
+                let mut stmt = conn.prepare_cached(
+                    "SELECT 1 FROM location_ancestors WHERE ancestor = ?1 AND location = ?2",
+                )?;
+                tick()?;
+                let within = stmt
+                    .query_row([place, &location], |_| Ok(()))
+                    .optional()?
+                    .is_some();
+                if !within && location != *place {
+                    continue;
+                }
+            }
+        }
+        out.push(After { sort_key, id });
+    }
+    out.sort_by(|a, b| (&a.sort_key, &a.id).cmp(&(&b.sort_key, &b.id)));
+    Ok(Some(out))
+}
+
 /// The page of `kind`'s list that starts after `after`.
 pub fn page(
     conn: &Connection,
@@ -217,6 +344,22 @@ pub fn page(
     after: Option<&After>,
     limit: usize,
 ) -> Result<Keys> {
+    if !filter.words.is_empty() {
+        if let Some(found) = search(conn, kind, filter)? {
+            let total = found.len() as u64;
+            let start = match after {
+                Some(a) => found.partition_point(|r| (&r.sort_key, &r.id) <= (&a.sort_key, &a.id)),
+                None => 0,
+            };
+            let rest = &found[start..];
+            return Ok(Keys {
+                more: rest.len() > limit,
+                rows: rest.iter().take(limit).cloned().collect(),
+                total,
+                total_capped: false,
+            });
+        }
+    }
     let mut src = source(kind, filter);
     // The narrowest way in: the rarest search word, or the group's members.
     let mut driver: Option<(String, Vec<Sql>)> = None;
@@ -252,7 +395,14 @@ pub fn page(
         src.push(word_cond(src.id), [lo, hi]);
     }
 
-    if let Some((driver_sql, driver_params)) = driver {
+    if let Some((mut driver_sql, driver_params)) = driver {
+        if kind == Kind::Person {
+            // A match on a merged-away person is a match on its cluster.
+            driver_sql = format!(
+                "SELECT DISTINCT coalesce(m.merged_into, m.person) AS entity
+                 FROM ({driver_sql}) i JOIN person_index m ON m.person = i.entity"
+            );
+        }
         let sql = format!(
             "SELECT {sk}, {id} FROM ({driver_sql}) d CROSS JOIN {from} WHERE {id} = d.entity AND {cond} LIMIT {cap}",
             sk = src.sort_key,
@@ -295,7 +445,15 @@ pub fn page(
         (kind, f) => {
             let counts = record_counts(conn)?;
             let (live, deleted) = counts.get(&kind).copied().unwrap_or_default();
-            (live + if f.include_deleted { deleted } else { 0 }, false)
+            let merged = if kind == Kind::Person {
+                merged_away(conn)?
+            } else {
+                0
+            };
+            (
+                live + if f.include_deleted { deleted } else { 0 } - merged,
+                false,
+            )
         }
     };
     Ok(keys)
@@ -361,6 +519,14 @@ fn count_persons(conn: &Connection, place: Option<&str>, status: Option<&str>) -
     })
 }
 
+/// Persons listed under another (members of a cluster other than its representative).
+pub fn merged_away(conn: &Connection) -> Result<u64> {
+    let mut stmt =
+        conn.prepare_cached("SELECT count(*) FROM cluster_members WHERE cluster <> person")?;
+    tick()?;
+    Ok(stmt.query_row([], |r| r.get::<_, i64>(0))? as u64)
+}
+
 /// (live, deleted) records of each kind.
 pub fn record_counts(conn: &Connection) -> Result<BTreeMap<Kind, (u64, u64)>> {
     let mut stmt = conn.prepare_cached("SELECT kind, deleted, n FROM record_counts")?;
@@ -424,4 +590,58 @@ pub fn in_conflict(conn: &Connection, entity: &str) -> Result<bool> {
         conn.prepare_cached("SELECT 1 FROM field_conflicts WHERE entity = ?1 LIMIT 1")?;
     tick()?;
     Ok(stmt.query_row([entity], |_| Ok(())).optional()?.is_some())
+}
+
+/// Candidate pairs scoring at least `min_score`, best first: (a, b, score, evidence).
+pub fn duplicate_candidates(
+    conn: &Connection,
+    min_score: f64,
+) -> Result<Vec<(String, String, f64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a, b, score, evidence FROM duplicate_candidates WHERE score >= ?1
+         ORDER BY score DESC, a, b",
+    )?;
+    tick()?;
+    let rows = stmt.query_map([min_score], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The verdicts of a judged pair.
+pub fn verdicts(conn: &Connection, a: &str, b: &str) -> Result<Vec<String>> {
+    let (a, b) = if a < b { (a, b) } else { (b, a) };
+    let mut stmt =
+        conn.prepare_cached("SELECT verdicts FROM judged_pairs WHERE a = ?1 AND b = ?2")?;
+    tick()?;
+    let v: Option<String> = stmt.query_row([a, b], |r| r.get(0)).optional()?;
+    Ok(v.map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default())
+}
+
+/// Pairs judged both the same and not the same (at different offices, concurrently).
+pub fn disputed_pairs(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a, b FROM judged_pairs WHERE verdicts LIKE '%not_same%' AND (verdicts LIKE 'same%' OR verdicts LIKE '%,same%')",
+    )?;
+    tick()?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many pairs wait for review: candidates scoring at least `min_score` that no one
+/// has judged (or only as unsure) and that are not already one person, and pairs judged
+/// both ways.
+pub fn pending_duplicates(conn: &Connection, min_score: f64) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(*) FROM duplicate_candidates c
+         LEFT JOIN judged_pairs j ON j.a = c.a AND j.b = c.b
+         LEFT JOIN cluster_members ca ON ca.person = c.a
+         LEFT JOIN cluster_members cb ON cb.person = c.b
+         WHERE c.score >= ?1 AND (j.verdicts IS NULL OR j.verdicts = 'unsure')
+           AND coalesce(ca.cluster, c.a) <> coalesce(cb.cluster, c.b)",
+    )?;
+    tick()?;
+    let undecided: i64 = stmt.query_row([min_score], |r| r.get(0))?;
+    Ok(undecided as u64 + disputed_pairs(conn)?.len() as u64)
 }

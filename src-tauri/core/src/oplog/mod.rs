@@ -5,6 +5,7 @@
 
 pub(crate) mod apply;
 pub mod change;
+pub mod created;
 pub mod derive;
 pub mod digest;
 pub mod index;

@@ -6,6 +6,7 @@ crate::messages! {
     newer_store(found, supported) => "this store was written by a newer version of Nansen (schema {found}, this version knows up to {supported}); install the newer version";
     migration_changed(version, name) => "migration {version} ({name}) has changed since it was applied to this store; a released migration must never be edited — add a new one instead";
     no_such_folder(folder) => "the folder {folder} does not exist";
+    will_not_overwrite(path) => "{path} exists already and was not written over; choose another name, or allow overwriting it";
     database_missing(path) => "the database {path} named by the key file is missing";
     no_wal(mode) => "could not switch the store to WAL (got {mode})";
     passphrase_too_short(min) => "this passphrase is too weak: it must be at least {min} characters long. Choose a longer one, for example four or five unrelated words";
@@ -26,4 +27,10 @@ crate::messages! {
     attachment_hash_mismatch() => "attachment bytes do not match their hash";
     attachment_not_sealed() => "could not encrypt the attachment";
     attachment_damaged() => "an attachment file is damaged or was altered";
+    not_a_backup(path) => "{path} is not a Nansen backup";
+    backup_newer_format(version) => "this backup was written by a newer version of Nansen (backup format {version}); update Nansen to restore it";
+    backup_damaged(detail) => "the backup is damaged or incomplete ({detail}); nothing was restored";
+    backup_too_costly() => "this backup's passphrase protection needs far more work to open than this computer expects; restore it on a faster computer";
+    restore_over_store(dir) => "a Nansen store already exists in {dir}; a backup is restored only into an empty folder";
+    restore_not_empty(dir, entry) => "the folder {dir} is not empty (it holds {entry}); a backup is restored only into an empty folder, or a new one";
 }

@@ -56,6 +56,26 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "derived",
         sql: include_str!("../oplog/migrations/008_derived.sql"),
     },
+    Migration {
+        version: 9,
+        name: "exports",
+        sql: include_str!("../export/migrations/009_exports.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "verdicts",
+        sql: include_str!("../domain/migrations/010_verdicts.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "duplicates",
+        sql: include_str!("../oplog/migrations/011_duplicates.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "vocab_uz_ky",
+        sql: include_str!("../domain/migrations/012_vocab_uz_ky.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

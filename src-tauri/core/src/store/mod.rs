@@ -10,11 +10,14 @@
 //! | `attachments/`         | encrypted attachment blobs, named by a keyed hash ([`blobs`]) |
 //! | `nansen.lock`          | held shared by every open store, exclusive for re-keying    |
 //! | `unlock-attempts.json` | count of recent wrong passphrases                           |
+//! | `.backup-<id>.db`      | while a backup is written: the database exported for it ([`backup`]) |
+//! | `.restoring/`          | while a backup is restored into an empty data dir ([`backup`]) |
 //!
 //! Every connection sets WAL, `foreign_keys`, `busy_timeout` and in-memory temp
 //! storage (so no plaintext temp file is ever written). The desktop app and the CLI may
 //! have the same store open at once.
 
+pub mod backup;
 pub mod blobs;
 pub mod keyfile;
 pub mod messages;
@@ -93,38 +96,110 @@ pub(crate) fn set_secret(conn: &Connection, name: &str, value: &[u8]) -> Result<
     Ok(())
 }
 
+pub(crate) fn delete_secret(conn: &Connection, name: &str) -> Result<()> {
+    conn.execute("DELETE FROM secrets WHERE name = ?1", [name])?;
+    Ok(())
+}
+
 /// Writes a file next to its final name, only its owner can read, then renames it into
 /// place: a full disk or a crash never leaves a half-written file under the real name.
 /// The temporary file is removed if anything fails, and the folder is synced so that
 /// the rename survives a power cut.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::invalid(m::no_such_folder(dir.display())));
+    let mut file = AtomicFile::create(path)?;
+    if let Err(e) = file.file().write_all(bytes) {
+        return Err(file.failed(e));
     }
-    let tmp = dir.join(format!(
-        ".{}.partial",
-        path.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default()
-    ));
-    let written = (|| -> std::io::Result<()> {
-        let mut f = private_file(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(em::writing(path.display()), e));
+    file.publish(true)
+}
+
+/// A file written beside its final name (`.NAME.partial`, only its owner can read) and
+/// put in place by [`AtomicFile::publish`] once complete; dropped unpublished, it is
+/// removed. Whatever fails on the way (a full disk, a crash, an error of the caller),
+/// no half-written file ever stands under the real name.
+pub(crate) struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<File>,
+}
+
+impl AtomicFile {
+    pub(crate) fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            return Err(Error::invalid(m::no_such_folder(dir.display())));
+        }
+        let tmp = dir.join(format!(
+            ".{}.partial",
+            path.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ));
+        let file = private_file(&tmp).map_err(|e| Error::io(em::writing(path.display()), e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(file),
+        })
     }
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
+
+    /// The temporary file, to write into.
+    pub(crate) fn file(&mut self) -> &mut File {
+        self.file.as_mut().expect("open until published")
     }
-    Ok(())
+
+    /// The error for an I/O failure while writing this file (a full disk is its own).
+    pub(crate) fn failed(&self, e: std::io::Error) -> Error {
+        Error::io(em::writing(self.path.display()), e)
+    }
+
+    /// Syncs the file and puts it under its real name. Without `replace`, a file that
+    /// already has that name is never overwritten: the file is linked into place,
+    /// which fails if the name is taken (where the file system has no hard links, a
+    /// USB stick's FAT, the name is checked just before the rename instead).
+    pub(crate) fn publish(mut self, replace: bool) -> Result<()> {
+        let file = self.file.take().expect("published once");
+        file.sync_all().map_err(|e| self.failed(e))?;
+        drop(file);
+        if replace {
+            std::fs::rename(&self.tmp, &self.path).map_err(|e| self.failed(e))?;
+        } else {
+            match std::fs::hard_link(&self.tmp, &self.path) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&self.tmp);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::invalid(m::will_not_overwrite(self.path.display())));
+                }
+                Err(_) if self.path.exists() => {
+                    return Err(Error::invalid(m::will_not_overwrite(self.path.display())));
+                }
+                Err(_) => std::fs::rename(&self.tmp, &self.path).map_err(|e| self.failed(e))?,
+            }
+        }
+        let dir = self
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        self.tmp = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Published, the temporary name is gone (renamed, or linked and removed).
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Creates (or truncates) a file only its owner can read.
@@ -167,7 +242,22 @@ fn take_lock(dir: &Path) -> Result<File> {
     Ok(file)
 }
 
+/// Initialises SQLite once per process, before any store connection is opened.
+/// SQLCipher registers `sqlcipher_export` (re-keying, backups) for every connection
+/// from its initialisation hook, *after* SQLite counts as initialised: a connection
+/// opened by a second thread meanwhile would lack the function.
+fn initialise_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_initialize takes no arguments and is safe to call at any time.
+        unsafe {
+            rusqlite::ffi::sqlite3_initialize();
+        }
+    });
+}
+
 fn open_connection(path: &Path, key: &[u8; 32], create: bool) -> Result<Connection> {
+    initialise_sqlite();
     // CREATE is needed even for an existing store: re-keying ATTACHes a new file.
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -302,6 +392,12 @@ impl Store {
         })
     }
 
+    /// Checks that `passphrase` is this store's, counting a wrong one like an unlock.
+    pub fn check_passphrase(&self, passphrase: &str) -> Result<()> {
+        let kf = KeyFile::read(&self.dir)?.ok_or_else(|| not_initialised(&self.dir))?;
+        try_passphrase(&self.dir, &kf, passphrase).map(|_| ())
+    }
+
     pub fn open(dir: &Path, passphrase: &str) -> Result<Store> {
         let kf = KeyFile::read(dir)?.ok_or_else(|| not_initialised(dir))?;
         let key = try_passphrase(dir, &kf, passphrase)?;
@@ -390,12 +486,13 @@ pub fn destroy(dir: &Path) -> Result<()> {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with("store-") {
+            if name.starts_with("store-") || name.starts_with(backup::TEMP_PREFIX) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
     }
     let _ = std::fs::remove_dir_all(dir.join("attachments"));
+    let _ = std::fs::remove_dir_all(dir.join(backup::STAGING));
     for name in Attempts::FILES {
         let _ = std::fs::remove_file(dir.join(name));
     }

@@ -13,14 +13,19 @@
 //! |-------------|-----------------------------------------------------------------|
 //! | `format`    | `"nansen-enrolment"`, `version` 2                               |
 //! | `cert`      | the device's certificate, signed by the organisation key        |
-//! | `directory` | the organisation key and its signed statement (the escrow key), all certificates, revocations |
+//! | `directory` | the organisation key and its signed statement (the escrow key), all certificates, revocations, the key's rotations |
+//! | `org_key`   | only for a headquarters device: the organisation's keys, encrypted to the device (see [`super::transfer`]) |
 //!
 //! Everything the office will act on is signed by the organisation key, and the safety
 //! number covers the organisation key, its escrow key and the device key: someone who
 //! swaps a key in the file on its way changes the number people compare. Version 1
 //! files (whose escrow key was not signed) are refused.
 //!
-//! Neither file holds a secret or any personal data about the people in the records.
+//! A store that already trusts the organisation accepts a file signed by a newer key
+//! its key was rotated to (and adopts it), never one signed by a key it has retired.
+//!
+//! Neither file holds any personal data about the people in the records, and only an
+//! enrolment of a headquarters device holds a secret (encrypted to that device).
 
 use super::*;
 use ts_rs::TS;
@@ -50,6 +55,8 @@ pub struct EnrolmentFile {
     pub version: u32,
     pub cert: Signed,
     pub directory: Directory,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_key: Option<String>,
 }
 
 /// What a person checks before trusting an enrolment step.
@@ -60,6 +67,9 @@ pub struct EnrolmentCheck {
     pub safety_number: String,
     pub org_fingerprint: String,
     pub device_fingerprint: String,
+    /// The enrolment gives (or gave) this device the organisation key: it is a
+    /// headquarters device that can enrol and revoke devices.
+    pub org_key_transfer: bool,
 }
 
 pub fn write_request(keys: &DeviceKeys, office: &str) -> Vec<u8> {
@@ -128,11 +138,16 @@ pub fn approve(conn: &Connection, request: &[u8], role: Role) -> Result<(Vec<u8>
             ..directory(conn)?.unwrap_or_default()
         },
     )?;
+    let org_key = match role {
+        Role::Hq => Some(transfer::seal(conn, body.device, &body.age_recipient)?),
+        Role::Office => None,
+    };
     let file = EnrolmentFile {
         format: "nansen-enrolment".into(),
         version: ENROLMENT_VERSION,
         cert,
         directory: directory(conn)?.expect("headquarters has a directory"),
+        org_key,
     };
     let org_key = org.signing.verifying_key();
     Ok((
@@ -143,6 +158,7 @@ pub fn approve(conn: &Connection, request: &[u8], role: Role) -> Result<(Vec<u8>
             safety_number: safety_number(org_key.as_bytes(), &org.recipient(), &sign_key),
             org_fingerprint: fingerprint(org_key.as_bytes()),
             device_fingerprint: fingerprint(&sign_key),
+            org_key_transfer: role == Role::Hq,
         },
     ))
 }
@@ -197,6 +213,7 @@ pub fn inspect(bytes: &[u8], own: &DeviceKeys) -> Result<EnrolmentCheck> {
         safety_number: safety_number(&org_key, &statement.escrow_recipient, own_key.as_bytes()),
         org_fingerprint: fingerprint(&org_key),
         device_fingerprint: fingerprint(own_key.as_bytes()),
+        org_key_transfer: file.org_key.is_some(),
     })
 }
 
@@ -205,19 +222,31 @@ pub fn inspect(bytes: &[u8], own: &DeviceKeys) -> Result<EnrolmentCheck> {
 /// changes the escrow key only if headquarters signed a newer statement.
 pub fn accept(conn: &Connection, bytes: &[u8], own: &DeviceKeys) -> Result<EnrolmentCheck> {
     let check = inspect(bytes, own)?;
-    let (file, _) = read_enrolment(bytes, own)?;
-    match org(conn)? {
-        Some(existing) if existing.key != file.directory.org_key => {
-            return Err(Error::trust(m::other_organisation()));
-        }
-        Some(_) => {}
-        None => {
-            let statement = open_org_statement(&file.directory.org, &file.directory.org_key)?;
-            set_org(conn, &statement, &file.directory.org)?;
-        }
-    }
+    let (file, cert) = read_enrolment(bytes, own)?;
     let mut dir = file.directory.clone();
     dir.certs.push(file.cert.clone());
+    match org(conn)? {
+        Some(_) => match examine_directory(conn, &dir)? {
+            DirectoryView::Current(_) | DirectoryView::Rotated(_) => {}
+            DirectoryView::Retired => return Err(Error::trust(m::enrolment_retired_key())),
+            DirectoryView::Foreign => return Err(Error::trust(m::other_organisation())),
+        },
+        None => {
+            let statement = open_org_statement(&file.directory.org, &file.directory.org_key)?;
+            let chain = open_chain(&file.directory.rotations)?;
+            if chain
+                .last()
+                .is_some_and(|r| r.to_key != file.directory.org_key)
+            {
+                return Err(Error::trust(m::rotation_chain_broken()));
+            }
+            set_org(conn, &statement, &file.directory.org)?;
+            rotation::set_rotations(conn, &file.directory.rotations)?;
+        }
+    }
     merge_directory(conn, &dir)?;
+    if let Some(sealed) = &file.org_key {
+        transfer::open(conn, sealed, own, cert.role)?;
+    }
     Ok(check)
 }

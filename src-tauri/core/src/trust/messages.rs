@@ -34,4 +34,11 @@ crate::messages! {
     key_missing(which) => "the {which} keys are missing";
     key_damaged(which) => "the {which} keys are damaged";
     statement_malformed(detail) => "a signed statement is malformed: {detail}";
+    rotation_unsigned() => "a rotation of the organisation key is not signed by the key it retires; the file was altered";
+    rotation_chain_broken() => "the organisation key's rotations do not follow one another; the file was altered";
+    org_key_equivocation() => "the organisation key was rotated from one key to two different new keys: the old key may be in the wrong hands. Nothing was taken; call headquarters and compare safety numbers";
+    enrolment_retired_key() => "this enrolment file is signed by an organisation key that has been retired; ask headquarters for a new one";
+    transfer_not_hq() => "this enrolment file carries the organisation key, but not for a headquarters device";
+    transfer_unreadable() => "the organisation key in this enrolment file cannot be opened by this device";
+    transfer_mismatch() => "the organisation key in this enrolment file is not the organisation's; the file was altered";
 }

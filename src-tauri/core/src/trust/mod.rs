@@ -34,10 +34,16 @@ pub mod enrol;
 mod keys;
 pub mod messages;
 mod org;
+mod rotation;
+mod transfer;
 
 pub use keys::*;
 pub use org::*;
 use org::{adopt_statement, set_org, stored_statement};
+pub use rotation::{
+    examine_directory, issue_rotation, open_chain, retired_identities, rotate, rotations,
+    DirectoryView, OrgRotation,
+};
 
 const CERT_CONTEXT: &[u8] = b"nansen-device-cert-v1\0";
 pub(crate) const ORG_CONTEXT: &[u8] = b"nansen-organisation-v1\0";
@@ -113,7 +119,9 @@ impl Signed {
 }
 
 /// What a bundle or an enrolment file carries about trust: the organisation's signed
-/// statement, every device certificate and every revocation the sender knows. Nothing
+/// statement, every device certificate and every revocation the sender knows, and,
+/// once the organisation key has been rotated, the chain of rotations from its first
+/// key (see [`rotation`]; absent until then, so a directory reads as before). Nothing
 /// in it is taken on trust: each entry is checked against the organisation key.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,6 +130,8 @@ pub struct Directory {
     pub org: Signed,
     pub certs: Vec<Signed>,
     pub revocations: Vec<Signed>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rotations: Vec<Signed>,
 }
 
 pub fn issue_cert(
@@ -173,6 +183,13 @@ pub struct DirectoryMerge {
     pub new_revocations: Vec<Uuid>,
     /// Headquarters rotated the escrow key (a newer signed statement arrived).
     pub escrow_changed: bool,
+    /// The organisation key was rotated: this store adopted the new one.
+    pub rotated: bool,
+    /// Devices a rotation's directory trusts further than this store did (a
+    /// revocation signed only by the retired key no longer counts).
+    pub lifted: Vec<Uuid>,
+    /// The directory was signed by a key this store has retired, and was ignored.
+    pub sender_behind: bool,
 }
 
 /// A directory whose every statement verified against this store's organisation key.
@@ -216,10 +233,20 @@ pub fn verify_directory<'a>(org: &Org, dir: &'a Directory) -> Result<VerifiedDir
 }
 
 /// Verifies and stores the organisation statement, certificates and revocations of a
-/// directory signed by this store's organisation.
+/// directory signed by this store's organisation key, or adopts the key it was
+/// rotated to (see [`rotation`]). A directory signed by a retired key changes nothing.
 pub fn merge_directory(conn: &Connection, dir: &Directory) -> Result<DirectoryMerge> {
-    let org = org(conn)?.ok_or_else(|| Error::trust(m::not_enrolled()))?;
-    let verified = verify_directory(&org, dir)?;
+    let verified = match examine_directory(conn, dir)? {
+        DirectoryView::Current(v) => v,
+        DirectoryView::Rotated(v) => return rotation::adopt(conn, dir, &v),
+        DirectoryView::Retired => {
+            return Ok(DirectoryMerge {
+                sender_behind: true,
+                ..Default::default()
+            })
+        }
+        DirectoryView::Foreign => return Err(Error::trust(m::other_organisation_bundle())),
+    };
     let mut merge = DirectoryMerge {
         escrow_changed: adopt_statement(conn, &dir.org, &verified.statement)?,
         ..Default::default()
@@ -258,6 +285,12 @@ fn store_cert(
         ],
     )?;
     Ok(n == 1)
+}
+
+/// Forgets every device (a rotation's directory is about to replace them all).
+fn forget_devices(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM devices", [])?;
+    Ok(())
 }
 
 fn store_revocation(conn: &Connection, r: &Revocation, signed: &Signed) -> Result<bool> {
@@ -327,6 +360,7 @@ pub fn directory(conn: &Connection) -> Result<Option<Directory>> {
         org: statement,
         certs,
         revocations,
+        rotations: rotations(conn)?,
     }))
 }
 

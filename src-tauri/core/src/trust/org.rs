@@ -141,7 +141,14 @@ pub(super) fn adopt_statement(
     }
 }
 
-/// The organisation's keys; only headquarters has them.
+/// The organisation's keys; only headquarters devices have them. Keys of an
+/// organisation key this store no longer trusts (it was rotated) are not returned.
 pub fn org_keys(conn: &Connection) -> Result<Option<DeviceKeys>> {
-    DeviceKeys::load(conn, "org")
+    let Some(keys) = DeviceKeys::load(conn, "org")? else {
+        return Ok(None);
+    };
+    match crate::store::meta(conn, META_ORG_KEY)? {
+        Some(key) if key != hex::encode(keys.signing.verifying_key().as_bytes()) => Ok(None),
+        _ => Ok(Some(keys)),
+    }
 }

@@ -2,6 +2,7 @@
 //! ids made here are what `input` reads back, so both go through the functions below.
 
 use clap::{Arg, ArgAction, Command};
+use nansen_core::domain::schema::JUDGEMENTS;
 use nansen_core::domain::{FieldType, Kind, LinkSpec};
 
 /// The event flags that add an involvement with a fixed role: (flag, role).
@@ -86,7 +87,8 @@ fn record_args(kind: Kind, editing: bool) -> Vec<Arg> {
                 .help(field_help(field.ty)),
         );
     }
-    for link in spec.links {
+    // Judgements are made with merge, unmerge and not-same, not by an edit.
+    for link in spec.links.iter().filter(|l| l.name != JUDGEMENTS) {
         args.push(
             Arg::new(link_id("add", link.name))
                 .long(dashed(link.flag))

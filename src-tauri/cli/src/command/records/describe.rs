@@ -20,7 +20,11 @@ pub fn person_line(p: &PersonSummary) -> String {
         status,
         p.location_label.as_deref().unwrap_or_default(),
         if p.in_conflict { "  [conflict]" } else { "" }
-    )
+    ) + &if p.merged > 0 {
+        format!("  [{} records merged]", p.merged + 1)
+    } else {
+        String::new()
+    }
 }
 
 pub fn record_line(r: &RecordSummary) -> String {
@@ -74,6 +78,30 @@ pub fn record(v: &RecordView) -> String {
 
 pub fn person(p: &PersonPage) -> String {
     let mut s = record(&p.record);
+    if let Some(c) = &p.cluster {
+        s.push_str(&format!(
+            "the same person as recorded {} times:\n",
+            c.members.len()
+        ));
+        for m in &c.members {
+            let by = m
+                .created
+                .as_ref()
+                .map(|c| format!(" (by {}, {})", c.author, c.office.as_deref().unwrap_or("?")))
+                .unwrap_or_default();
+            s.push_str(&format!("  member {}  {}{by}\n", m.id, m.label));
+        }
+        for d in &c.differing {
+            s.push_str(&format!("  DIFFERS on {}:\n", d.field));
+            for v in &d.values {
+                s.push_str(&format!(
+                    "    {}: {}\n",
+                    v.person,
+                    crate::output::text(&v.value)
+                ));
+            }
+        }
+    }
     if let Some(st) = &p.protection {
         s.push_str(&format!(
             "current status: {}{}{}\n",

@@ -5,6 +5,7 @@ use super::args::{field_id, link_id, role_id, ROLE_FLAGS};
 use crate::messages as m;
 use clap::ArgMatches;
 use nansen_core::domain::schema::check_lang_tag;
+use nansen_core::domain::schema::JUDGEMENTS;
 use nansen_core::domain::{FieldType, Kind, LinkSpec};
 use nansen_core::error::messages::reading;
 use nansen_core::ids::parse_id;
@@ -146,7 +147,7 @@ pub fn input(kind: Kind, m: &ArgMatches, editing: bool) -> Result<Value> {
     }
     let mut added = Map::new();
     let mut removed = Map::new();
-    for link in spec.links {
+    for link in spec.links.iter().filter(|l| l.name != JUDGEMENTS) {
         for (section, target) in [("add", &mut added), ("remove", &mut removed)] {
             if let Ok(Some(values)) = m.try_get_many::<String>(&link_id(section, link.name)) {
                 push_links(target, link, values)?;

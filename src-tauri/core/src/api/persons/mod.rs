@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+mod cluster;
 mod types;
 pub use types::*;
 
@@ -98,9 +99,20 @@ impl Nansen {
     /// The timeline of a person (with what reaches them through their groups) or of a
     /// group, oldest first.
     fn timeline(&self, subject: &str, subject_kind: Kind) -> Result<Vec<TimelineItem>> {
-        let mut items = Vec::new();
-        for fact in derive::facts(self.conn(), &self.vocab, subject, subject_kind)? {
-            items.push(self.timeline_item(fact)?);
+        let mut items: Vec<TimelineItem> = Vec::new();
+        let subjects = match subject_kind {
+            Kind::Person => self.shown_as(subject)?,
+            _ => vec![subject.to_string()],
+        };
+        for s in subjects {
+            for fact in derive::facts(self.conn(), &self.vocab, &s, subject_kind)? {
+                // Members of one cluster share groups: an item reaches them once.
+                if !items.iter().any(|i| {
+                    i.id == fact.id && i.via_group == fact.via_group && i.role == fact.role
+                }) {
+                    items.push(self.timeline_item(fact)?);
+                }
+            }
         }
         items.sort_by(|a, b| {
             let key = |i: &TimelineItem| {
@@ -125,15 +137,23 @@ impl Nansen {
         let protection = current(&statuses, "protection").cloned();
         let refugee = current(&statuses, "refugee").cloned();
         let location = protection.as_ref().and_then(|p| p.location.clone());
+        let members = self.shown_as(id)?;
         let mut groups = Vec::new();
-        for g in derive::groups_of(self.conn(), id)? {
-            groups.extend(self.label_by_id(Kind::Group, &Some(g))?);
+        for m in &members {
+            for g in derive::groups_of(self.conn(), m)? {
+                if let Some(label) = self.label_by_id(Kind::Group, &Some(g))? {
+                    if !groups.contains(&label) {
+                        groups.push(label);
+                    }
+                }
+            }
         }
         Ok(Some(PersonSummary {
             id: id.to_string(),
             name: fields.get("name").cloned().unwrap_or(Value::Null),
             label: self.label_of(Kind::Person, &fields),
-            aliases: self.elems(id, "aliases")?,
+            aliases: self.cluster_aliases(id)?,
+            merged: members.len() as u32 - 1,
             location_label: self.label_by_id(Kind::Location, &location)?,
             location,
             protection,
@@ -188,14 +208,45 @@ impl Nansen {
         }))
     }
 
+    /// A person's page. A record merged into a cluster shows the cluster's page: every
+    /// member's names, timeline, groups, family, sources, interventions and
+    /// attachments, and the fields on which they differ.
     pub fn person_page(&self, id: Uuid) -> Result<PersonPage> {
-        let record = self.get(Kind::Person, id)?;
-        let sid = id.to_string();
+        self.require_person(&id)?;
+        let viewed = id.to_string();
+        let sid = self.shown_under(&viewed)?;
+        let rep = crate::ids::parse_id("person", &sid)?;
+        let mut record = self.get(Kind::Person, rep)?;
+        let members = self.cluster_ids(&sid)?;
+        if members.len() > 1 {
+            record
+                .links
+                .insert("aliases".into(), self.cluster_aliases(&sid)?);
+            for m in &members[..] {
+                if *m == rep {
+                    continue;
+                }
+                let other = self.get(Kind::Person, *m)?;
+                for link in ["family", "identifiers", "sources"] {
+                    let mine = record.links.entry(link.into()).or_default();
+                    for e in other.links.get(link).into_iter().flatten() {
+                        if !mine.contains(e) {
+                            mine.push(e.clone());
+                        }
+                    }
+                }
+                record.refs.extend(other.refs);
+            }
+        }
         let timeline = self.timeline(&sid, Kind::Person)?;
         let statuses = index::person_status(self.conn(), &sid)?;
-        let mut groups = Vec::new();
-        for g in derive::groups_of(self.conn(), &sid)? {
-            groups.extend(self.group_ref(&g)?);
+        let mut groups: Vec<GroupRef> = Vec::new();
+        for m in &members {
+            for g in derive::groups_of(self.conn(), &m.to_string())? {
+                if !groups.iter().any(|r| r.id == g) {
+                    groups.extend(self.group_ref(&g)?);
+                }
+            }
         }
         let family = record.links["family"]
             .iter()
@@ -225,12 +276,25 @@ impl Nansen {
                 );
             }
         }
+        let mut sources = Vec::new();
+        for m in &members {
+            for source in self.sources_for(&m.to_string())? {
+                if !sources
+                    .iter()
+                    .any(|s: &SourceRef| s.id == source.id && s.fact == source.fact)
+                {
+                    sources.push(source);
+                }
+            }
+        }
         Ok(PersonPage {
             protection: current(&statuses, "protection").cloned(),
             refugee: current(&statuses, "refugee").cloned(),
-            sources: self.sources_for(&sid)?,
-            interventions: self.linked_from(Kind::Intervention, "concerns", &sid)?,
-            attachments: self.linked_from(Kind::Attachment, "attached_to", &sid)?,
+            sources,
+            interventions: self.cluster_linked_from(Kind::Intervention, "concerns", &sid)?,
+            attachments: self.cluster_linked_from(Kind::Attachment, "attached_to", &sid)?,
+            cluster: self.cluster_view(&sid)?,
+            viewed,
             timeline,
             groups,
             family,

@@ -1,7 +1,7 @@
 //! What the person and group pages and the person list show.
 
 use crate::api::page::Page;
-use crate::api::records::{RecordSummary, RecordView, RefLabel};
+use crate::api::records::{RecordSummary, RecordView, RefLabel, Stamp};
 use crate::domain::status::StatusEntry;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -43,6 +43,8 @@ pub struct PersonSummary {
     pub in_conflict: bool,
     pub sample: bool,
     pub deleted: bool,
+    /// How many other records are merged into this one (judged the same person).
+    pub merged: u32,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -109,6 +111,43 @@ pub struct PersonPage {
     pub attachments: Vec<RecordSummary>,
     /// Labels of the locations named in statuses and the timeline.
     pub labels: BTreeMap<String, RefLabel>,
+    /// The id asked for: a merged-away record shows its cluster's page.
+    pub viewed: String,
+    /// When records were judged the same person: all of them, and where they differ.
+    pub cluster: Option<ClusterView>,
+}
+
+/// Records judged the same person, shown as one under the representative's id.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ClusterView {
+    pub representative: String,
+    pub members: Vec<ClusterMember>,
+    /// Fields whose values differ between members: a conflict to settle, never picked
+    /// silently.
+    pub differing: Vec<DifferingField>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ClusterMember {
+    pub id: String,
+    pub label: String,
+    #[ts(type = "NameValue | null")]
+    pub name: Value,
+    /// Who recorded it, where and when.
+    pub created: Option<Stamp>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DifferingField {
+    pub field: String,
+    pub values: Vec<MemberValue>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MemberValue {
+    pub person: String,
+    #[ts(type = "unknown")]
+    pub value: Value,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -19,7 +19,7 @@
 use crate::api::messages as m;
 use crate::api::Nansen;
 use crate::domain::rules;
-use crate::domain::schema::{FieldType, DELETED};
+use crate::domain::schema::{FieldType, DELETED, JUDGEMENTS};
 use crate::domain::{Kind, LinkSpec};
 use crate::error::{Error, Result};
 use crate::ids::{new_record_id, parse_id};
@@ -131,6 +131,9 @@ impl Nansen {
             if key == DELETED {
                 return Err(Error::invalid(m::use_delete_or_restore(kind)));
             }
+            if key == JUDGEMENTS {
+                return Err(Error::invalid(m::use_merge_commands()));
+            }
             if spec.fields.iter().any(|f| f.name == key) {
                 fields.insert(key.clone(), self.field_value(kind, key, raw)?);
             } else if spec.links.iter().any(|l| l.name == key) {
@@ -184,6 +187,9 @@ impl Nansen {
                 .as_object()
                 .ok_or_else(|| Error::invalid(m::section_must_map_links(section)))?;
             for (name, raw) in sets {
+                if name == JUDGEMENTS {
+                    return Err(Error::invalid(m::use_merge_commands()));
+                }
                 let link = spec.link(name)?;
                 for e in self.elements(link, raw)? {
                     ops.push(if adding {

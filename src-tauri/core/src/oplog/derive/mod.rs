@@ -16,12 +16,15 @@
 //! recomputes them identically: the state-machine proptest checks incremental =
 //! rebuild.
 
-use crate::oplog::state::row_of;
+mod candidates;
+pub(crate) mod clusters;
 mod persons;
+
+use crate::oplog::state::row_of;
 
 use crate::domain::labels;
 use crate::domain::names::name_words;
-use crate::domain::schema::DELETED;
+use crate::domain::schema::{DELETED, JUDGEMENTS};
 use crate::domain::vocab::Vocabularies;
 use crate::domain::Kind;
 use crate::error::Result;
@@ -55,6 +58,10 @@ pub(crate) struct Touched {
     sources: BTreeMap<String, Kind>,
     locations: BTreeSet<String>,
     names: BTreeSet<(Kind, String)>,
+    /// Persons whose judgements changed: their clusters may have.
+    judged: BTreeSet<String>,
+    /// Persons whose evidence for duplicate detection may have changed.
+    evidence: BTreeSet<String>,
 }
 
 impl Touched {
@@ -65,6 +72,9 @@ impl Touched {
         // A person's own fields (name, deletion) do not change their timeline: only
         // what points at them does, which the other kinds and links note.
         match kind {
+            Kind::Person => {
+                self.evidence.insert(id);
+            }
             Kind::Group => {
                 self.groups.insert(id);
             }
@@ -82,6 +92,10 @@ impl Touched {
 
     /// A field write: deletion changes more than the record itself.
     pub(crate) fn field(&mut self, kind: Kind, id: &Uuid, field: &str) {
+        // Whether a record is listed is kept with its name words.
+        if kind.is_named() && field == DELETED {
+            self.names.insert((kind, id.to_string()));
+        }
         if field == DELETED {
             match kind {
                 Kind::Group => self.groups_deleted.insert(id.to_string()),
@@ -100,6 +114,7 @@ impl Touched {
             (Kind::Group, "members") => {
                 if let Some(p) = elem.get("person").and_then(Value::as_str) {
                     self.persons.insert(p.to_string());
+                    self.evidence.insert(p.to_string());
                 }
             }
             (Kind::Event, "involvements") => {
@@ -111,6 +126,12 @@ impl Touched {
             }
             (kind, "aliases") if kind.is_named() => {
                 self.names.insert((kind, owner.to_string()));
+            }
+            (Kind::Person, JUDGEMENTS) => {
+                self.judged.insert(owner.to_string());
+                if let Some(p) = elem.get("person").and_then(Value::as_str) {
+                    self.judged.insert(p.to_string());
+                }
             }
             _ => {}
         }
@@ -158,7 +179,9 @@ pub(crate) fn refresh(conn: &Connection, vocab: &Vocabularies, touched: Touched)
         mut subjects,
         sources,
         locations,
-        names,
+        mut names,
+        mut judged,
+        mut evidence,
     } = touched;
     // Places: everything below a moved location, and who is there.
     if !locations.is_empty() {
@@ -185,6 +208,7 @@ pub(crate) fn refresh(conn: &Connection, vocab: &Vocabularies, touched: Touched)
     }
     for g in &groups_deleted {
         subjects.insert(g.clone());
+        evidence.extend(targets_of(conn, g, "members")?);
     }
     for s in subjects {
         if row_of(conn, Kind::Group, &s)?.is_some() {
@@ -196,6 +220,29 @@ pub(crate) fn refresh(conn: &Connection, vocab: &Vocabularies, touched: Touched)
     for p in &persons_deleted {
         groups.extend(owners_linking(conn, p, "members")?);
     }
+    // A deleted or restored person leaves or rejoins its cluster.
+    judged.extend(persons_deleted.iter().cloned());
+    if !judged.is_empty() {
+        for p in clusters::refresh(conn, &judged)? {
+            groups.extend(owners_linking(conn, &p, "members")?);
+            names.insert((Kind::Person, p.clone()));
+            persons.insert(p);
+        }
+    }
+    // A cluster shows its members' timelines and names: a change to one member is a
+    // change to its representative.
+    for p in persons.clone() {
+        if let Some(rep) = clusters::cluster_of(conn, &p)? {
+            persons.insert(rep);
+        }
+    }
+    for (kind, id) in names.clone() {
+        if kind == Kind::Person {
+            if let Some(rep) = clusters::cluster_of(conn, &id)? {
+                names.insert((kind, rep));
+            }
+        }
+    }
     // Each record's row is read once, for all it feeds. (Names are only ever touched
     // along with their record.)
     for (kind, id) in &records {
@@ -203,12 +250,19 @@ pub(crate) fn refresh(conn: &Connection, vocab: &Vocabularies, touched: Touched)
             continue;
         };
         write_record(conn, vocab, *kind, id, &fields)?;
-        if names.contains(&(*kind, id.clone())) {
-            write_names(conn, *kind, id, &fields)?;
+        if names.remove(&(*kind, id.clone())) {
+            write_names(conn, vocab, *kind, id, &fields)?;
         }
         if *kind == Kind::Person {
             let timeline_changed = persons.remove(id);
             write_person(conn, vocab, id, &fields, timeline_changed)?;
+        }
+    }
+    candidates::refresh(conn, &evidence)?;
+    // Names of records not themselves touched: a cluster's representative.
+    for (kind, id) in &names {
+        if let Some(fields) = row_of(conn, *kind, id)? {
+            write_names(conn, vocab, *kind, id, &fields)?;
         }
     }
     for g in &groups {
@@ -245,6 +299,7 @@ pub(crate) fn all(conn: &Connection, vocab: &Vocabularies) -> Result<()> {
             match kind {
                 Kind::Person => {
                     touched.persons.insert(id.clone());
+                    touched.evidence.insert(id.clone());
                 }
                 Kind::Group => {
                     touched.groups.insert(id.clone());
@@ -258,6 +313,14 @@ pub(crate) fn all(conn: &Connection, vocab: &Vocabularies) -> Result<()> {
                 touched.names.insert((kind, id));
             }
         }
+    }
+    let mut stmt = conn.prepare("SELECT owner, target FROM link_state WHERE link = ?1")?;
+    for pair in stmt.query_map([JUDGEMENTS], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })? {
+        let (owner, target) = pair?;
+        touched.judged.insert(owner);
+        touched.judged.extend(target);
     }
     refresh(conn, vocab, touched)
 }
@@ -279,7 +342,7 @@ pub(crate) fn bring_up_to_date(conn: &mut Connection, vocab: &Vocabularies) -> R
 }
 
 /// The derived tables, for `rebuild`.
-pub const TABLES: [&str; 10] = [
+pub const TABLES: [&str; 14] = [
     "record_index",
     "record_counts",
     "person_status",
@@ -290,6 +353,10 @@ pub const TABLES: [&str; 10] = [
     "group_counts",
     "name_words",
     "field_conflicts",
+    "cluster_members",
+    "judged_pairs",
+    "duplicate_blocks",
+    "duplicate_candidates",
 ];
 
 /// Adds `delta` to a count; a count that falls to zero is removed, so the table holds
@@ -372,7 +439,12 @@ fn write_record(
 }
 
 /// The folded words of a record's shown name and present aliases.
-fn write_names(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>) -> Result<()> {
+fn own_words(
+    conn: &Connection,
+    kind: Kind,
+    id: &str,
+    fields: &Map<String, Value>,
+) -> Result<BTreeSet<String>> {
     let mut words = BTreeSet::new();
     let name = fields.get(kind.spec().label_field);
     let text = name
@@ -388,21 +460,56 @@ fn write_names(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Val
             words.extend(name_words(t));
         }
     }
+    Ok(words)
+}
+
+/// The folded words of a record's shown name and present aliases; a cluster's
+/// representative has every member's, so a search for any of them finds the cluster.
+fn write_names(
+    conn: &Connection,
+    vocab: &Vocabularies,
+    kind: Kind,
+    id: &str,
+    fields: &Map<String, Value>,
+) -> Result<()> {
+    let mut words = own_words(conn, kind, id, fields)?;
+    let mut shown = if is_deleted(fields) { 2 } else { 1 };
+    if kind == Kind::Person {
+        match clusters::cluster_of(conn, id)? {
+            Some(rep) if rep != id => shown = 0,
+            Some(_) => {
+                for member in clusters::members(conn, id)? {
+                    if member != id {
+                        if let Some(f) = row_of(conn, Kind::Person, &member)? {
+                            words.extend(own_words(conn, kind, &member, &f)?);
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    let sort_key = labels::sort_key(vocab, kind, fields);
     let mut del = conn.prepare_cached("DELETE FROM name_words WHERE entity = ?1")?;
     tick()?;
     del.execute([id])?;
     let mut ins = conn.prepare_cached(
-        "INSERT OR IGNORE INTO name_words (entity, word, kind) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO name_words (entity, word, kind, shown, sort_key) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for w in words {
         tick()?;
-        ins.execute(params![id, w, kind.as_str()])?;
+        ins.execute(params![id, w, kind.as_str(), shown, sort_key])?;
     }
     Ok(())
 }
 
+/// Live members, a cluster counted once.
 fn write_group_count(conn: &Connection, group: &str) -> Result<()> {
-    let n = members_of(conn, group)?.len() as i64;
+    let mut shown = BTreeSet::new();
+    for m in members_of(conn, group)? {
+        shown.insert(clusters::cluster_of(conn, &m)?.unwrap_or(m));
+    }
+    let n = shown.len() as i64;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO group_counts (grp, identified) VALUES (?1, ?2)
          ON CONFLICT (grp) DO UPDATE SET identified = excluded.identified",

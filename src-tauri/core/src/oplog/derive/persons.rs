@@ -1,7 +1,10 @@
 //! Each person's derived rows: their current statuses, their row in the person list,
-//! and their place in the counts by status and place.
+//! and their place in the counts by status and place. A cluster of persons judged the
+//! same is one person here: its representative carries the statuses of every member's
+//! timeline and is listed and counted; the other members are listed under it
+//! (`merged_into`), with no status and no place of their own.
 
-use super::{add_count, Counter, STATUS_TYPES};
+use super::{add_count, clusters, Counter, STATUS_TYPES};
 use crate::domain::labels;
 use crate::domain::status::{current, StatusEntry};
 use crate::domain::vocab::Vocabularies;
@@ -19,11 +22,12 @@ struct PersonRow {
     deleted: bool,
     protection: Option<String>,
     location: Option<String>,
+    merged_into: Option<String>,
 }
 
 fn person_row(conn: &Connection, person: &str) -> Result<Option<PersonRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT sort_key, deleted, protection, location FROM person_index WHERE person = ?1",
+        "SELECT sort_key, deleted, protection, location, merged_into FROM person_index WHERE person = ?1",
     )?;
     tick()?;
     Ok(stmt
@@ -33,6 +37,7 @@ fn person_row(conn: &Connection, person: &str) -> Result<Option<PersonRow>> {
                 deleted: r.get(1)?,
                 protection: r.get(2)?,
                 location: r.get(3)?,
+                merged_into: r.get(4)?,
             })
         })
         .optional()?)
@@ -41,7 +46,7 @@ fn person_row(conn: &Connection, person: &str) -> Result<Option<PersonRow>> {
 /// Where a live person is counted and listed: (their location and every place above
 /// it, with '' for everywhere; their protection status, '' for none; their sort key).
 fn placement(conn: &Connection, row: &PersonRow) -> Result<Option<(Vec<String>, String, String)>> {
-    if row.deleted {
+    if row.deleted || row.merged_into.is_some() {
         return Ok(None);
     }
     let mut places = vec![String::new()];
@@ -72,7 +77,11 @@ fn write_statuses(
     vocab: &Vocabularies,
     person: &str,
 ) -> Result<Option<StatusEntry>> {
-    let entries = status_entries(&facts(conn, vocab, person, Kind::Person)?);
+    let mut timeline = Vec::new();
+    for member in clusters::shown_as(conn, person)? {
+        timeline.extend(facts(conn, vocab, &member, Kind::Person)?);
+    }
+    let entries = status_entries(&timeline);
     let mut del = conn.prepare_cached("DELETE FROM person_status WHERE person = ?1")?;
     tick()?;
     del.execute([person])?;
@@ -113,7 +122,15 @@ pub(super) fn write_person(
     timeline_changed: bool,
 ) -> Result<()> {
     let old = person_row(conn, person)?;
-    let (protection, location) = if timeline_changed {
+    let merged_into = clusters::cluster_of(conn, person)?.filter(|rep| rep != person);
+    let (protection, location) = if merged_into.is_some() {
+        if timeline_changed {
+            let mut del = conn.prepare_cached("DELETE FROM person_status WHERE person = ?1")?;
+            tick()?;
+            del.execute([person])?;
+        }
+        (None, None)
+    } else if timeline_changed {
         let protection = write_statuses(conn, vocab, person)?;
         let location = protection.as_ref().and_then(|p| p.location.clone());
         (protection.map(|p| p.value), location)
@@ -127,14 +144,17 @@ pub(super) fn write_person(
         deleted: is_deleted(fields),
         protection,
         location,
+        merged_into,
     };
     if old.as_ref() == Some(&new) {
         return Ok(());
     }
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO person_index (person, sort_key, deleted, protection, location) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO person_index (person, sort_key, deleted, protection, location, merged_into)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (person) DO UPDATE SET sort_key = excluded.sort_key, deleted = excluded.deleted,
-            protection = excluded.protection, location = excluded.location",
+            protection = excluded.protection, location = excluded.location,
+            merged_into = excluded.merged_into",
     )?;
     tick()?;
     stmt.execute(params![
@@ -142,7 +162,8 @@ pub(super) fn write_person(
         new.sort_key,
         new.deleted,
         new.protection,
-        new.location
+        new.location,
+        new.merged_into
     ])?;
     let before = match &old {
         Some(o) => placement(conn, o)?,

@@ -85,14 +85,20 @@ CREATE TABLE group_counts (
 ) WITHOUT ROWID;
 
 -- Every folded word of every name and alias, for search by prefix in any script
--- (domain::names): `word >= 'abd' AND word < 'abe'` is one index range.
+-- (domain::names): `word >= 'abd' AND word < 'abe'` is one index range, and the index
+-- covers what a search needs (whether the record is listed, and where), so a search
+-- reads its range sequentially and nothing else.
 CREATE TABLE name_words (
-    entity TEXT NOT NULL,
-    word   TEXT NOT NULL,
-    kind   TEXT NOT NULL,
+    entity   TEXT NOT NULL,
+    word     TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    -- 1: listed; 2: deleted; 0: listed under another (a person merged into a cluster,
+    -- whose representative carries every member's words).
+    shown    INTEGER NOT NULL,
+    sort_key TEXT NOT NULL,
     PRIMARY KEY (entity, word)
 ) WITHOUT ROWID;
-CREATE INDEX name_words_by_prefix ON name_words(kind, word, entity);
+CREATE INDEX name_words_by_prefix ON name_words(kind, word, sort_key, entity, shown);
 
 -- Fields with more than one live value (concurrent writes), so conflicts are listed
 -- and counted without scanning every register.

@@ -85,6 +85,27 @@ pub(super) fn release_due(conn: &Connection, intake: &mut Intake) -> Result<u64>
     Ok(released)
 }
 
+/// Changes held back by a revocation that no longer holds (a rotation's directory
+/// replaced one signed only by the retired key) become candidates.
+pub(super) fn release_lifted(conn: &Connection, intake: &mut Intake) -> Result<u64> {
+    let mut released = 0;
+    for stored in log::in_state(conn, ChangeState::Revoked)? {
+        let change = Change::decode(&stored.bytes)?;
+        if !crate::trust::trusts(conn, &change.device, change.seq)? {
+            continue;
+        }
+        log::set_state(conn, &change.device, change.seq, ChangeState::Pending)?;
+        released += 1;
+        let (device, seq) = (change.device, change.seq);
+        intake
+            .candidates
+            .entry(device)
+            .or_default()
+            .insert(seq, Candidate::stored(change, stored));
+    }
+    Ok(released)
+}
+
 /// Stores the candidates that could not be applied yet, as pending.
 pub(super) fn store_blocked(conn: &Connection, candidates: Candidates, bundle: &str) -> Result<()> {
     for cand in candidates.into_values().flat_map(BTreeMap::into_values) {

@@ -66,6 +66,9 @@ pub struct ImportReport {
     /// Changes un-applied because a revocation now excludes them.
     pub withdrawn: u64,
     pub attachments: u64,
+    /// Pairs of persons that may be the same person, waiting for review after this
+    /// import (see `nansen duplicates`).
+    pub possible_duplicates: u64,
     pub new_devices: Vec<String>,
     pub new_revocations: Vec<String>,
     pub effects: Effects,
@@ -260,14 +263,25 @@ pub fn apply(
         return Ok(Outcome::Done(report));
     }
 
+    let mut lifted = false;
     if let Some(dir) = &opened.directory {
         tick()?;
         let merge = trust::merge_directory(conn, dir)?;
         report.new_devices = merge.new_devices.iter().map(Uuid::to_string).collect();
         report.new_revocations = merge.new_revocations.iter().map(Uuid::to_string).collect();
-        if merge.escrow_changed {
+        lifted = !merge.lifted.is_empty();
+        if merge.rotated {
+            report.warnings.push(
+                "headquarters rotated the organisation key: this store now trusts the new key, and nothing signed only by the retired one. Every safety number has changed: compare this device's new number with headquarters by voice or in person (`nansen org`)".into(),
+            );
+        } else if merge.escrow_changed {
             report.warnings.push(
                 "headquarters' escrow key changed (a newer statement signed by the organisation key arrived)".into(),
+            );
+        }
+        if merge.sender_behind {
+            report.warnings.push(
+                "the sender has not yet received the organisation's new key: what its bundle says about devices was ignored".into(),
             );
         }
         if !merge.new_revocations.is_empty() {
@@ -310,6 +324,9 @@ pub fn apply(
     }
     let released = quarantine::release(conn, &mut intake, &mut report)?;
     report.released = released + causal::release_due(conn, &mut intake)?;
+    if lifted {
+        report.released += causal::release_lifted(conn, &mut intake)?;
+    }
     for (inc, state) in std::mem::take(&mut intake.held) {
         log::insert_unapplied(conn, &inc.change, &inc.hash, &inc.bytes, state, &bundle_id)?;
     }

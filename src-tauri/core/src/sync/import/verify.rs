@@ -60,7 +60,9 @@ struct DeviceTrust {
 }
 
 /// The devices whose keys this import may use: those enrolled here plus those whose
-/// certificates, signed by our organisation, arrive in the bundle itself.
+/// certificates, signed by our organisation, arrive in the bundle itself. When the
+/// bundle brings a rotation of the organisation key, only the certificates the new key
+/// signed; when its directory is signed by a retired key, only those enrolled here.
 struct Keys(HashMap<Uuid, DeviceTrust>);
 
 impl Keys {
@@ -78,25 +80,40 @@ impl Keys {
                 },
             );
         }
-        if let (Some(dir), Some(org)) = (directory, trust::org(conn)?) {
-            let verified = trust::verify_directory(&org, dir)
-                .map_err(|e| Error::rejected(m::bad_directory(e)))?;
-            for (cert, key, _) in verified.certs {
-                keys.entry(cert.device).or_insert(DeviceTrust {
-                    key,
-                    revoked_through: None,
-                    office: cert.office,
-                    role: cert.role.as_str().to_string(),
-                });
+        let Some(dir) = directory else {
+            return Ok(Keys(keys));
+        };
+        let bad = |e: Error| Error::rejected(m::bad_directory(e));
+        let verified = match trust::examine_directory(conn, dir).map_err(bad)? {
+            trust::DirectoryView::Current(v) => v,
+            // Once the store adopts the new key, only what it signed is trusted.
+            trust::DirectoryView::Rotated(v) => {
+                keys.clear();
+                v
             }
-            for (r, _) in verified.revocations {
-                if let Some(entry) = keys.get_mut(&r.device) {
-                    entry.revoked_through = Some(
-                        entry
-                            .revoked_through
-                            .map_or(r.valid_through, |e| e.min(r.valid_through)),
-                    );
-                }
+            // The sender has not heard of the rotation: its directory vouches for nothing.
+            trust::DirectoryView::Retired => return Ok(Keys(keys)),
+            trust::DirectoryView::Foreign => {
+                return Err(bad(Error::trust(
+                    trust::messages::other_organisation_bundle(),
+                )))
+            }
+        };
+        for (cert, key, _) in verified.certs {
+            keys.entry(cert.device).or_insert(DeviceTrust {
+                key,
+                revoked_through: None,
+                office: cert.office,
+                role: cert.role.as_str().to_string(),
+            });
+        }
+        for (r, _) in verified.revocations {
+            if let Some(entry) = keys.get_mut(&r.device) {
+                entry.revoked_through = Some(
+                    entry
+                        .revoked_through
+                        .map_or(r.valid_through, |e| e.min(r.valid_through)),
+                );
             }
         }
         Ok(Keys(keys))

@@ -1,0 +1,383 @@
+//! Duplicate detection against a generated gold set, printed (not asserted):
+//! `cargo bench -p nansen-core --bench duplicates`.
+//!
+//! People with Uzbek and Russian names (pools in `duplicates/pools.rs`, common names
+//! drawn more often), each recorded 1–3 times as different offices would: Uzbek
+//! Cyrillic, Russian Cyrillic, Uzbek Latin, and the ICAO, BGN/PCGN, GOST 7.79 B and
+//! ISO 9 romanisations of the russified name, in any word order, with or without a
+//! patronymic (Russian or Uzbek form), initials, -jon, vowel shifts, typos, capitals,
+//! approximate, wrong by a year or missing birth dates, sometimes a passport or a camp
+//! id. Among them are the relatives that make review hard: sons with their father's
+//! name, brothers and sisters (same surname and patronymic), twins (Hasan / Husan, on
+//! one day). See `duplicates/generate.rs`.
+//!
+//! Candidates are the pairs of records sharing a blocking key; each is compared, and
+//! precision, recall and F1 of "score ≥ threshold" against the truth are printed for
+//! the tuning seed and a held-out seed, then the time and memory for a store of 100k
+//! person records from scratch (read, keys, candidates, scores; on every core).
+//!
+//! `NANSEN_BENCH_PEOPLE` (default 10 000), `NANSEN_BENCH_RECORDS` (default 100 000),
+//! `NANSEN_BENCH_SHOW` (print that many misses of each kind), `NANSEN_BENCH_UNIFORM=1`
+//! (every name as common as any other, instead of the commonest given name being
+//! about 3% of people).
+
+#[path = "duplicates/generate.rs"]
+mod generate;
+#[path = "duplicates/pools.rs"]
+mod pools;
+
+use generate::{people, record, Rng};
+use nansen_core::domain::matching::{
+    compare_prepared, score_prepared, Evidence, NameFrequencies, NameLevel, PersonEvidence,
+    Prepared, DEFAULT_THRESHOLD,
+};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::Instant;
+
+const TUNING_SEED: u64 = 20_050_513;
+const HELD_OUT_SEED: u64 = 7_160_981;
+const THRESHOLDS: &[f64] = &[0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.98, 0.99, 0.995];
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Records of `n` people (and their relatives), with the person each stands for.
+fn gold_set(seed: u64, n: usize) -> (Vec<PersonEvidence>, Vec<u32>) {
+    let mut rng = Rng::new(seed);
+    let mut records = Vec::new();
+    let mut truth = Vec::new();
+    for (i, p) in people(&mut rng, n).iter().enumerate() {
+        let copies = match rng.below(10) {
+            0..=4 => 1,
+            5..=7 => 2,
+            _ => 3,
+        };
+        let mut offices: Vec<usize> = (0..8).collect();
+        for c in 0..copies {
+            let o = offices.remove(rng.below(offices.len()));
+            records.push(record(&mut rng, p, format!("p{i}-{c}"), o));
+            truth.push(i as u32);
+        }
+    }
+    (records, truth)
+}
+
+/// Records until `n`, for the timing run.
+fn records(seed: u64, n: usize) -> Vec<PersonEvidence> {
+    let (mut r, _) = gold_set(seed, n * 10 / 17 + 100);
+    r.truncate(n);
+    r
+}
+
+/// Pairs of people of the gold set who share a given name, surname and sex.
+fn namesakes(seed: u64, n: usize) -> u64 {
+    let mut rng = Rng::new(seed);
+    let mut count: HashMap<(String, String, bool), u64> = HashMap::new();
+    for p in people(&mut rng, n) {
+        *count.entry((p.given, p.surname, p.female)).or_default() += 1;
+    }
+    count.values().map(|c| c * (c - 1) / 2).sum()
+}
+
+fn hash(key: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
+struct Run {
+    prepared: Vec<Prepared>,
+    /// (record, record, score) of every candidate pair.
+    scored: Vec<(u32, u32, f64)>,
+    blocks: usize,
+    largest_block: usize,
+    /// Seconds to count and read the records, to key and block them, to score.
+    phases: [f64; 3],
+}
+
+/// Counts names, reads every record, blocks, and scores every candidate pair once (a pair sharing
+/// several keys is scored in the block of the first key both have), on every core.
+fn run(records: &[PersonEvidence]) -> Run {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = records.len().div_ceil(threads).max(1);
+    let started = Instant::now();
+    // How common each word is, as the store's name index would say.
+    let mut frequencies = NameFrequencies::new();
+    for r in records {
+        frequencies.add(r);
+    }
+    let frequencies = &frequencies;
+    let prepared: Vec<Prepared> = std::thread::scope(|s| {
+        let parts: Vec<_> = records
+            .chunks(chunk)
+            .map(|c| {
+                s.spawn(move || {
+                    c.iter()
+                        .map(|r| Prepared::with_frequencies(r, frequencies))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let read = started.elapsed().as_secs_f64();
+    let keys: Vec<Vec<u64>> = std::thread::scope(|s| {
+        let parts: Vec<_> = prepared
+            .chunks(chunk)
+            .map(|c| {
+                s.spawn(move || {
+                    c.iter()
+                        .map(|p| {
+                            let mut k: Vec<u64> =
+                                p.blocking_keys().iter().map(|k| hash(k)).collect();
+                            k.sort_unstable();
+                            k
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (i, ks) in keys.iter().enumerate() {
+        for k in ks {
+            blocks.entry(*k).or_default().push(i as u32);
+        }
+    }
+    let mut blocks: Vec<(u64, Vec<u32>)> = blocks.into_iter().filter(|b| b.1.len() > 1).collect();
+    blocks.sort_by_key(|b| std::cmp::Reverse(b.1.len()));
+    let largest_block = blocks.first().map_or(0, |b| b.1.len());
+    let blocked = started.elapsed().as_secs_f64();
+    let first_common = |a: &[u64], b: &[u64]| -> Option<u64> {
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Equal => return Some(a[i]),
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+            }
+        }
+        None
+    };
+    let scored: Vec<(u32, u32, f64)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (blocks, keys, prepared) = (&blocks, &keys, &prepared);
+                s.spawn(move || {
+                    let mut out = Vec::new();
+                    for (key, members) in blocks.iter().skip(t).step_by(threads) {
+                        for (x, &i) in members.iter().enumerate() {
+                            for &j in &members[x + 1..] {
+                                let (ki, kj) = (&keys[i as usize], &keys[j as usize]);
+                                if first_common(ki, kj) != Some(*key) {
+                                    continue;
+                                }
+                                let score =
+                                    score_prepared(&prepared[i as usize], &prepared[j as usize]);
+                                out.push((i.min(j), i.max(j), score));
+                            }
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let total = started.elapsed().as_secs_f64();
+    Run {
+        prepared,
+        scored,
+        blocks: blocks.len(),
+        largest_block,
+        phases: [read, blocked - read, total - blocked],
+    }
+}
+
+fn accuracy(label: &str, seed: u64, n: usize, show: usize) {
+    let (records, truth) = gold_set(seed, n);
+    let started = Instant::now();
+    let r = run(&records);
+    let took = started.elapsed().as_secs_f64();
+    let mut per_person: HashMap<u32, u64> = HashMap::new();
+    for t in &truth {
+        *per_person.entry(*t).or_default() += 1;
+    }
+    let true_pairs: u64 = per_person.values().map(|c| c * (c - 1) / 2).sum();
+    let namesakes = namesakes(seed, n);
+    let same = |(i, j, _): &(u32, u32, f64)| truth[*i as usize] == truth[*j as usize];
+    let blocked_true = r.scored.iter().filter(|p| same(p)).count();
+    println!(
+        "{label} (seed {seed}): {} people, {} records, {true_pairs} true pairs; {} candidate pairs \
+         in {} blocks (largest {}), {:.1}% of true pairs among them; {took:.2} s",
+        per_person.len(),
+        records.len(),
+        r.scored.len(),
+        r.blocks,
+        r.largest_block,
+        100.0 * blocked_true as f64 / true_pairs as f64
+    );
+    println!(
+        "  {namesakes} pairs of two people with the same given name, surname and sex \
+         (namesakes: told apart only by other fields)"
+    );
+    println!("  threshold  precision  recall     F1   (pairs shown)");
+    for &t in THRESHOLDS {
+        let shown = r.scored.iter().filter(|p| p.2 >= t).count();
+        let tp = r.scored.iter().filter(|p| p.2 >= t && same(p)).count();
+        let precision = tp as f64 / shown.max(1) as f64;
+        let recall = tp as f64 / true_pairs as f64;
+        let f1 = 2.0 * precision * recall / (precision + recall).max(1e-9);
+        let mark = if t == DEFAULT_THRESHOLD {
+            "  <- default"
+        } else {
+            ""
+        };
+        println!("  {t:>9.3}  {precision:>9.4}  {recall:>6.4}  {f1:>6.4}   ({shown}){mark}");
+    }
+    // False positives that nothing but the names compares, and the names agree: two
+    // people of one name that no field tells apart (a reviewer's call).
+    let (mut false_positives, mut alike) = (0, 0);
+    for p in r
+        .scored
+        .iter()
+        .filter(|p| p.2 >= DEFAULT_THRESHOLD && !same(p))
+    {
+        false_positives += 1;
+        let c = compare_prepared(&r.prepared[p.0 as usize], &r.prepared[p.1 as usize]);
+        let only_names = c.evidence.iter().all(|e| match e {
+            Evidence::Names { words, .. } => words.iter().all(|w| {
+                matches!(
+                    w.level,
+                    NameLevel::Exact | NameLevel::Variant | NameLevel::Suffix
+                )
+            }),
+            Evidence::Sex { agree, .. } => *agree,
+            _ => false,
+        });
+        alike += only_names as usize;
+    }
+    println!(
+        "  {false_positives} false positives at the default threshold, {alike} of them two \
+         people whose names agree and that no other field compares"
+    );
+    println!("  calibration: score band -> share of pairs that are one person");
+    for band in [
+        (0.0, 0.1),
+        (0.1, 0.3),
+        (0.3, 0.5),
+        (0.5, 0.7),
+        (0.7, 0.9),
+        (0.9, 1.01),
+    ] {
+        let in_band: Vec<_> = r
+            .scored
+            .iter()
+            .filter(|p| p.2 >= band.0 && p.2 < band.1)
+            .collect();
+        let ones = in_band.iter().filter(|p| same(p)).count();
+        println!(
+            "    {:.1}–{:.1}: {:>6} pairs, {:.3}",
+            band.0,
+            band.1.min(1.0),
+            in_band.len(),
+            ones as f64 / in_band.len().max(1) as f64
+        );
+    }
+    if show > 0 {
+        let print = |what: &str, pairs: Vec<&(u32, u32, f64)>| {
+            println!("  {what}:");
+            for (i, j, _) in pairs.into_iter().take(show) {
+                let c = compare_prepared(&r.prepared[*i as usize], &r.prepared[*j as usize]);
+                let desc = |k: u32| {
+                    let e = &records[k as usize];
+                    format!("{:?} {:?} {:?}", e.names, e.birth_date, e.identifiers)
+                };
+                println!("    {:.3}  {}\n           {}", c.score, desc(*i), desc(*j));
+                for e in &c.evidence {
+                    println!("           {}", serde_json::to_string(e).unwrap());
+                }
+            }
+        };
+        print(
+            "false positives",
+            r.scored
+                .iter()
+                .filter(|p| p.2 >= DEFAULT_THRESHOLD && !same(p))
+                .collect(),
+        );
+        print(
+            "missed (compared)",
+            r.scored
+                .iter()
+                .filter(|p| p.2 < DEFAULT_THRESHOLD && same(p))
+                .collect(),
+        );
+    }
+}
+
+/// CPU seconds this process has used (all threads; Linux counts in 1/100 s), so the
+/// figures mean something on a machine busy with other work.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = &s[s.rfind(')')? + 2..];
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
+        })
+        .unwrap_or(f64::NAN)
+}
+
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l[6..].trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn main() {
+    let n = env("NANSEN_BENCH_PEOPLE", 10_000);
+    let total = env("NANSEN_BENCH_RECORDS", 100_000);
+    let show = env("NANSEN_BENCH_SHOW", 0);
+    if env("NANSEN_BENCH_UNIFORM", 0) == 1 {
+        generate::UNIFORM.store(true, std::sync::atomic::Ordering::Relaxed);
+        println!("names drawn uniformly (NANSEN_BENCH_UNIFORM=1)");
+    }
+    println!("default threshold {DEFAULT_THRESHOLD}");
+    accuracy("tuning seed", TUNING_SEED, n, show);
+    accuracy("held-out seed", HELD_OUT_SEED, n, 0);
+    let records = records(HELD_OUT_SEED ^ 1, total);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (started, cpu) = (Instant::now(), cpu_seconds());
+    let r = run(&records);
+    let (took, cpu) = (started.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+    let above = r.scored.iter().filter(|p| p.2 >= DEFAULT_THRESHOLD).count();
+    println!(
+        "{} person records from scratch: {took:.2} s on {threads} threads ({cpu:.2} CPU s; \
+         count, read, key, block, score), {} candidate pairs compared ({:.0}/s), {above} at \
+         or above the threshold, largest block {}; peak memory (VmHWM) {}",
+        records.len(),
+        r.scored.len(),
+        r.scored.len() as f64 / took,
+        r.largest_block,
+        peak_memory()
+    );
+    println!(
+        "  counting and reading {:.2} s, keys and blocks {:.2} s, scoring {:.2} s",
+        r.phases[0], r.phases[1], r.phases[2]
+    );
+}

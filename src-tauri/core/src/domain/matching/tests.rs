@@ -1,0 +1,291 @@
+use super::*;
+use proptest::prelude::*;
+
+fn person(id: &str, names: &[&str]) -> PersonEvidence {
+    PersonEvidence {
+        id: id.into(),
+        names: names
+            .iter()
+            .map(|n| (n.to_string(), "und".into()))
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn born(mut p: PersonEvidence, date: &str) -> PersonEvidence {
+    p.birth_date = Some(date.into());
+    p
+}
+
+fn shares_a_key(a: &PersonEvidence, b: &PersonEvidence) -> bool {
+    !blocking_keys(a).is_disjoint(&blocking_keys(b))
+}
+
+#[test]
+fn three_offices_record_one_man() {
+    let osh = PersonEvidence {
+        id: "osh".into(),
+        names: vec![("Абдуллаев Рустам".into(), "uz-Cyrl".into())],
+        birth_date: Some("1975~".into()),
+        ..Default::default()
+    };
+    let jalal_abad = PersonEvidence {
+        id: "jalal-abad".into(),
+        names: vec![("Rustam Abdullayev".into(), "uz-Latn".into())],
+        birth_date: Some("1976".into()),
+        ..Default::default()
+    };
+    let lawyer = person("lawyer", &["Abdulloev R."]);
+    for (a, b) in [(&osh, &jalal_abad), (&osh, &lawyer), (&jalal_abad, &lawyer)] {
+        assert!(shares_a_key(a, b), "{} / {}", a.id, b.id);
+        let c = compare(a, b);
+        assert!(c.score >= DEFAULT_THRESHOLD, "{} / {}: {c:#?}", a.id, b.id);
+    }
+    let c = compare(&osh, &jalal_abad);
+    let Evidence::Names { words, .. } = &c.evidence[0] else {
+        panic!("names first: {c:#?}")
+    };
+    assert!(words
+        .iter()
+        .all(|w| w.level == NameLevel::Exact && w.role == WordRole::Name));
+    assert!(c.evidence.iter().any(|e| matches!(
+        e,
+        Evidence::BirthDates {
+            compatible: true,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn spellings_of_one_surname_meet() {
+    let surnames: &[&[&str]] = &[
+        &["Абдуллаев", "Abdullaev", "Abdullayev", "Abdulloev"],
+        &["Хакимов", "Khakimov", "Xakimov", "Hakimov"],
+        &["Жўраев", "Jo‘rayev", "Juraev", "Dzhuraev", "Jorayev"],
+        &["Ғуломов", "G‘ulomov", "Gulomov", "Gulyamov"],
+        &["Қодиров", "Qodirov", "Kadyrov"],
+        &["Эргашев", "Ergashev", "Ergashyev"],
+    ];
+    // Given names in several scripts and orders, with and without a patronymic.
+    let shapes: &[fn(&str) -> String] = &[
+        |s| format!("{s} Рустам"),
+        |s| format!("Rustam {s}"),
+        |s| format!("{s}, Rustam"),
+        |s| format!("{s} R."),
+        |s| format!("{s} Рустам Алишерович"),
+        |s| format!("{s} Rustam Alisher o‘g‘li"),
+    ];
+    for spellings in surnames {
+        for (i, a) in spellings.iter().enumerate() {
+            for b in &spellings[i + 1..] {
+                for (x, sa) in shapes.iter().enumerate() {
+                    for (y, sb) in shapes.iter().enumerate().skip(x) {
+                        if x == 3 && y == 3 {
+                            continue; // two initials only: too little
+                        }
+                        let pa = born(person("a", &[&sa(a)]), "1975");
+                        let pb = born(person("b", &[&sb(b)]), "1975~");
+                        assert!(shares_a_key(&pa, &pb), "{:?} / {:?}", pa.names, pb.names);
+                        let c = compare(&pa, &pb);
+                        assert!(
+                            c.score >= DEFAULT_THRESHOLD,
+                            "{:?} / {:?}: {c:#?}",
+                            pa.names,
+                            pb.names
+                        );
+                        if x != 3 && y != 3 {
+                            let (na, nb) = (person("a", &[&sa(a)]), person("b", &[&sb(b)]));
+                            let c = compare(&na, &nb);
+                            assert!(c.score >= DEFAULT_THRESHOLD, "names only {c:#?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn different_people_stay_apart() {
+    let not_same = [
+        (
+            person("a", &["Aziz Karimov"]),
+            person("b", &["Aziz Rahimov"]),
+        ),
+        (
+            person("a", &["Азиз Каримов"]),
+            person("b", &["Aziz Rakhimov"]),
+        ),
+        (
+            born(person("father", &["Aziz Karimov"]), "1950"),
+            born(person("son", &["Азиз Каримов"]), "1976"),
+        ),
+        (
+            born(person("father", &["Aziz Karimov"]), "1950~"),
+            born(person("son", &["Karimov Aziz"]), "1976-04-02"),
+        ),
+        (
+            person("a", &["Karimov Aziz Rustamovich"]),
+            person("b", &["Karimov Bobur Rustamovich"]),
+        ),
+        (
+            person("a", &["Каримов Азиз Рустамович"]),
+            person("b", &["Karimov Sherzod Rustam o‘g‘li"]),
+        ),
+        (
+            person("a", &["Aziz Karimov"]),
+            person("b", &["Karimova Aziza"]),
+        ),
+    ];
+    for (a, b) in &not_same {
+        let c = compare(a, b);
+        assert!(
+            c.score < DEFAULT_THRESHOLD,
+            "{:?} / {:?}: {c:#?}",
+            a.names,
+            b.names
+        );
+    }
+    let mut a = person("a", &["Aziz Karimov"]);
+    let mut b = person("b", &["Азиз Каримов"]);
+    a.identifiers = vec![("passport".into(), "AB1234567".into())];
+    b.identifiers = vec![("passport".into(), "AC7654321".into())];
+    assert!(compare(&a, &b).score < DEFAULT_THRESHOLD);
+    b.identifiers = vec![("passport".into(), "ab 123 4567".into())];
+    let c = compare(&a, &b);
+    assert!(c.score > 0.99, "{c:#?}");
+}
+
+#[test]
+fn distances_count_transliteration_as_cheap() {
+    use super::similar::distance;
+    let d = |a: &str, b: &str| distance(a.as_bytes(), b.as_bytes(), 9.0);
+    assert_eq!(d("abdullaev", "abdullaev"), 0.0);
+    assert!((d("abdullaev", "abdulloev") - 0.3).abs() < 1e-6);
+    assert!((d("karimov", "kasimov") - 1.0).abs() < 1e-6);
+    assert!((d("sitora", "siotra") - 1.0).abs() < 1e-6);
+    assert!((d("", "abc") - 2.6).abs() < 1e-6);
+    assert!(d("karimov", "rahimov") >= 2.0);
+    assert_eq!(distance(b"karimov", b"tursunov", 1.0), f32::MAX);
+}
+
+#[test]
+fn common_names_say_less_in_a_large_store() {
+    let a = person("a", &["Aziz Karimov"]);
+    let b = person("b", &["Азиз Каримов"]);
+    // Without counts: a small store, where one Aziz Karimov is probably the other.
+    assert!(compare(&a, &b).score >= DEFAULT_THRESHOLD);
+    // 20 000 records, one in twenty an Aziz and one in fifty a Karimov: namesakes.
+    let mut counts = vec![("aziz".to_string(), 1000), ("karimov".to_string(), 400)];
+    counts.push(("rare".to_string(), 1));
+    let frequencies = NameFrequencies::from_counts(20_000, counts);
+    let (pa, pb) = (
+        Prepared::with_frequencies(&a, &frequencies),
+        Prepared::with_frequencies(&b, &frequencies),
+    );
+    assert!(compare_prepared(&pa, &pb).score < DEFAULT_THRESHOLD);
+    // The same birth day tells them apart from namesakes.
+    let (a, b) = (born(a, "1976-04-02"), born(b, "1976-04-02"));
+    let (pa, pb) = (
+        Prepared::with_frequencies(&a, &frequencies),
+        Prepared::with_frequencies(&b, &frequencies),
+    );
+    assert!(compare_prepared(&pa, &pb).score >= DEFAULT_THRESHOLD);
+    assert_eq!(score_prepared(&pa, &pb), compare_prepared(&pa, &pb).score);
+}
+
+#[test]
+fn twins_and_sisters_are_not_one_person() {
+    let twins = (
+        born(person("a", &["Ҳасан Рустамович Каримов"]), "1990-05-14"),
+        born(person("b", &["Husan Rustamovich Karimov"]), "1990-05-14"),
+    );
+    assert!(compare(&twins.0, &twins.1).score < DEFAULT_THRESHOLD);
+    let mut same_passport = twins.clone();
+    same_passport.0.identifiers = vec![("passport".into(), "AB1234567".into())];
+    same_passport.1.identifiers = vec![("passport".into(), "AB1234567".into())];
+    assert!(compare(&same_passport.0, &same_passport.1).score >= DEFAULT_THRESHOLD);
+    let siblings = (
+        person("a", &["Said Karimov"]),
+        person("b", &["Saida Karimova"]),
+    );
+    assert!(compare(&siblings.0, &siblings.1).score < DEFAULT_THRESHOLD);
+    // Umidjon is Umid, though дж folds to one letter.
+    let c = compare(
+        &person("a", &["Умиджон Каримов"]),
+        &person("b", &["Umid Karimov"]),
+    );
+    assert!(c.score >= DEFAULT_THRESHOLD, "{c:#?}");
+    // An initial read from the record's other name.
+    let a = person("a", &["З. Азаматов", "Azamatov Zokir"]);
+    let b = person("b", &["Zuhra Azamatova"]);
+    assert!(compare(&a, &b).score < DEFAULT_THRESHOLD);
+}
+
+fn arb_person(id: &'static str) -> impl Strategy<Value = PersonEvidence> {
+    let names = prop::collection::vec(
+        prop::sample::select(vec![
+            "Абдуллаев Рустам",
+            "Rustam Abdullayev",
+            "Abdulloev R.",
+            "Karimov Aziz Rustamovich",
+            "Азиз Каримов",
+            "Karimova Aziza",
+            "Jo‘rayev Sherzod Alisher o‘g‘li",
+            "Ergashev",
+            "Ш. Юсупов",
+            "",
+        ]),
+        0..3,
+    );
+    let date = prop::option::of(prop::sample::select(vec![
+        "1975",
+        "1975~",
+        "1976-03-02",
+        "1950",
+        "1970/1980",
+        "../1980",
+        "1975-01-01",
+    ]));
+    let sex = prop::option::of(prop::sample::select(vec!["male", "female", "unknown"]));
+    let ids = prop::collection::vec(
+        (
+            prop::sample::select(vec!["passport", "camp_id", "other"]),
+            prop::sample::select(vec!["AB123456", "AB123457", "B-117"]),
+        ),
+        0..2,
+    );
+    (names, date, sex, ids).prop_map(move |(names, date, sex, ids)| PersonEvidence {
+        id: id.into(),
+        names: names
+            .into_iter()
+            .map(|n| (n.into(), "und".into()))
+            .collect(),
+        birth_date: date.map(Into::into),
+        sex: sex.map(Into::into),
+        identifiers: ids.into_iter().map(|(t, v)| (t.into(), v.into())).collect(),
+        origin: None,
+        groups: vec![],
+        family: vec![],
+    })
+}
+
+proptest! {
+    #[test]
+    fn scores_are_symmetric_and_bounded(a in arb_person("a"), b in arb_person("b")) {
+        let (ab, ba) = (compare(&a, &b), compare(&b, &a));
+        prop_assert!((0.0..=1.0).contains(&ab.score));
+        prop_assert!((ab.score - ba.score).abs() < 1e-12, "{ab:#?} {ba:#?}");
+        prop_assert_eq!(ab.evidence.len(), ba.evidence.len());
+    }
+
+    #[test]
+    fn a_named_record_meets_itself(a in arb_person("a")) {
+        prop_assume!(a.names.iter().any(|(n, _)| n.split_whitespace().count() > 1));
+        let mut b = a.clone();
+        b.id = "b".into();
+        prop_assert!(shares_a_key(&a, &b));
+        prop_assert!(compare(&a, &b).score >= DEFAULT_THRESHOLD);
+    }
+}

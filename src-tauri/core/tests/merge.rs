@@ -1,0 +1,206 @@
+//! Merge and unmerge: records judged the same person show as one, count once, sync, and
+//! come apart again exactly as they were.
+
+mod common;
+
+use common::{person, Net};
+use nansen_core::api::{PersonQuery, Verdict};
+use nansen_core::domain::Kind;
+use nansen_core::Nansen;
+use serde_json::json;
+use uuid::Uuid;
+
+fn listed(n: &Nansen) -> Vec<String> {
+    n.person_list(&PersonQuery {
+        limit: Some(1000),
+        ..Default::default()
+    })
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|p| p.id)
+    .collect()
+}
+
+/// The same man recorded by two offices in two scripts, each in a group of his own.
+fn two_records(net: &mut Net) -> (Uuid, Uuid, Uuid, Uuid) {
+    let osh = &mut net.offices[0];
+    let cyr = osh
+        .add(
+            Kind::Person,
+            &json!({"name": {"text": "Абдуллаев Рустам", "lang": "uz-Cyrl"}, "birth_date": "1975~", "sex": "male"}),
+        )
+        .unwrap();
+    let taken = osh
+        .add(
+            Kind::Group,
+            &json!({"name": "29 taken to Osh", "asserted_count": 29, "members": [{"person": cyr}]}),
+        )
+        .unwrap();
+    osh.add(
+        Kind::Status,
+        &json!({"group": taken, "type": "protection", "value": "detained", "effective": "2005-06-03"}),
+    )
+    .unwrap();
+    let jal = &mut net.offices[1];
+    let lat = jal
+        .add(
+            Kind::Person,
+            &json!({"name": {"text": "Rustam Abdullayev", "lang": "uz-Latn"}, "birth_date": "1976", "sex": "male",
+                    "aliases": [{"text": "Abdulloev R.", "lang": "en-Latn"}]}),
+        )
+        .unwrap();
+    let listed = jal
+        .add(
+            Kind::Group,
+            &json!({"name": "List of 103", "asserted_count": 103, "members": [{"person": lat}]}),
+        )
+        .unwrap();
+    net.send(Some(0), None);
+    net.send(Some(1), None);
+    (cyr, lat, taken, listed)
+}
+
+#[test]
+fn two_records_of_one_man_merged_show_and_count_once_and_unmerge_restores_them() {
+    let mut net = Net::new(2);
+    let (cyr, lat, taken, listed_103) = two_records(&mut net);
+    let hq = &mut net.hq;
+    let before = hq.person_page(lat).unwrap();
+    assert_eq!(listed(hq).len(), 2);
+
+    let merged = hq.merge(&[lat, cyr]).unwrap();
+    let rep = cyr.min(lat).to_string();
+    assert_eq!(merged.cluster, rep);
+    assert_eq!(merged.members.len(), 2);
+    // Listed and counted once, found under any of the names.
+    assert_eq!(listed(hq), vec![rep.clone()]);
+    assert_eq!(hq.info().unwrap().records["persons"], 1);
+    assert_eq!(hq.person_counts(None).unwrap().values().sum::<u64>(), 1);
+    for q in ["Abdulloev", "Абдуллаев", "Rustam"] {
+        let found = hq
+            .person_list(&PersonQuery {
+                q: Some(q.into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(found.total, 1, "{q}");
+        assert_eq!(found.items[0].id, rep, "{q}");
+        assert_eq!(found.items[0].merged, 1);
+    }
+    // Either id shows the one person: both groups, the status that reached him through
+    // the 29, every name, and the fields the records disagree on.
+    for id in [cyr, lat] {
+        let page = hq.person_page(id).unwrap();
+        assert_eq!(page.record.id, rep);
+        assert_eq!(page.viewed, id.to_string());
+        let groups: Vec<&str> = page.groups.iter().map(|g| g.id.as_str()).collect();
+        assert!(groups.contains(&taken.to_string().as_str()));
+        assert!(groups.contains(&listed_103.to_string().as_str()));
+        assert_eq!(page.protection.as_ref().unwrap().value, "detained");
+        let names: Vec<String> = page.record.links["aliases"]
+            .iter()
+            .map(|a| a["text"].as_str().unwrap().to_string())
+            .collect();
+        assert!(names.contains(&"Abdulloev R.".to_string()), "{names:?}");
+        let cluster = page.cluster.unwrap();
+        assert_eq!(cluster.members.len(), 2);
+        let differing: Vec<&str> = cluster.differing.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(differing, vec!["birth_date"], "nothing is picked silently");
+    }
+    // Each group counts him once, and the detention reached the merged person.
+    assert_eq!(hq.group_page(taken).unwrap().identified, 1);
+    assert_eq!(hq.person_counts(None).unwrap().get("detained"), Some(&1));
+
+    // Settling the difference writes the chosen value to both records.
+    hq.settle(lat, "birth_date", &json!("1975~")).unwrap();
+    assert!(hq
+        .person_page(lat)
+        .unwrap()
+        .cluster
+        .unwrap()
+        .differing
+        .is_empty());
+
+    // Unmerge: the Latin record shows what it did before, plus the edit made since.
+    hq.edit(Kind::Person, lat, &json!({"notes": "seen in Osh"}))
+        .unwrap();
+    hq.unmerge(lat).unwrap();
+    assert_eq!(listed(hq).len(), 2);
+    let after = hq.person_page(lat).unwrap();
+    assert!(after.cluster.is_none());
+    assert_eq!(after.record.id, lat.to_string());
+    assert_eq!(after.groups.len(), before.groups.len());
+    assert_eq!(after.protection, before.protection);
+    assert_eq!(
+        after.record.links["aliases"],
+        before.record.links["aliases"]
+    );
+    assert_eq!(after.record.fields["notes"], "seen in Osh");
+    assert_eq!(after.record.fields["birth_date"], "1975~");
+    assert_eq!(hq.person_counts(None).unwrap().values().sum::<u64>(), 2);
+    assert!(hq.unmerge(lat).is_err(), "nothing left to unmerge");
+}
+
+#[test]
+fn merges_sync_and_a_concurrent_same_and_not_same_keep_the_pair_apart_everywhere() {
+    let mut net = Net::new(2);
+    let (cyr, lat, _, _) = two_records(&mut net);
+    net.send(None, Some(0));
+    net.send(None, Some(1));
+    // Headquarters merges; the offices see the merged person after the next trip.
+    net.hq.merge(&[cyr, lat]).unwrap();
+    net.send(None, Some(0));
+    assert_eq!(listed(&net.offices[0]).len(), 1);
+    // Meanwhile Jalal-Abad, not having seen it, judges them different.
+    net.offices[1].not_same(cyr, lat).unwrap();
+    net.full_exchange();
+    net.full_exchange();
+    for n in std::iter::once(&net.hq).chain(net.offices.iter()) {
+        assert_eq!(listed(n).len(), 2, "a disputed pair stays apart");
+        let disputed = n
+            .duplicates(&Default::default())
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|c| [c.a.id.clone(), c.b.id.clone()].contains(&cyr.to_string()))
+            .expect("the disputed pair is shown for review");
+        assert!(disputed
+            .verdicts
+            .contains(&Verdict::Same.term().to_string()));
+        assert!(disputed
+            .verdicts
+            .contains(&Verdict::NotSame.term().to_string()));
+    }
+    let digests = net.digests();
+    assert!(digests.iter().all(|d| *d == digests[0]));
+}
+
+#[test]
+fn a_judgement_cannot_be_forged_by_an_edit_and_bad_requests_change_nothing() {
+    let mut net = Net::new(0);
+    let hq = &mut net.hq;
+    let a = person(hq, "Aziz Karimov", "uz-Latn");
+    let b = person(hq, "Азиз Каримов", "uz-Cyrl");
+    let digest = hq.digest().unwrap();
+    let e = hq
+        .edit(
+            Kind::Person,
+            a,
+            &json!({"add": {"judgements": [{"person": b, "verdict": "same"}]}}),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input", "{e}");
+    assert!(hq.merge(&[a]).is_err());
+    assert!(hq.merge(&[a, a]).is_err());
+    let group = hq.add(Kind::Group, &json!({"name": "G"})).unwrap();
+    assert!(hq.merge(&[a, group]).is_err(), "a group is not a person");
+    hq.delete(Kind::Person, b).unwrap();
+    let digest_deleted = hq.digest().unwrap();
+    assert!(
+        hq.merge(&[a, b]).is_err(),
+        "a deleted record cannot be merged"
+    );
+    assert_eq!(hq.digest().unwrap(), digest_deleted);
+    assert_ne!(digest, digest_deleted);
+}
