@@ -49,6 +49,25 @@ describe("App", () => {
     await waitFor(() => expect(backend.argsOf("set_language")).toContainEqual({ lang: "ru" }));
   });
 
+  it("offers Uzbek and Kyrgyz too, and tells the backend", async () => {
+    const backend = mockBackend();
+    render(App);
+    await screen.findByTestId("shell");
+    const buttons = document.querySelectorAll("[data-testid^=lang-]");
+    expect([...buttons].map((b) => b.getAttribute("data-testid"))).toEqual(["lang-en", "lang-ky", "lang-ru", "lang-uz"]);
+    for (const [lng, persons, lock] of [
+      ["uz", "Shaxslar", "Hozir qulflash"],
+      ["ky", "Адамдар", "Азыр кулпулоо"],
+    ] as const) {
+      await fireEvent.click(screen.getByTestId(`lang-${lng}`));
+      expect(screen.getByTestId(`lang-${lng}`).getAttribute("aria-pressed")).toBe("true");
+      expect(document.documentElement.lang).toBe(lng);
+      expect(document.querySelector("[data-section=persons]")!.textContent).toContain(persons);
+      expect(screen.getByTestId("lock-now").textContent).toContain(lock);
+      await waitFor(() => expect(backend.argsOf("set_language")).toContainEqual({ lang: lng }));
+    }
+  });
+
   it("shows the number of open conflicts in the navigation", async () => {
     mockBackend({ info: { ...UNLOCKED.info, conflicts: 3 } });
     render(App);

@@ -4,6 +4,14 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { i18n, translate } from "./i18n";
 import type {
   AttachmentData,
+  Candidate,
+  ClusterReport,
+  DuplicateQuery,
+  CountedQuery,
+  Dashboard,
+  PlaceLevel,
+  SheetReport,
+  Situation,
   AuditEntry,
   ChainCheck,
   Conflict,
@@ -17,10 +25,14 @@ import type {
   HeldChange,
   ImportReport,
   Info,
+  IntakePreview,
+  IntakeReport,
   Kind,
   KindSpec,
   KnownDevice,
   ListQuery,
+  Mapping,
+  Message,
   Page,
   PageQuery,
   PeerStatus,
@@ -116,6 +128,11 @@ export function errorMessage(reason: unknown): string {
   return text.charAt(0).toLocaleUpperCase(i18n.language) + text.slice(1);
 }
 
+/** A message the core put in a result (a refused row's reason), shown as `errorMessage` shows an error. */
+export function messageText(message: Message): string {
+  return errorMessage({ code: "invalid", message: message.english, reason: message.reason, params: message.params });
+}
+
 type LockedListener = () => void;
 let lockedListener: LockedListener | null = null;
 
@@ -203,6 +220,45 @@ export const personPage = (id: string) => call<PersonPage>("person_page", { id }
 
 export const groupPage = (id: string) => call<GroupPage>("group_page", { id });
 
+// Duplicates: the review queue of records that may be the same person, and the
+// decisions on it. A decision is an op like any write: it syncs and shows in the audit.
+
+/** One page of the review queue: disputed pairs first, then the others by score. */
+export const duplicates = (query: Partial<DuplicateQuery> = {}) =>
+  call<Page<Candidate>>("duplicates", { query: { min_score: null, limit: null, after: null, ...query } });
+
+/** Judges every record the same person as the first: one cluster. */
+export const merge = (ids: string[]) => call<ClusterReport>("merge", { ids });
+
+/** Takes one record out of its cluster (its history is kept). */
+export const unmerge = (id: string) => call<ClusterReport>("unmerge", { id });
+
+/** Two records are two people: the pair leaves the queue for good. */
+export const notSame = (a: string, b: string) => call<ClusterReport>("not_same", { a, b });
+
+/** The reviewer could not tell: the pair stays in the queue. */
+export const unsure = (a: string, b: string) => call<ClusterReport>("unsure", { a, b });
+
+/** Writes one value of a field to every member of the cluster `id` is part of; returns the ops written. */
+export const settle = (id: string, field: string, value: unknown) => call<number>("settle", { id, field, value });
+
+// Persons from a spreadsheet: what its first rows hold, what importing it would do
+// (nothing is written), and the import itself, in batches with progress.
+
+/** The header row, then the first rows (up to 5), as read. */
+export const intakeFirstRows = async (path: string, sheet: string | null = null) =>
+  call<string[][]>("intake_first_rows", { file: await fileToken(path, "spreadsheet"), sheet });
+
+export const intakePreview = async (path: string, mapping: Mapping | null) =>
+  call<IntakePreview>("intake_preview", { file: await fileToken(path, "spreadsheet"), mapping });
+
+export const intakePersons = async (path: string, mapping: Mapping | null, onProgress?: (p: Progress) => void) =>
+  call<IntakeReport>("intake_persons", {
+    file: await fileToken(path, "spreadsheet"),
+    mapping,
+    onProgress: progressChannel(onProgress),
+  });
+
 export const attachmentAdd = async (path: string, input: RecordInput) =>
   call<{ id: string }>("attachment_add", { file: await fileToken(path, "attachment"), input });
 
@@ -251,7 +307,8 @@ export const forks = () => call<ForkInfo[]>("forks");
 
 // Files: the web view never hands Rust a path it could use by itself. It gets a token
 // for a file picked in the native dialog (opened by Rust), or asks for one for a path
-// the person typed (Rust allows only new Nansen files there, or reading a bundle).
+// the person typed (Rust allows only new Nansen files there, or reading a bundle, an
+// enrolment file or a spreadsheet).
 const picked = new Map<string, { token: string; purpose: FilePurpose }>();
 
 /** The native file dialog (opened by Rust); the chosen path, or null when cancelled. */
@@ -296,3 +353,25 @@ export const enrolAccept = async (path: string) =>
 export const revoke = (device: string, reason: string) => call<KnownDevice>("revoke", { device, reason });
 
 export const heldChanges = () => call<HeldChange[]>("held_changes");
+
+// ---- Reports ----------------------------------------------------------------------
+
+/** Everything the dashboard shows, counted as of today. */
+export const dashboard = () => call<Dashboard>("dashboard");
+
+/** The places directly inside `parent` (the top-level places for none), with who is there. */
+export const dashboardPlaces = (parent?: string | null) =>
+  call<PlaceLevel>("dashboard_places", { parent: parent ?? null });
+
+/** The records behind a dashboard figure: persons recorded in a month, events of a type in a month, deadlines. */
+export const dashboardList = (query: Partial<CountedQuery> & { of: string }) =>
+  call<Page<RecordSummary>>("dashboard_list", {
+    query: { month: null, event_type: null, limit: null, after: null, ...query },
+  });
+
+/** The situation summary as of a day (YYYY-MM-DD; today for none), in `en` or `ru`. */
+export const situation = (asOf: string | null, lang: string) => call<Situation>("situation", { asOf, lang });
+
+/** Writes the urgent-action sheet (PDF) of a person or group to a picked file or a new typed one. */
+export const urgentSheet = async (id: string, lang: string, path: string) =>
+  call<SheetReport>("urgent_sheet", { id, lang, file: await fileToken(path, "report_sheet") });

@@ -4,9 +4,14 @@ import type { Coordinates, NameValue } from "./types";
 
 // ---- EDTF dates (core/src/date.rs) ---------------------------------------------
 
-/** The Intl locale for a UI language: British English writes 13 May 2005 (unambiguous day first). */
+/**
+ * The Intl locale (CLDR) for a UI language: British English writes 13 May 2005
+ * (unambiguous day first); Uzbek is the Latin-script Uzbek of the interface.
+ */
 export function intlLocale(lng: string): string {
-  return lng === "en" ? "en-GB" : lng;
+  if (lng === "en") return "en-GB";
+  if (lng === "uz") return "uz-Latn";
+  return lng;
 }
 
 const POINT = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?$/;
@@ -108,15 +113,22 @@ export function formatTimestamp(rfc3339: string | null | undefined, lng: string)
   return new Intl.DateTimeFormat(intlLocale(lng), { dateStyle: "medium", timeStyle: "short" }).format(d);
 }
 
+/** A size in the locale's number format and unit names (CLDR): "1.5 MB", "1,5 МБ". */
 export function formatBytes(n: number, lng: string): string {
-  const units = ["B", "KB", "MB", "GB"];
+  const units = ["byte", "kilobyte", "megabyte", "gigabyte"];
   let v = n;
   let i = 0;
   while (v >= 1024 && i < units.length - 1) {
     v /= 1024;
     i += 1;
   }
-  return `${new Intl.NumberFormat(lng, { maximumFractionDigits: i ? 1 : 0 }).format(v)} ${units[i]}`;
+  return new Intl.NumberFormat(intlLocale(lng), {
+    style: "unit",
+    unit: units[i],
+    // "500 bytes", "1.5 MB": CLDR's short form of "byte" is "byte" in English.
+    unitDisplay: i ? "short" : "long",
+    maximumFractionDigits: i ? 1 : 0,
+  }).format(v);
 }
 
 /** The first 8 hex digits of an id, for display next to a label. */

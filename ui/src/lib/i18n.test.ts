@@ -2,20 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { get } from "svelte/store";
-import en from "./locales/en.json";
-import ru from "./locales/ru.json";
-import { i18n, language, setLanguage, t, translate } from "./i18n";
-
-function flatKeys(obj: Record<string, unknown>, prefix = ""): string[] {
-  return Object.entries(obj).flatMap(([k, v]) =>
-    v && typeof v === "object" ? flatKeys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
-  );
-}
-
-/** Keys without their plural suffix, so en (_one/_other) and ru (+_few/_many) compare equal. */
-function baseKeys(obj: Record<string, unknown>): string[] {
-  return [...new Set(flatKeys(obj).map((k) => k.replace(/_(zero|one|two|few|many|other)$/, "")))].sort();
-}
+import { formatBytes, formatDate, formatTimestamp } from "./format";
+import { i18n, language, LANGUAGES, setLanguage, t, translate } from "./i18n";
+import { labelIn } from "./session";
+import vocabularies from "../test/generated/vocabularies.json";
+import type { Term } from "./types";
 
 afterEach(async () => {
   await setLanguage("en");
@@ -27,8 +18,8 @@ describe("i18n", () => {
     expect(translate("nav.persons")).toBe("Persons");
   });
 
-  it("has the same keys in en and ru", () => {
-    expect(baseKeys(ru)).toEqual(baseKeys(en));
+  it("offers English, Kyrgyz, Russian and Uzbek, English first", () => {
+    expect(LANGUAGES).toEqual(["en", "ky", "ru", "uz"]);
   });
 
   it("uses English plural forms", () => {
@@ -53,6 +44,53 @@ describe("i18n", () => {
     }
   });
 
+  it("uses Uzbek and Kyrgyz plural forms (Intl.PluralRules one/other: the noun stays singular)", async () => {
+    for (const [lng, one, many] of [
+      ["uz", "1 kishi", "5 kishi"],
+      ["ky", "1 адам", "5 адам"],
+    ] as const) {
+      await setLanguage(lng);
+      expect(new Intl.PluralRules(lng).resolvedOptions().pluralCategories.sort()).toEqual(["one", "other"]);
+      expect(translate("persons_count", { count: 1 })).toBe(one);
+      expect(translate("persons_count", { count: 5 })).toBe(many);
+      expect(translate("group.identified_of", { count: 12, total: 29 })).toMatch(/29.*12/);
+    }
+  });
+
+  it("writes numbers, dates and sizes the way each language does (CLDR through Intl)", async () => {
+    const cases = {
+      en: { count: "12,345 records", date: "13 June 2005", month: "June 2005", approx: "c. 1975", size: "1.5 MB" },
+      ru: { count: "12\u00a0345 записей", date: "13 июня 2005 г.", month: "июнь 2005 г.", approx: "1975 (приблизительно)", size: "1,5 МБ" },
+      uz: { count: "12\u00a0345 ta yozuv", date: "13-iyun, 2005", month: "iyun, 2005", approx: "taxminan 1975", size: "1,5 MB" },
+      ky: { count: "12\u00a0345 жазуу", date: "2005-ж., 13-июнь", month: "2005-ж., июнь", approx: "болжол менен 1975", size: "1,5 МБ" },
+    } as const;
+    for (const [lng, want] of Object.entries(cases)) {
+      await setLanguage(lng);
+      const tr = get(t);
+      expect(translate("common.results", { count: 12345 }), lng).toBe(want.count);
+      expect(formatDate("2005-06-13", lng, tr), lng).toBe(want.date);
+      expect(formatDate("2005-06", lng, tr), lng).toBe(want.month);
+      expect(formatDate("1975~", lng, tr), lng).toBe(want.approx);
+      expect(formatBytes(1.5 * 1024 * 1024, lng), lng).toBe(want.size);
+      expect(formatTimestamp("2005-06-13T10:00:00Z", lng), lng).toMatch(/2005/);
+    }
+  });
+
+  it("labels every vocabulary term in every language", () => {
+    const vocab = vocabularies as unknown as Record<string, Term[]>;
+    const terms = Object.values(vocab).flat();
+    expect(terms.length).toBeGreaterThan(90);
+    for (const lng of LANGUAGES) {
+      for (const term of terms) {
+        const label = labelIn(term, lng);
+        expect(label, `${term.term} in ${lng}`).toBeTruthy();
+        if (lng !== "en") expect(label, `${term.term} in ${lng}`).not.toBe(term.label_en);
+      }
+    }
+    const detained = vocab.status.find((x) => x.term === "detained")!;
+    expect(LANGUAGES.map((lng) => labelIn(detained, lng))).toEqual(["Detained", "Камакта", "Под стражей", "Hibsda"]);
+  });
+
   it("switches language at run time and notifies subscribers", async () => {
     const seen: string[] = [];
     const unsubscribe = t.subscribe((fn) => seen.push(fn("nav.settings")));
@@ -75,7 +113,7 @@ describe("i18n", () => {
     expect(said(12, 29)).toBe("12 of 29 identified");
   });
 
-  it("has every key the screens use, in both languages", () => {
+  it("has every key the screens use, in every language", () => {
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const f of readdirSync(dir)) {
@@ -93,7 +131,7 @@ describe("i18n", () => {
     }
     keys.delete("key"); // the example in i18n.ts
     expect(keys.size).toBeGreaterThan(300);
-    for (const lng of ["en", "ru"] as const) {
+    for (const lng of LANGUAGES) {
       const missing = [...keys].filter((k) => !i18n.exists(k, { lng, count: 1 }) && !i18n.exists(k, { lng }));
       expect(missing, lng).toEqual([]);
     }

@@ -3,6 +3,7 @@
 import type { Kind } from "./types";
 
 export const SECTIONS = [
+  "dashboard",
   "persons",
   "groups",
   "events",
@@ -12,6 +13,7 @@ export const SECTIONS = [
   "interventions",
   "sync",
   "conflicts",
+  "duplicates",
   "audit",
   "settings",
 ] as const;

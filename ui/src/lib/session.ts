@@ -83,18 +83,34 @@ export function termsOf(v: Vocabularies, vocab: string): Term[] {
   return v[vocab] ?? [];
 }
 
-/** Reactive vocabulary label: `$vl("status", "detained")` → "Detained" / "Под стражей". */
+/**
+ * A term's label in a UI language: the vocabulary table has one column per language
+ * (`label_en`, `label_ru`, `label_uz`, `label_ky`); English for a language without one.
+ */
+export function labelIn(term: Term, lng: string): string {
+  switch (lng) {
+    case "ru":
+      return term.label_ru;
+    case "uz":
+      return term.label_uz;
+    case "ky":
+      return term.label_ky;
+    default:
+      return term.label_en;
+  }
+}
+
+/** Reactive vocabulary label: `$vl("status", "detained")` → "Detained" / "Под стражей" / "Hibsda" / "Камакта". */
 export const vl = derived([vocabs, language], ([v, lng]) => {
   return (vocab: string, term: string | null | undefined): string => {
     if (!term) return "";
     const found = v[vocab]?.find((x) => x.term === term);
-    if (!found) return term;
-    return lng === "ru" ? found.label_ru : found.label_en;
+    return found ? labelIn(found, lng) : term;
   };
 });
 
 /** Reactive: the localised label of a term object. */
-export const termLabel = derived(language, (lng) => (term: Term) => (lng === "ru" ? term.label_ru : term.label_en));
+export const termLabel = derived(language, (lng) => (term: Term) => labelIn(term, lng));
 
 /**
  * A record's label in the current language. The backend labels events without
@@ -104,7 +120,7 @@ export const termLabel = derived(language, (lng) => (term: Term) => (lng === "ru
 export const recordLabel = derived([vocabs, language, t], ([v, lng, tr]) => {
   const label = (vocab: string, term: unknown) => {
     const found = typeof term === "string" ? v[vocab]?.find((x) => x.term === term) : undefined;
-    return found ? (lng === "ru" ? found.label_ru : found.label_en) : typeof term === "string" ? term : "";
+    return found ? labelIn(found, lng) : typeof term === "string" ? term : "";
   };
   return (kind: Kind, fields: Record<string, unknown>, fallback: string): string => {
     if (kind === "status" && typeof fields.value === "string") return label("status", fields.value);

@@ -2,7 +2,7 @@
 // reference data, every call recorded.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { info as infoStore, loadReferenceData, session } from "../lib/session";
-import type { Info, KindSpec, Page, SessionState, Vocabularies } from "../lib/types";
+import type { Dashboard, Info, KindSpec, Page, SessionState, Vocabularies } from "../lib/types";
 // What the real core serves, written by `make generate` (src-tauri/core/examples/generate_ipc.rs).
 import schema from "./generated/schema.json";
 import vocabularies from "./generated/vocabularies.json";
@@ -33,6 +33,7 @@ export const INFO: Info = {
   waiting_changes: 0,
   held_changes: 0,
   conflicts: 0,
+  possible_duplicates: 0,
 };
 
 export const UNLOCKED: SessionState = {
@@ -60,6 +61,18 @@ export function pageOf<T>(rows: T[], after: unknown, size = 100): Page<T> {
 
 const EMPTY = page([]);
 
+/** A dashboard of an empty store. */
+export const EMPTY_DASHBOARD: Dashboard = {
+  persons: 0,
+  by_status: [],
+  places: { path: [], places: [], elsewhere: 0 },
+  new_persons: [],
+  events: { months: [], series: [], unplaced: 0, earlier: 0 },
+  deadlines: { today: "2026-01-15", overdue: 0, upcoming: 0, days: 7 },
+  conflicts: 0,
+  duplicates: 0,
+};
+
 const DEFAULTS: Record<string, Handler> = {
   app_state: UNLOCKED,
   vocabularies: vocab,
@@ -68,6 +81,8 @@ const DEFAULTS: Record<string, Handler> = {
   record_list: EMPTY,
   person_list: EMPTY,
   person_counts: {},
+  dashboard: EMPTY_DASHBOARD,
+  dashboard_list: EMPTY,
   audit: EMPTY,
   peers: [],
   forks: [],

@@ -28,6 +28,7 @@ const ABDULLAEV: PersonSummary = {
   in_conflict: true,
   sample: true,
   deleted: false,
+  merged: 0,
 };
 const KARIMOV: PersonSummary = {
   ...ABDULLAEV,
@@ -111,6 +112,8 @@ describe("Person list", () => {
     expect(rows[0].textContent).toContain("29 taken to the Osh detention centre");
     expect(within(rows[1]).queryByTestId("sample-badge")).toBeNull();
     expect(screen.getByTestId("person-count").textContent).toContain("2 persons");
+    // A list from a spreadsheet comes in through its own screen.
+    expect(screen.getByRole("link", { name: "Import a list" }).getAttribute("href")).toBe("#/persons/import");
   });
 
   it("searches as you type, sending the text to the backend", async () => {

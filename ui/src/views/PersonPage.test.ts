@@ -94,6 +94,8 @@ const PAGE: PersonPage = {
   interventions: [],
   attachments: [],
   labels: { [OSH]: { kind: "location", label: "Osh detention centre", deleted: false } },
+  viewed: "p1",
+  cluster: null,
 };
 
 beforeEach(async () => {
@@ -160,6 +162,28 @@ describe("Person page", () => {
     expect(items[1].textContent).toContain("Задержание");
     expect(items[1].textContent).toContain("Пострадавший");
   });
+
+  it("is translated into Uzbek and Kyrgyz, with their dates and vocabulary labels", async () => {
+    const cases = [
+      ["uz", "Hibsda", "29 kishidan 12 nafari aniqlangan", "Lagerga kelish, taxminan 15-may, 2005", "Hibsga olish", "Jabrlanuvchi"],
+      ["ky", "Камакта", "29 адамдан 12 адам аныкталган", "Лагерге келүү, болжол менен 2005-ж., 15-май", "Кармоо", "Жабырлануучу"],
+    ] as const;
+    for (const [lng, status, identified, arrival, detention, victim] of cases) {
+      await setLanguage(lng);
+      const page = structuredClone(PAGE);
+      page.timeline[0] = { ...page.timeline[0], title: "Arrival in a camp, 2005-05-15~", date: "2005-05-15~" };
+      mockBackend({ person_page: page });
+      render(PersonPageView, { id: "p1" });
+      await screen.findByTestId("person-page");
+      expect(screen.getByTestId("current-protection-value").textContent?.trim(), lng).toBe(status);
+      expect(screen.getByTestId("group-identified").textContent?.trim(), lng).toBe(identified);
+      const items = screen.getAllByTestId("timeline-item");
+      expect(items[0].querySelector(".tl-title")!.textContent, lng).toBe(arrival);
+      expect(items[1].textContent, lng).toContain(detention);
+      expect(items[1].textContent, lng).toContain(victim);
+      cleanup();
+    }
+  });
 });
 
 describe("Group page", () => {
@@ -203,6 +227,7 @@ describe("Group page", () => {
       in_conflict: false,
       sample: false,
       deleted: false,
+      merged: 0,
     });
     const members = Array.from({ length: 100 }, (_, i) => member(i));
     mockBackend({ group_page: { ...group(103, 103), members: page(members, "m99.6d3939", 103) } });

@@ -14,6 +14,7 @@ const CHECK: EnrolmentCheck = {
   safety_number: SAFETY,
   org_fingerprint: "7197 e250",
   device_fingerprint: "a482 e0e3",
+  org_key_transfer: false,
 };
 const device = (id: string, office: string, role = "office"): KnownDevice => ({
   device: id,

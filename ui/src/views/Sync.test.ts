@@ -33,6 +33,7 @@ function report(dryRun: boolean): ImportReport {
     forged: 0,
     withdrawn: 0,
     attachments: 0,
+    possible_duplicates: 0,
     new_devices: [],
     new_revocations: [],
     effects: {

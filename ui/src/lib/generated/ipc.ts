@@ -28,7 +28,7 @@ export type KindSpec = { name: Kind, plural: string, table: string,
  */
 label_field: string, fields: Array<FieldSpec>, links: Array<LinkSpec>, };
 
-export type Term = { term: string, category: string | null, implies: string | null, label_en: string, label_ru: string, };
+export type Term = { term: string, category: string | null, implies: string | null, label_en: string, label_ru: string, label_uz: string, label_ky: string, };
 
 export type Vocabularies = { [key in string]: Array<Term> };
 
@@ -48,7 +48,11 @@ sequence: number,
 /**
  * What this store holds, per origin device.
  */
-version_vector: Array<OriginInfo>, records: { [key in string]: number }, waiting_changes: number, held_changes: number, conflicts: number, };
+version_vector: Array<OriginInfo>, records: { [key in string]: number }, waiting_changes: number, held_changes: number, conflicts: number, 
+/**
+ * Pairs of persons waiting for review as possible duplicates.
+ */
+possible_duplicates: number, };
 
 export type SessionState = { state: Lock, data_dir: string, version: string, idle_lock_minutes: number, info: Info | null, };
 
@@ -139,7 +143,11 @@ limit?: number | null,
  */
 after?: string | null, };
 
-export type PersonSummary = { id: string, name: NameValue | null, label: string, aliases: Array<NameValue>, protection: StatusEntry | null, refugee: StatusEntry | null, location: string | null, location_label: string | null, groups: Array<string>, in_conflict: boolean, sample: boolean, deleted: boolean, };
+export type PersonSummary = { id: string, name: NameValue | null, label: string, aliases: Array<NameValue>, protection: StatusEntry | null, refugee: StatusEntry | null, location: string | null, location_label: string | null, groups: Array<string>, in_conflict: boolean, sample: boolean, deleted: boolean, 
+/**
+ * How many other records are merged into this one (judged the same person).
+ */
+merged: number, };
 
 export type StatusEntry = { 
 /**
@@ -195,7 +203,15 @@ export type PersonPage = { record: RecordView, protection: StatusEntry | null, r
 /**
  * Labels of the locations named in statuses and the timeline.
  */
-labels: { [key in string]: RefLabel }, };
+labels: { [key in string]: RefLabel }, 
+/**
+ * The id asked for: a merged-away record shows its cluster's page.
+ */
+viewed: string, 
+/**
+ * When records were judged the same person: all of them, and where they differ.
+ */
+cluster: ClusterView | null, };
 
 export type GroupPage = { record: RecordView, asserted_count: number | null, identified: number, 
 /**
@@ -245,7 +261,12 @@ relayed_by: string | null, relayed_by_office: string | null, };
 
 export type KnownDevice = { device: string, office: string, role: string, sign_key: string, age_recipient: string, issued_at: string, revoked_through: number | null, revoked_reason: string | null, fingerprint: string, };
 
-export type EnrolmentCheck = { device: string, office: string, safety_number: string, org_fingerprint: string, device_fingerprint: string, };
+export type EnrolmentCheck = { device: string, office: string, safety_number: string, org_fingerprint: string, device_fingerprint: string, 
+/**
+ * The enrolment gives (or gave) this device the organisation key: it is a
+ * headquarters device that can enrol and revoke devices.
+ */
+org_key_transfer: boolean, };
 
 export type Progress = { stage: string, done: number, total: number, };
 
@@ -308,7 +329,12 @@ forged: number,
 /**
  * Changes un-applied because a revocation now excludes them.
  */
-withdrawn: number, attachments: number, new_devices: Array<string>, new_revocations: Array<string>, effects: Effects, 
+withdrawn: number, attachments: number, 
+/**
+ * Pairs of persons that may be the same person, waiting for review after this
+ * import (see `nansen duplicates`).
+ */
+possible_duplicates: number, new_devices: Array<string>, new_revocations: Array<string>, effects: Effects, 
 /**
  * Labels of the records in `effects`, by id.
  */
@@ -325,7 +351,7 @@ export type ResolveChoice = { "choice": "pick", "value": string } | { "choice": 
 
 export type ForkInfo = { device: string, office: string | null, seq: number, known_hash: string, other_hash: string, bundle: string | null, detected_at: string, };
 
-export type FilePurpose = "export_bundle" | "import_bundle" | "enrol_request_out" | "enrol_request_in" | "enrolment_out" | "enrolment_in" | "attachment";
+export type FilePurpose = "export_bundle" | "import_bundle" | "enrol_request_out" | "enrol_request_in" | "enrolment_out" | "enrolment_in" | "attachment" | "spreadsheet" | "report_sheet" | "backup_out" | "backup_in";
 
 export type FileGrant = { token: string, path: string, };
 
@@ -432,3 +458,387 @@ created: Array<string>,
  * Local changes written: one per batch with something new in it.
  */
 changes: number, elapsed_ms: number, };
+
+export type CitedRecord = { kind: Kind, id: string, label: string, };
+
+export type SourceNote = { n: number, id: string, title: string, type: string | null, type_label: string | null, reliability: string | null, reliability_label: string | null, 
+/**
+ * Marked strictly confidential: the rendered text names only its type and
+ * reliability.
+ */
+confidential: boolean, };
+
+export type Figure = { value: number, 
+/**
+ * What it counts: `persons`, `identified` (persons known by name) or `incidents`.
+ */
+counts: string, 
+/**
+ * The records behind it: events, status records, groups, persons.
+ */
+records: Array<CitedRecord>, 
+/**
+ * Records behind it beyond those listed.
+ */
+more_records: number, 
+/**
+ * The numbers of its sources in [`Situation::sources`].
+ */
+sources: Array<number>, 
+/**
+ * The person list that shows what it counts, as its query (`status=at_risk`).
+ */
+list: string | null, };
+
+export type Sentence = { text: string, figures: Array<Figure>, sources: Array<number>, };
+
+export type Paragraph = { 
+/**
+ * `events`, `groups` or `persons`.
+ */
+key: string, heading: string, sentences: Array<Sentence>, };
+
+export type Situation = { lang: string, 
+/**
+ * The day asked for; none for "now".
+ */
+as_of: string | null, 
+/**
+ * The day it describes.
+ */
+date: string, title: string, paragraphs: Array<Paragraph>, sources: Array<SourceNote>, 
+/**
+ * All of it as plain text, sources cited as [1].
+ */
+text: string, };
+
+export type SheetReport = { path: string, subject: CitedRecord, reference: string, lang: string, pages: number, bytes: number, };
+
+export type StatusCount = { 
+/**
+ * A protection status term; `""` for persons with none.
+ */
+status: string, n: number, };
+
+export type PlaceCount = { id: string, label: string, n: number, by_status: Array<StatusCount>, 
+/**
+ * It has places inside it to look into.
+ */
+has_children: boolean, };
+
+export type PlaceRef = { id: string, label: string, };
+
+export type PlaceLevel = { 
+/**
+ * The places from the top down to the one looked into; empty at the top.
+ */
+path: Array<PlaceRef>, places: Array<PlaceCount>, 
+/**
+ * Persons counted at this level but in none of `places`: at the place itself, or
+ * (at the top) with no known place.
+ */
+elsewhere: number, };
+
+export type MonthCount = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, n: number, };
+
+export type EventSeries = { event_type: string, 
+/**
+ * One count per month of [`EventMonths::months`].
+ */
+counts: Array<number>, };
+
+export type EventMonths = { 
+/**
+ * `YYYY-MM`, oldest first: the months up to the latest dated event.
+ */
+months: Array<string>, series: Array<EventSeries>, 
+/**
+ * Live events placed in no month (no date, or a year only).
+ */
+unplaced: number, 
+/**
+ * Live events dated before the first month shown.
+ */
+earlier: number, };
+
+export type DeadlineCounts = { 
+/**
+ * The day counted from (YYYY-MM-DD).
+ */
+today: string, overdue: number, upcoming: number, 
+/**
+ * How many days ahead "upcoming" looks.
+ */
+days: number, };
+
+export type Dashboard = { 
+/**
+ * Live persons, a cluster of duplicates once.
+ */
+persons: number, by_status: Array<StatusCount>, places: PlaceLevel, new_persons: Array<MonthCount>, events: EventMonths, deadlines: DeadlineCounts, conflicts: number, 
+/**
+ * Possible duplicates waiting for a decision (`Info::possible_duplicates`).
+ */
+duplicates: number, };
+
+export type CountedQuery = { 
+/**
+ * `new_persons`, `events`, `overdue` or `upcoming`.
+ */
+of: string, 
+/**
+ * `YYYY-MM`, for `new_persons` and `events`.
+ */
+month?: string | null, 
+/**
+ * An event type, for `events`.
+ */
+event_type?: string | null, limit?: number | null, after?: string | null, };
+
+export type ExportKind = "person" | "event" | "aggregate";
+
+export type ExportProfile = "named" | "pseudonymised" | "aggregate";
+
+export type ExportFormat = "csv" | "xlsx" | "hxl";
+
+export type AggregateLevel = "place" | "region" | "country";
+
+export type KeySource = "given" | "store";
+
+export type DataExportRequest = { kind: ExportKind, profile: ExportProfile, format: ExportFormat, out: string, 
+/**
+ * Write over a file that already has that name.
+ */
+overwrite: boolean, 
+/**
+ * Ids of strictly confidential records the person exporting has confirmed, one by
+ * one, may leave in this export (see `Nansen::export_confidential`).
+ */
+confirmed: Array<string>, 
+/**
+ * Pseudonymised only: the key pseudonyms are made with (at least 8 characters);
+ * none uses the key kept in this store. The same key gives the same pseudonyms.
+ */
+key?: string | null, 
+/**
+ * Aggregate only: cells counting fewer persons than this are suppressed (default 5).
+ */
+k?: number | null, 
+/**
+ * Aggregate only: the places counted by (default: region).
+ */
+level?: AggregateLevel | null, };
+
+export type DataExportReport = { 
+/**
+ * The entry in the export log.
+ */
+id: number, path: string, kind: ExportKind, profile: ExportProfile, format: ExportFormat, 
+/**
+ * Records exported (persons or events); for an aggregate table, persons counted.
+ */
+records: number, 
+/**
+ * Data rows written (header rows apart).
+ */
+rows: number, bytes: number, 
+/**
+ * The strictly confidential records that left, each confirmed.
+ */
+confirmed: Array<string>, key: KeySource | null, 
+/**
+ * A fingerprint of the pseudonymisation key: exports whose pseudonyms can be
+ * joined share it (it does not reveal the key).
+ */
+key_fingerprint: string | null, k: number | null, level: AggregateLevel | null, 
+/**
+ * Cells suppressed, because they counted fewer than k persons (primary) or so that
+ * no suppressed cell can be worked out from the totals (secondary).
+ */
+suppressed_primary: number | null, suppressed_secondary: number | null, 
+/**
+ * XLSX cells cut to the most a cell can hold (32 767 characters).
+ */
+truncated_cells: number, at: string, author: string, };
+
+export type ConfidentialRecord = { id: string, label: string, };
+
+export type ExportLogEntry = { id: number, 
+/**
+ * When (RFC 3339, UTC).
+ */
+at: string, author: string, office: string, device: string, kind: ExportKind | null, profile: ExportProfile | null, format: ExportFormat | null, 
+/**
+ * Records exported, or persons counted in an aggregate table.
+ */
+records: number, rows: number, file: string, bytes: number, 
+/**
+ * The strictly confidential records that left, each confirmed.
+ */
+confirmed: Array<string>, key_fingerprint: string | null, k: number | null, level: AggregateLevel | null, suppressed: number | null, };
+
+export type Concern = { kind: Kind, id: string, label: string, };
+
+export type Deadline = { id: string, title: string, type: string, status: string, 
+/**
+ * The due date as recorded (it may be approximate).
+ */
+due: string, 
+/**
+ * The day it falls due (YYYY-MM-DD).
+ */
+due_on: string, 
+/**
+ * Days from today to that day: negative when overdue, 0 when due today.
+ */
+days_left: number, target: string | null, target_label: string | null, concerns: Array<Concern>, };
+
+export type Deadlines = { 
+/**
+ * The day the list was made for (YYYY-MM-DD).
+ */
+as_of: string, 
+/**
+ * Past due, the longest overdue first.
+ */
+overdue: Array<Deadline>, 
+/**
+ * Due from today to `UPCOMING_DAYS` days ahead, the soonest first.
+ */
+upcoming: Array<Deadline>, };
+
+export type NameLevel = "exact" | "variant" | "suffix" | "phonetic" | "fuzzy" | "initial" | "different";
+
+export type WordRole = "name" | "patronymic";
+
+export type WordMatch = { 
+/**
+ * The word as the first record writes it.
+ */
+a: string, 
+/**
+ * The word as the second record writes it.
+ */
+b: string, role: WordRole, level: NameLevel, 
+/**
+ * Jaro–Winkler similarity of the folded words (1 for the same key).
+ */
+similarity: number, 
+/**
+ * Its log2 likelihood ratio (see the module docs).
+ */
+weight: number, };
+
+export type IdentifierAgreement = "same" | "near" | "different";
+
+export type Evidence = { "kind": "names", a: string, a_lang: string, b: string, b_lang: string, words: Array<WordMatch>, weight: number, } | { "kind": "identifier", id_type: string, a: string, b: string, agreement: IdentifierAgreement, weight: number, } | { "kind": "birth_dates", a: string, b: string, compatible: boolean, years_apart: number, weight: number, } | { "kind": "sex", a: string, b: string, agree: boolean, weight: number, } | { "kind": "origin", a: string, b: string, same: boolean, weight: number, } | { "kind": "same_group", groups: Array<string>, weight: number, } | { "kind": "family_of_each_other", weight: number, } | { "kind": "shared_family", persons: Array<string>, weight: number, };
+
+export type DuplicateQuery = { 
+/**
+ * Only pairs scoring at least this (default: the review threshold).
+ */
+min_score?: number | null, limit?: number | null, after?: string | null, };
+
+export type CandidatePerson = { id: string, label: string, name: NameValue | null, aliases: Array<NameValue>, birth_date: string | null, sex: string | null, 
+/**
+ * Who recorded it, where and when.
+ */
+created: Stamp | null, };
+
+export type Candidate = { a: CandidatePerson, b: CandidatePerson, score: number, 
+/**
+ * What agrees and what disagrees (domain::matching::Evidence).
+ */
+evidence: Array<Evidence>, 
+/**
+ * Verdicts already given: `unsure`, or `same` and `not_same` for a pair judged
+ * both ways at different offices.
+ */
+verdicts: Array<string>, };
+
+export type ClusterReport = { 
+/**
+ * The cluster the first record named is now shown as (itself when alone).
+ */
+cluster: string, 
+/**
+ * Its members, the representative first (just the record when alone).
+ */
+members: Array<string>, 
+/**
+ * Ops written.
+ */
+ops: number, };
+
+export type ClusterView = { representative: string, members: Array<ClusterMember>, 
+/**
+ * Fields whose values differ between members: a conflict to settle, never picked
+ * silently.
+ */
+differing: Array<DifferingField>, };
+
+export type ClusterMember = { id: string, label: string, name: NameValue | null, 
+/**
+ * Who recorded it, where and when.
+ */
+created: Stamp | null, };
+
+export type DifferingField = { field: string, values: Array<MemberValue>, };
+
+export type MemberValue = { person: string, value: unknown, };
+
+export type BackupReport = { path: string, bytes: number, attachments: number, created_at: string, 
+/**
+ * Encrypted under the store's own passphrase (otherwise under the one given).
+ */
+store_passphrase: boolean, };
+
+export type RestoreReport = { 
+/**
+ * The restored store's new device.
+ */
+device: string, 
+/**
+ * The device the backup was taken from.
+ */
+previous_device: string, office: string, backed_up_at: string, 
+/**
+ * It holds the organisation key (headquarters): its new device is enrolled already.
+ */
+headquarters: boolean, 
+/**
+ * An office's new device must be enrolled again before it can export.
+ */
+needs_enrolment: boolean, };
+
+export type RestoredSession = { session: SessionState, report: RestoreReport, };
+
+export type DeviceSafetyNumber = { device: string, office: string, role: string, safety_number: string, };
+
+export type RetiredOrgKey = { fingerprint: string, 
+/**
+ * The serial of the rotation that retired it.
+ */
+serial: number, retired_at: string, };
+
+export type OrgStatus = { fingerprint: string, serial: number, 
+/**
+ * This store holds the organisation key (a headquarters device).
+ */
+holds_org_key: boolean, 
+/**
+ * This device's safety number, when it is enrolled.
+ */
+safety_number: string | null, 
+/**
+ * Every enrolled device's safety number, to read out after a rotation.
+ */
+devices: Array<DeviceSafetyNumber>, 
+/**
+ * Keys retired by rotations, oldest first.
+ */
+retired: Array<RetiredOrgKey>, };
