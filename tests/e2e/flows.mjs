@@ -64,3 +64,26 @@ export async function assertNoCspViolations(app) {
   const violations = await app.execute(() => globalThis.__nansenCspViolations ?? null);
   assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
 }
+
+/** How many person rows the list shows. */
+export async function personRows(app) {
+  return (await app.$$("[data-testid=person-row]")).length;
+}
+
+/** The names of the person rows shown, in order. */
+export async function personLabels(app) {
+  return app.execute(() => [...document.querySelectorAll("[data-testid=person-link]")].map((a) => a.textContent.trim()));
+}
+
+/** The person list's count line ("100,000 persons, showing 100"). */
+export async function personCount(app) {
+  return app.execute(() => document.querySelector("[data-testid=person-count]")?.textContent?.trim() ?? "");
+}
+
+/** Type into the person search and wait until `shown()` holds; returns the milliseconds it took. */
+export async function searchPersons(app, text, shown) {
+  const started = Date.now();
+  await app.type("[data-testid=person-search]", text);
+  await app.waitFor(shown, { timeout: 15000, message: `searching ${JSON.stringify(text)} never showed its persons` });
+  return Date.now() - started;
+}

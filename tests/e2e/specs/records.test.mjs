@@ -12,6 +12,9 @@ test("records: person, detention centre, detention event, timeline, search by al
     await app.step("first run set up in the UI", () => firstRun(app, { office: "Osh", user: "Dilnoza" }));
 
     await app.step("persons list is empty", async () => {
+      // The home screen is the dashboard; the list is a click away.
+      await app.waitFor("[data-testid=view-dashboard]");
+      await nav(app, "persons");
       await app.waitFor("[data-testid=persons-empty]");
       assert.equal(await app.text("[data-testid=who-office]"), "Osh");
     });

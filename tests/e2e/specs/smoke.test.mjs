@@ -98,9 +98,11 @@ test("every screen fits 1024x640 and is reachable from the keyboard", async (t) 
   const dir = join(root, "data");
   nansen(dir, ["init", "--office", "Osh", "--user", "Dilnoza"]);
   nansen(dir, ["demo"]);
-  const person = nansen(dir, ["person", "list", "--q", "Karimov"], { json: true })[0].id;
-  const group = nansen(dir, ["group", "list"], { json: true })[0].id;
-  const event = nansen(dir, ["event", "list"], { json: true })[0].id;
+  // `list --json` prints a page: `{ items, next, total }`.
+  const first = (args) => nansen(dir, args, { json: true }).items[0].id;
+  const person = first(["person", "list", "--q", "Karimov"]);
+  const group = first(["group", "list"]);
+  const event = first(["event", "list"]);
   try {
     await withApp(
       t,
@@ -109,6 +111,7 @@ test("every screen fits 1024x640 and is reachable from the keyboard", async (t) 
         await app.browser.setWindowSize(1024, 640);
         await app.waitFor(async () => (await app.execute(() => innerWidth)) === 1024);
         const screens = [
+          "dashboard",
           "persons",
           `persons/${person}`,
           `persons/${person}/edit`,
@@ -130,6 +133,7 @@ test("every screen fits 1024x640 and is reachable from the keyboard", async (t) 
           "sync?tab=import",
           "sync?tab=status",
           "conflicts",
+          "duplicates",
           "audit",
           "settings",
         ];
