@@ -26,7 +26,8 @@ use crate::domain::schema::JUDGEMENTS;
 use crate::domain::Kind;
 use crate::error::{Error, Result};
 use crate::oplog::derive::clusters;
-use crate::oplog::index::{self, After};
+use crate::oplog::duplicates;
+use crate::oplog::index::After;
 use crate::oplog::Op;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -323,12 +324,12 @@ impl Nansen {
         let conn = self.conn();
         // (rank, a, b, score, evidence): rank 0 for disputed pairs.
         let mut rows: Vec<(u8, String, String, f64, Vec<Value>, Vec<String>)> = Vec::new();
-        for (a, b) in index::disputed_pairs(conn)? {
-            let verdicts = index::verdicts(conn, &a, &b)?;
+        for (a, b) in duplicates::disputed_pairs(conn)? {
+            let verdicts = duplicates::verdicts(conn, &a, &b)?;
             rows.push((0, a, b, 1.0, vec![], verdicts));
         }
-        for (a, b, score, evidence) in index::duplicate_candidates(conn, min_score)? {
-            let verdicts = index::verdicts(conn, &a, &b)?;
+        for (a, b, score, evidence) in duplicates::duplicate_candidates(conn, min_score)? {
+            let verdicts = duplicates::verdicts(conn, &a, &b)?;
             if verdicts.iter().any(|v| v == "same" || v == "not_same")
                 || self.shown_under(&a)? == self.shown_under(&b)?
             {

@@ -326,7 +326,7 @@ impl Nansen {
             let mut live = counts.get(&kind).map(|c| c.0).unwrap_or(0);
             if kind == Kind::Person {
                 // Records judged the same person count once.
-                live -= oplog::index::merged_away(conn)?;
+                live -= oplog::duplicates::merged_away(conn)?;
             }
             records.insert(kind.spec().plural.to_string(), live);
         }
@@ -350,7 +350,7 @@ impl Nansen {
                 + log::count_in_state(conn, ChangeState::ClockAhead)?
                 + crate::sync::import::count_unverified(conn)?,
             conflicts: oplog::state::count_conflicts(conn)?,
-            possible_duplicates: oplog::index::pending_duplicates(
+            possible_duplicates: oplog::duplicates::pending_duplicates(
                 conn,
                 crate::domain::matching::DEFAULT_THRESHOLD,
             )?,

@@ -184,7 +184,7 @@ impl Nansen {
             Outcome::Done(mut report) => {
                 report.file = Some(path.display().to_string());
                 report.labels = labels_of(&tx, vocab, lang, &report.effects)?;
-                report.possible_duplicates = crate::oplog::index::pending_duplicates(
+                report.possible_duplicates = crate::oplog::duplicates::pending_duplicates(
                     &tx,
                     crate::domain::matching::DEFAULT_THRESHOLD,
                 )?;

@@ -446,7 +446,7 @@ pub fn page(
             let counts = record_counts(conn)?;
             let (live, deleted) = counts.get(&kind).copied().unwrap_or_default();
             let merged = if kind == Kind::Person {
-                merged_away(conn)?
+                super::duplicates::merged_away(conn)?
             } else {
                 0
             };
@@ -519,14 +519,6 @@ fn count_persons(conn: &Connection, place: Option<&str>, status: Option<&str>) -
     })
 }
 
-/// Persons listed under another (members of a cluster other than its representative).
-pub fn merged_away(conn: &Connection) -> Result<u64> {
-    let mut stmt =
-        conn.prepare_cached("SELECT count(*) FROM cluster_members WHERE cluster <> person")?;
-    tick()?;
-    Ok(stmt.query_row([], |r| r.get::<_, i64>(0))? as u64)
-}
-
 /// (live, deleted) records of each kind.
 pub fn record_counts(conn: &Connection) -> Result<BTreeMap<Kind, (u64, u64)>> {
     let mut stmt = conn.prepare_cached("SELECT kind, deleted, n FROM record_counts")?;
@@ -590,58 +582,4 @@ pub fn in_conflict(conn: &Connection, entity: &str) -> Result<bool> {
         conn.prepare_cached("SELECT 1 FROM field_conflicts WHERE entity = ?1 LIMIT 1")?;
     tick()?;
     Ok(stmt.query_row([entity], |_| Ok(())).optional()?.is_some())
-}
-
-/// Candidate pairs scoring at least `min_score`, best first: (a, b, score, evidence).
-pub fn duplicate_candidates(
-    conn: &Connection,
-    min_score: f64,
-) -> Result<Vec<(String, String, f64, String)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a, b, score, evidence FROM duplicate_candidates WHERE score >= ?1
-         ORDER BY score DESC, a, b",
-    )?;
-    tick()?;
-    let rows = stmt.query_map([min_score], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The verdicts of a judged pair.
-pub fn verdicts(conn: &Connection, a: &str, b: &str) -> Result<Vec<String>> {
-    let (a, b) = if a < b { (a, b) } else { (b, a) };
-    let mut stmt =
-        conn.prepare_cached("SELECT verdicts FROM judged_pairs WHERE a = ?1 AND b = ?2")?;
-    tick()?;
-    let v: Option<String> = stmt.query_row([a, b], |r| r.get(0)).optional()?;
-    Ok(v.map(|v| v.split(',').map(str::to_string).collect())
-        .unwrap_or_default())
-}
-
-/// Pairs judged both the same and not the same (at different offices, concurrently).
-pub fn disputed_pairs(conn: &Connection) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a, b FROM judged_pairs WHERE verdicts LIKE '%not_same%' AND (verdicts LIKE 'same%' OR verdicts LIKE '%,same%')",
-    )?;
-    tick()?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// How many pairs wait for review: candidates scoring at least `min_score` that no one
-/// has judged (or only as unsure) and that are not already one person, and pairs judged
-/// both ways.
-pub fn pending_duplicates(conn: &Connection, min_score: f64) -> Result<u64> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT count(*) FROM duplicate_candidates c
-         LEFT JOIN judged_pairs j ON j.a = c.a AND j.b = c.b
-         LEFT JOIN cluster_members ca ON ca.person = c.a
-         LEFT JOIN cluster_members cb ON cb.person = c.b
-         WHERE c.score >= ?1 AND (j.verdicts IS NULL OR j.verdicts = 'unsure')
-           AND coalesce(ca.cluster, c.a) <> coalesce(cb.cluster, c.b)",
-    )?;
-    tick()?;
-    let undecided: i64 = stmt.query_row([min_score], |r| r.get(0))?;
-    Ok(undecided as u64 + disputed_pairs(conn)?.len() as u64)
 }

@@ -8,6 +8,7 @@ pub mod change;
 pub mod created;
 pub mod derive;
 pub mod digest;
+pub mod duplicates;
 pub mod index;
 pub mod log;
 pub mod messages;

@@ -2,6 +2,8 @@
 //! directories, enrolled in one organisation, exchanging real bundle files.
 #![allow(dead_code)]
 
+pub mod exports;
+
 use nansen_core::api::{ExportRequest, InitOptions};
 use nansen_core::domain::Kind;
 use nansen_core::store::keyfile::KdfProfile;
