@@ -14,6 +14,7 @@
 // the test fails. A PNG is saved after every step into artifacts/<test>/.
 
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
@@ -49,14 +50,24 @@ async function freePort() {
   });
 }
 
-function slug(text) {
-  return (
-    String(text)
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "")
-      .slice(0, 60) || "test"
-  );
+/**
+ * A file or folder name from a test or step name: at most `max` characters, cut
+ * between words. A name that had to be cut ends in a short hash of the whole
+ * name, so two long names that start alike still get folders of their own.
+ */
+export function slug(text, max = 60) {
+  const whole = String(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+  if (!whole) return "test";
+  if (whole.length <= max) return whole;
+  const hash = createHash("sha256").update(String(text)).digest("hex").slice(0, 6);
+  const room = max - hash.length - 1;
+  // The last whole word that fits; a single word longer than that is cut where it must be.
+  const boundary = whole.lastIndexOf("-", room);
+  const head = boundary > 0 ? whole.slice(0, boundary) : whole.slice(0, room);
+  return `${head}-${hash}`;
 }
 
 /** XPath string literal for arbitrary text (handles both quote kinds). */

@@ -162,3 +162,126 @@ test("every screen fits 1024x640 and is reachable from the keyboard", async (t) 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+/**
+ * Every placeholder, label and help text of the page that is cut off: an element
+ * whose content is wider than its box, or a placeholder wider than its field (the
+ * placeholder is not content, so it is measured in the field's own font).
+ */
+async function clippedTexts(app) {
+  return app.execute(() => {
+    const clipped = [];
+    // Visually hidden labels (for screen readers) are cut on purpose.
+    const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !el.closest(".sr-only");
+    const name = (el) => el.id || el.getAttribute("data-testid") || el.className || el.tagName;
+    const context = document.createElement("canvas").getContext("2d");
+    for (const input of document.querySelectorAll("main input[placeholder], main textarea[placeholder]")) {
+      if (!visible(input) || !input.placeholder || input.value) continue;
+      const style = getComputedStyle(input);
+      context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const needed = context.measureText(input.placeholder).width;
+      if (needed > room + 1 || input.scrollWidth > input.clientWidth) {
+        clipped.push(`placeholder of ${name(input)} "${input.placeholder}": ${Math.ceil(needed)} > ${Math.floor(room)} px`);
+      }
+    }
+    for (const el of document.querySelectorAll("main .hint, main .field-error, main label, main .date-reading, main .date-input")) {
+      if (!visible(el) || !el.textContent.trim()) continue;
+      // WebKit gives a box that does not scroll its own width as scrollWidth, so the
+      // text's own extent is measured too.
+      const text = document.createRange();
+      text.selectNodeContents(el);
+      const box = el.getBoundingClientRect();
+      const extent = text.getBoundingClientRect();
+      const beyond = Math.max(0, extent.right - box.right, box.left - extent.left);
+      if (el.scrollWidth > el.clientWidth + 1 || beyond > 1) {
+        clipped.push(`${name(el)} "${el.textContent.trim()}": ${Math.ceil(extent.width)} px of text in ${el.clientWidth} px`);
+      }
+    }
+    // An example date in a hint is whole on one line ("2005-" / "06-09" is two dates to a reader).
+    for (const el of document.querySelectorAll("main .hint .nowrap")) {
+      if (visible(el) && el.getClientRects().length > 1) clipped.push(`"${el.textContent}" broken across lines`);
+    }
+    // A date's reading ("c. 1975") is one line, never broken beside its field.
+    for (const el of document.querySelectorAll("main .date-reading")) {
+      const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.6;
+      if (el.getBoundingClientRect().height > lineHeight * 1.5) clipped.push(`${name(el)} "${el.textContent.trim()}" wraps`);
+    }
+    return clipped;
+  });
+}
+
+test("the Russian filter labels agree with their nouns, and no placeholder or help text is clipped at 1024x640", async (t) => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { nansen } = await import("../cli.mjs");
+  const { unlock } = await import("../flows.mjs");
+  const root = mkdtempSync(join(tmpdir(), "nansen-e2e-wording-"));
+  const dir = join(root, "data");
+  nansen(dir, ["init", "--office", "Osh", "--user", "Dilnoza"]);
+  nansen(dir, ["demo"]);
+  const first = (args) => nansen(dir, args, { json: true }).items[0].id;
+  const person = first(["person", "list", "--q", "Karimov"]);
+  const event = first(["event", "list"]);
+  const go = async (app, path, ready) => {
+    await app.execute((p) => (location.hash = `#/${p}`), path);
+    await app.waitFor(ready);
+  };
+  try {
+    await withApp(
+      t,
+      async (app) => {
+        await unlock(app);
+
+        await app.step("persons list in russian: 'any' agrees with each filter", async () => {
+          await app.click("[data-testid=lang-ru]");
+          await go(app, "persons", "[data-testid=person-table]");
+          const filters = await app.execute(() => {
+            const labelled = (id) => ({
+              label: document.querySelector(`label[for=${id}]`)?.textContent.trim(),
+              any: document.getElementById(id)?.tagName === "SELECT" ? document.getElementById(id).options[0].textContent.trim() : document.getElementById(id)?.placeholder,
+            });
+            return [labelled("person-status"), labelled("person-location"), labelled("person-group")];
+          });
+          assert.deepEqual(filters, [
+            { label: "Текущий статус защиты", any: "Любой" },
+            { label: "Место", any: "Любое" },
+            { label: "Группа", any: "Любая" },
+          ]);
+        });
+
+        const screens = [
+          ["persons", "[data-testid=person-table]"],
+          ["persons/new", "[data-testid=person-form]"],
+          [`persons/${person}/edit`, "[data-testid=person-form]"],
+          [`events/new?victim=${person}`, "[data-testid=event-form]"],
+          [`events/${event}/edit`, "[data-testid=event-form]"],
+        ];
+        for (const [width, height] of [
+          [1280, 800],
+          [1024, 640],
+        ]) {
+          await app.browser.setWindowSize(width, height);
+          await app.waitFor(async () => (await app.execute(() => innerWidth)) === width);
+          for (const lng of ["en", "ru"]) {
+            await app.click(`[data-testid=lang-${lng}]`);
+            await app.waitFor(async () => (await app.execute(() => document.documentElement.lang)) === lng);
+            for (const [path, ready] of screens) {
+              await app.step(`${width}x${height} ${lng} ${path.replace(/[0-9a-f-]{36}/, "id")}`, async () => {
+                await go(app, path, ready);
+                // A date's reading beside its field, as it shows while a date is typed.
+                if (path.startsWith("persons/new")) await app.type("#p-birth", "1975~");
+                if (path.startsWith("events/new")) await app.type("#e-date", "2005-06-09%");
+                assert.deepEqual(await clippedTexts(app), [], `clipped on ${path} (${lng}, ${width}x${height})`);
+              });
+            }
+          }
+        }
+      },
+      { env: { NANSEN_DATA_DIR: dir } },
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+

@@ -14,6 +14,24 @@ export function intlLocale(lng: string): string {
   return lng;
 }
 
+/** Fields that hold a country, written as its ISO 3166 code ("UZ") by convention. */
+export const COUNTRY_FIELDS: readonly string[] = ["nationality", "country"];
+
+/**
+ * A country's name in the interface language from its two-letter ISO 3166 code:
+ * "UZ" is "Uzbekistan", "Узбекистан", "Oʻzbekiston". Null for any other text
+ * (a name typed out, an unknown code), which is shown as written.
+ */
+export function countryName(text: string, lng: string): string | null {
+  const code = text.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code)) return null;
+  try {
+    return new Intl.DisplayNames([intlLocale(lng)], { type: "region", fallback: "none" }).of(code) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 const POINT = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?$/;
 
 /** True for the EDTF forms the backend accepts (it still has the last word). */

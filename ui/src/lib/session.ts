@@ -5,7 +5,7 @@ import { derived, get, writable } from "svelte/store";
 import * as api from "./api";
 import { formatDate } from "./format";
 import { language, t } from "./i18n";
-import type { Info, Kind, KindSpec, SessionState, Term, Vocabularies } from "./types";
+import type { Info, Kind, KindSpec, SessionState, Term, TimelineItem, Vocabularies } from "./types";
 
 export const session = writable<SessionState | null>(null);
 /** Set when even `app_state` failed: the app cannot start. */
@@ -129,5 +129,20 @@ export const recordLabel = derived([vocabs, language, t], ([v, lng, tr]) => {
       return typeof fields.date === "string" ? `${type}, ${formatDate(fields.date, lng, tr)}` : type;
     }
     return fallback;
+  };
+});
+
+/** A timeline item's title in the current language (the backend's fallback labels are English). */
+export const timelineTitle = derived([vocabs, language, recordLabel], ([v, lng, label]) => {
+  return (item: TimelineItem): string => {
+    if (item.item === "status") {
+      const term = v.status?.find((x) => x.term === item.status_value);
+      return term ? labelIn(term, lng) : (item.status_value ?? item.title);
+    }
+    const en = v.event_type?.find((term) => term.term === item.event_type)?.label_en;
+    if (en && (item.title === en || item.title === `${en}, ${item.date}`)) {
+      return label("event", { type: item.event_type, date: item.date }, item.title);
+    }
+    return item.title;
   };
 });

@@ -105,15 +105,16 @@ describe("First run", () => {
     await fireEvent.input(screen.getByTestId("fr-user"), { target: { value: "Dilnoza" } });
     await fireEvent.input(screen.getByTestId("fr-passphrase"), { target: { value: "password1" } });
     await waitFor(() => expect(screen.getByTestId("strength").dataset.score).toBe("1"));
-    expect(screen.getByTestId("strength-label").textContent).toBe("Weak");
-    expect(screen.getByTestId("strength").textContent).toContain("not accepted");
+    // Two sentences, each with its full stop: the verdict, then zxcvbn's advice.
+    expect(screen.getByTestId("strength-label").textContent).toBe("Weak — not accepted.");
+    expect(screen.getByTestId("strength").textContent).toContain("Weak — not accepted. This is similar to a commonly used password.");
     await fireEvent.input(screen.getByTestId("fr-confirm"), { target: { value: "password1" } });
     await fireEvent.click(screen.getByTestId("fr-create"));
     expect(document.querySelector("[data-field=fr-passphrase]")!.textContent).toContain("too easy to guess");
     expect(backend.argsOf("setup")).toHaveLength(0);
 
     await fireEvent.input(screen.getByTestId("fr-passphrase"), { target: { value: "river lantern orchard velvet" } });
-    await waitFor(() => expect(screen.getByTestId("strength-label").textContent).toBe("Very strong"));
+    await waitFor(() => expect(screen.getByTestId("strength-label").textContent).toBe("Very strong."));
     expect(document.querySelector("[data-field=fr-confirm]")!.textContent).toContain("do not match");
     await fireEvent.click(screen.getByTestId("fr-create"));
     expect(backend.argsOf("setup")).toHaveLength(0);

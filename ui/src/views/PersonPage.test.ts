@@ -113,7 +113,8 @@ describe("Person page", () => {
     expect(current.textContent).toContain("Osh detention centre");
     expect(current.textContent).toContain("9 June 2005 – 12 June 2005");
     expect(current.textContent).toContain("29 taken to the Osh detention centre");
-    expect(current.textContent).toContain("an event");
+    // Named: the event it follows from (its own title here).
+    expect(screen.getByTestId("current-protection-from").textContent).toBe("29 asylum-seekers taken to the Osh detention centre");
     expect(screen.getByTestId("current-refugee-value").textContent?.trim()).toBe("Assessment pending");
   });
 
