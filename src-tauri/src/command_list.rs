@@ -19,6 +19,8 @@ macro_rules! app_commands {
             lock,
             set_idle_lock,
             change_passphrase,
+            backup,
+            restore_backup,
             panic_destroy,
             set_language,
             set_user,
@@ -52,6 +54,10 @@ macro_rules! app_commands {
             dashboard_list,
             situation,
             urgent_sheet,
+            export_confidential,
+            export_data,
+            export_log,
+            deadlines,
             audit,
             verify_log,
             peers,
@@ -70,6 +76,8 @@ macro_rules! app_commands {
             enrol_inspect,
             enrol_accept,
             revoke,
+            org_status,
+            rotate_org_key,
             held_changes,
         }
     };

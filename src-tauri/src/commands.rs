@@ -20,10 +20,14 @@ use tauri_plugin_dialog::DialogExt;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+mod continuity;
 mod duplicates;
+mod exports;
 mod intake;
 mod reports;
+pub use continuity::*;
 pub use duplicates::*;
+pub use exports::*;
 pub use intake::*;
 pub use reports::*;
 

@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { i18n, translate } from "./i18n";
 import type {
   AttachmentData,
+  BackupReport,
   Candidate,
   ClusterReport,
   DuplicateQuery,
@@ -12,6 +13,14 @@ import type {
   PlaceLevel,
   SheetReport,
   Situation,
+  AggregateLevel,
+  ConfidentialRecord,
+  DataExportReport,
+  Deadlines,
+  ExportFormat,
+  ExportKind,
+  ExportLogEntry,
+  ExportProfile,
   AuditEntry,
   ChainCheck,
   Conflict,
@@ -32,6 +41,7 @@ import type {
   KnownDevice,
   ListQuery,
   Mapping,
+  OrgStatus,
   Message,
   Page,
   PageQuery,
@@ -43,6 +53,7 @@ import type {
   RecordInput,
   RecordSummary,
   RecordView,
+  RestoredSession,
   ResolveChoice,
   SessionState,
   Strength,
@@ -181,6 +192,25 @@ export const changePassphrase = (current: string, next: string) =>
 
 /** Destroys the local keys for good. `confirm` must be exactly "DESTROY". */
 export const panicDestroy = (confirm: string) => call<SessionState>("panic_destroy", { confirm });
+
+// Headquarters continuity: a backup of the whole store, restoring one on first run,
+// and the organisation key.
+
+/**
+ * Writes a backup of the store to a picked file or a new typed one. `passphrase` must be
+ * the store's; the backup is encrypted under `other` when given, else under the store's.
+ */
+export const backup = async (path: string, passphrase: string, other: string | null) =>
+  call<BackupReport>("backup", { file: await fileToken(path, "backup_out"), passphrase, other });
+
+/** First run: restores a backup into the empty data dir; the store opens with the backup's passphrase. */
+export const restoreBackup = async (path: string, passphrase: string) =>
+  call<RestoredSession>("restore_backup", { file: await fileToken(path, "backup_in"), passphrase });
+
+export const orgStatus = () => call<OrgStatus>("org_status");
+
+/** Headquarters: a new organisation key, signed by the old one, which is retired. */
+export const rotateOrgKey = () => call<OrgStatus>("rotate_org_key");
 
 export const setUser = (name: string) => call<null>("set_user", { name });
 export const setLanguage = (lang: string) => call<null>("set_language", { lang });
@@ -375,3 +405,28 @@ export const situation = (asOf: string | null, lang: string) => call<Situation>(
 /** Writes the urgent-action sheet (PDF) of a person or group to a picked file or a new typed one. */
 export const urgentSheet = async (id: string, lang: string, path: string) =>
   call<SheetReport>("urgent_sheet", { id, lang, file: await fileToken(path, "report_sheet") });
+
+// ---- Data exports and deadlines ------------------------------------------------------
+
+/** The strictly confidential records a list of this kind would carry (none for the aggregate table). */
+export const exportConfidential = (kind: ExportKind) => call<ConfidentialRecord[]>("export_confidential", { kind });
+
+/** What to export; `confirmed` names each strictly confidential record the person let leave. */
+export interface DataExportChoice {
+  kind: ExportKind;
+  profile: ExportProfile;
+  format: ExportFormat;
+  confirmed: string[];
+  k: number | null;
+  level: AggregateLevel | null;
+}
+
+/** Writes a data export to a picked file or a new typed `.csv`/`.xlsx`; recorded in the export log. */
+export const exportData = async (choice: DataExportChoice, path: string) =>
+  call<DataExportReport>("export_data", { ...choice, file: await fileToken(path, "data_export") });
+
+/** A page of the export log, newest first. */
+export const exportLog = (page?: PageQuery | null) => call<Page<ExportLogEntry>>("export_log", { page: page ?? null });
+
+/** Interventions overdue and due in the next days, as of today. */
+export const deadlines = () => call<Deadlines>("deadlines");

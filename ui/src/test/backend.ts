@@ -89,6 +89,14 @@ const DEFAULTS: Record<string, Handler> = {
   held_changes: [],
   conflicts: EMPTY,
   devices: [],
+  org_status: {
+    fingerprint: INFO.org_fingerprint,
+    serial: 0,
+    holds_org_key: false,
+    safety_number: null,
+    devices: [],
+    retired: [],
+  },
   passphrase_strength: { score: 0, warning: null, suggestions: [], acceptable: false },
   // A typed path's token names its purpose and path, so tests can see which file went where.
   grant_file: ({ path, purpose }: Record<string, unknown>) => ({ token: fileToken(purpose as string, path as string), path }),

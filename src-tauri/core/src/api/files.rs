@@ -36,6 +36,8 @@ pub enum FilePurpose {
     Spreadsheet,
     /// An urgent-action sheet to write (`Nansen::urgent_action_sheet`).
     ReportSheet,
+    /// A data export to write: a list or an aggregate table (`Nansen::export_data`).
+    DataExport,
     /// A backup of the store to write (`Nansen::backup`).
     BackupOut,
     /// A backup to restore into an empty data dir (`Session::restore`).
@@ -50,6 +52,7 @@ impl FilePurpose {
                 | FilePurpose::EnrolRequestOut
                 | FilePurpose::EnrolmentOut
                 | FilePurpose::ReportSheet
+                | FilePurpose::DataExport
                 | FilePurpose::BackupOut
         )
     }
@@ -73,6 +76,7 @@ impl FilePurpose {
             }
             FilePurpose::Spreadsheet => &["csv", "xlsx", "xls", "xlsb", "ods"],
             FilePurpose::ReportSheet => &["pdf"],
+            FilePurpose::DataExport => &["csv", "xlsx"],
             FilePurpose::BackupOut | FilePurpose::BackupIn => &["nansen-backup"],
             FilePurpose::Attachment => &[],
         }
@@ -230,6 +234,32 @@ mod tests {
             .is_ok());
         grants.forget_all();
         assert!(grants.path(&picked.token, FilePurpose::Attachment).is_err());
+    }
+
+    #[test]
+    fn a_typed_data_export_is_a_new_csv_or_xlsx() {
+        let tmp = tempfile::tempdir().unwrap();
+        let grants = FileGrants::default();
+        let s = |p: &Path| p.display().to_string();
+        for name in ["persons.xlsx", "aggregate.csv"] {
+            let out = tmp.path().join(name);
+            let g = grants.typed(&s(&out), FilePurpose::DataExport).unwrap();
+            assert_eq!(grants.path(&g.token, FilePurpose::DataExport).unwrap(), out);
+            assert!(grants.path(&g.token, FilePurpose::ReportSheet).is_err());
+        }
+        let existing = tmp.path().join("old.csv");
+        std::fs::write(&existing, "x").unwrap();
+        for path in [
+            existing,
+            tmp.path().join("notes.txt"),
+            tmp.path().join(".profile"),
+        ] {
+            assert!(
+                grants.typed(&s(&path), FilePurpose::DataExport).is_err(),
+                "{}",
+                path.display()
+            );
+        }
     }
 
     #[test]

@@ -204,7 +204,7 @@ pub(super) fn adopt(
             Some(old) if stricter(*old, *line) => merge.lifted.push(*device),
             Some(_) => {}
         }
-        if before.get(device).is_none() && line.is_some() {
+        if !before.contains_key(device) && line.is_some() {
             merge.new_revocations.push(*device);
         }
     }

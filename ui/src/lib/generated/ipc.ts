@@ -351,7 +351,7 @@ export type ResolveChoice = { "choice": "pick", "value": string } | { "choice": 
 
 export type ForkInfo = { device: string, office: string | null, seq: number, known_hash: string, other_hash: string, bundle: string | null, detected_at: string, };
 
-export type FilePurpose = "export_bundle" | "import_bundle" | "enrol_request_out" | "enrol_request_in" | "enrolment_out" | "enrolment_in" | "attachment" | "spreadsheet" | "report_sheet" | "backup_out" | "backup_in";
+export type FilePurpose = "export_bundle" | "import_bundle" | "enrol_request_out" | "enrol_request_in" | "enrolment_out" | "enrolment_in" | "attachment" | "spreadsheet" | "report_sheet" | "data_export" | "backup_out" | "backup_in";
 
 export type FileGrant = { token: string, path: string, };
 

@@ -67,7 +67,7 @@ describe("Dashboard", () => {
     await screen.findByTestId("dashboard-cards");
     expect(screen.getByTestId("card-persons").getAttribute("href")).toBe("#/persons");
     expect(within(screen.getByTestId("card-persons")).getByText("17")).toBeTruthy();
-    expect(screen.getByTestId("card-overdue").getAttribute("href")).toBe("#/dashboard/list?of=overdue");
+    expect(screen.getByTestId("card-overdue").getAttribute("href")).toBe("#/dashboard/deadlines?show=overdue");
     expect(screen.getByTestId("card-overdue").classList.contains("dash-card-alert")).toBe(true);
     expect(screen.getByTestId("card-upcoming").textContent).toContain("next 7 days");
     expect(screen.getByTestId("card-conflicts").getAttribute("href")).toBe("#/conflicts");
@@ -207,7 +207,7 @@ describe("the lists behind the figures", () => {
     render(DeadlineReminder);
     const banner = await screen.findByTestId("deadline-reminder");
     expect(banner.textContent).toContain("2 interventions are past their due date.");
-    expect(screen.getByTestId("reminder-show").getAttribute("href")).toBe("#/dashboard/list?of=overdue");
+    expect(screen.getByTestId("reminder-show").getAttribute("href")).toBe("#/dashboard/deadlines?show=overdue");
     await fireEvent.click(screen.getByTestId("reminder-dismiss"));
     await waitFor(() => expect(screen.queryByTestId("deadline-reminder")).toBeNull());
   });
