@@ -1012,3 +1012,30 @@ fn person_import_reports_refused_rows_by_line_and_a_second_run_imports_nothing()
     assert_eq!(code, 1);
     assert!(stderr.contains("no-such-file.csv"), "{stderr}");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    let (tmp, s) = fresh("osh");
+    // More than a pipe holds (64 KiB), so the command is still writing when it closes.
+    let csv = tmp.path().join("persons.csv");
+    let rows: Vec<String> = (0..1000)
+        .map(|i| format!("Person Number{i},1970,male"))
+        .collect();
+    std::fs::write(&csv, format!("name,birth_date,sex\n{}\n", rows.join("\n"))).unwrap();
+    s.ok(&["person", "import", csv.to_str().unwrap()]);
+    // `nansen --json person list | head -c 1`: the pipe closes after the first byte.
+    let mut child = s
+        .cmd(&["--json", "person", "list", "--limit", "1000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), None, "ended by SIGPIPE, like other commands");
+}

@@ -29,6 +29,7 @@ use session::Global;
 
 fn main() {
     nansen_core::process::harden();
+    nansen_core::process::exit_on_closed_pipe();
     nansen_core::fault::arm_from_env();
     // Looked for before parsing, so that an error found while parsing is JSON too.
     let mut json = std::env::args().any(|a| a == "--json");

@@ -26,6 +26,18 @@ pub fn harden() -> bool {
     }
 }
 
+/// Lets a closed pipe end the process quietly, as other Unix commands do (`nansen
+/// person list | head`): Rust ignores SIGPIPE, so printing to a closed pipe would panic
+/// instead. Results are printed after the work they report is committed, so a reader
+/// that stops early cuts short only the printing.
+pub fn exit_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default action of one signal, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Whether this process may dump core or be inspected (for tests and `nansen info`).
 pub fn is_hardened() -> bool {
     #[cfg(target_os = "linux")]
