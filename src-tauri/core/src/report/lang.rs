@@ -113,7 +113,7 @@ pub fn number(lang: Lang, n: u64) -> String {
     };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() >= from {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && digits.len() >= from {
             out.push_str(sep);
         }
         out.push(c);
