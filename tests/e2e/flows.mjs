@@ -77,7 +77,8 @@ export async function personLabels(app) {
 
 /** The person list's count line ("100,000 persons, showing 100"). */
 export async function personCount(app) {
-  return app.execute(() => document.querySelector("[data-testid=person-count]")?.textContent?.trim() ?? "");
+  // The count itself, without the "Clear filters" button that follows it on the line.
+  return app.execute(() => document.querySelector("[data-testid=person-count] > span")?.textContent?.trim() ?? "");
 }
 
 /** Type into the person search and wait until `shown()` holds; returns the milliseconds it took. */
