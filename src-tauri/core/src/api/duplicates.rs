@@ -322,11 +322,13 @@ impl Nansen {
             .min_score
             .unwrap_or(crate::domain::matching::DEFAULT_THRESHOLD);
         let conn = self.conn();
-        // (rank, a, b, score, evidence): rank 0 for disputed pairs.
-        let mut rows: Vec<(u8, String, String, f64, Vec<Value>, Vec<String>)> = Vec::new();
+        // (rank, a, b, score, evidence as stored, verdicts): rank 0 for disputed pairs.
+        // The evidence is parsed only for the rows of the page.
+        type Row = (u8, String, String, f64, Option<String>, Vec<String>);
+        let mut rows: Vec<Row> = Vec::new();
         for (a, b) in duplicates::disputed_pairs(conn)? {
             let verdicts = duplicates::verdicts(conn, &a, &b)?;
-            rows.push((0, a, b, 1.0, vec![], verdicts));
+            rows.push((0, a, b, 1.0, None, verdicts));
         }
         for (a, b, score, evidence) in duplicates::duplicate_candidates(conn, min_score)? {
             let verdicts = duplicates::verdicts(conn, &a, &b)?;
@@ -335,10 +337,9 @@ impl Nansen {
             {
                 continue;
             }
-            let evidence: Vec<Value> = serde_json::from_str(&evidence)?;
-            rows.push((1, a, b, score, evidence, verdicts));
+            rows.push((1, a, b, score, Some(evidence), verdicts));
         }
-        let key = |r: &(u8, String, String, f64, Vec<Value>, Vec<String>)| {
+        let key = |r: &Row| {
             format!("{}{:012}", r.0, ((1.0 - r.3) * 1e9) as u64)
         };
         rows.sort_by(|x, y| (key(x), &x.1, &x.2).cmp(&(key(y), &y.1, &y.2)));
@@ -368,7 +369,10 @@ impl Nansen {
                 a: self.candidate_person(a)?,
                 b: self.candidate_person(b)?,
                 score: *score,
-                evidence: evidence.clone(),
+                evidence: match evidence {
+                    Some(stored) => serde_json::from_str(stored)?,
+                    None => Vec::new(),
+                },
                 verdicts: verdicts.clone(),
             });
         }

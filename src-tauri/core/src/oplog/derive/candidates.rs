@@ -7,14 +7,19 @@
 //! their evidence. Like every derived row this is a function of the records, so
 //! `rebuild` recomputes it identically; an import computes it for what it brought in
 //! the same transaction, not by a rescan.
+//!
+//! A refresh looks each key up once, however many changed persons share it, reads each
+//! person once, and scores the pairs on every core (the connection stays on the calling
+//! thread; the rows written do not depend on how the work was split).
+//! `benches/duplicates.rs` times it on a store of 100k persons.
 
-use crate::domain::matching::{compare_prepared, score_prepared, PersonEvidence, Prepared};
-use crate::domain::Kind;
+use crate::domain::matching::{
+    compare_prepared, score_prepared, Comparison, PersonEvidence, Prepared,
+};
 use crate::error::Result;
 use crate::fault::tick;
-use crate::oplog::state::{present_elements, row_of};
-use crate::oplog::timeline::{groups_of, is_deleted, text};
-use rusqlite::{params, Connection};
+use crate::oplog::timeline::groups_of;
+use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
@@ -28,12 +33,35 @@ pub const MAX_BLOCK: i64 = 400;
 /// `matching::DEFAULT_THRESHOLD`; `--min-score` may go down to this).
 pub const STORED_FROM: f64 = 0.25;
 
-/// What the matcher knows of a live person; none for a deleted or missing one.
+/// What the matcher knows of a live person; none for a deleted or missing one. Read
+/// with as few statements as can be: the candidates of an import read every person
+/// sharing a key with what it brought.
 pub(crate) fn evidence(conn: &Connection, person: &str) -> Result<Option<PersonEvidence>> {
-    let Some(fields) = row_of(conn, Kind::Person, person)? else {
+    type Row = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+    );
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, birth_date, sex, origin, deleted FROM person WHERE id = ?1",
+    )?;
+    let row: Option<Row> = stmt
+        .query_row([person], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, Option<bool>>(4)?.unwrap_or(false),
+            ))
+        })
+        .optional()?;
+    let Some((name, birth_date, sex, origin, deleted)) = row else {
         return Ok(None);
     };
-    if is_deleted(&fields) {
+    if deleted {
         return Ok(None);
     }
     let name_of = |v: &Value| -> Option<(String, String)> {
@@ -45,52 +73,110 @@ pub(crate) fn evidence(conn: &Connection, person: &str) -> Result<Option<PersonE
                 .to_string(),
         ))
     };
-    let mut names: Vec<(String, String)> =
-        fields.get("name").and_then(name_of).into_iter().collect();
-    names.extend(
-        present_elements(conn, person, "aliases")?
-            .iter()
-            .filter_map(name_of),
-    );
-    let identifiers = present_elements(conn, person, "identifiers")?
-        .iter()
-        .filter_map(|e| {
-            Some((
-                e.get("type")?.as_str()?.to_string(),
-                e.get("value")?.as_str()?.to_string(),
-            ))
-        })
+    let mut names: Vec<(String, String)> = name
+        .and_then(|n| serde_json::from_str::<Value>(&n).ok())
+        .as_ref()
+        .and_then(name_of)
+        .into_iter()
         .collect();
-    let family = present_elements(conn, person, "family")?
-        .iter()
-        .filter_map(|e| Some(e.get("person")?.as_str()?.to_string()))
-        .collect();
+    // The live elements of the three links, each element once (as `present_elements`).
+    let mut stmt = conn.prepare_cached(
+        "SELECT link, elem FROM link_state WHERE owner = ?1
+         AND link IN ('aliases', 'identifiers', 'family')",
+    )?;
+    let mut elements: Vec<(String, String)> = stmt
+        .query_map([person], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    elements.sort_unstable();
+    elements.dedup();
+    let (mut identifiers, mut family) = (Vec::new(), Vec::new());
+    for (link, elem) in &elements {
+        let e: Value = serde_json::from_str(elem)?;
+        match link.as_str() {
+            "aliases" => names.extend(name_of(&e)),
+            "identifiers" => identifiers.extend((|| {
+                Some((
+                    e.get("type")?.as_str()?.to_string(),
+                    e.get("value")?.as_str()?.to_string(),
+                ))
+            })()),
+            _ => family.extend(e.get("person").and_then(Value::as_str).map(str::to_string)),
+        }
+    }
     Ok(Some(PersonEvidence {
         id: person.to_string(),
         names,
-        birth_date: text(&fields, "birth_date"),
-        sex: text(&fields, "sex"),
+        birth_date,
+        sex,
         identifiers,
-        origin: text(&fields, "origin"),
+        origin,
         groups: groups_of(conn, person)?,
         family,
     }))
 }
 
-/// Prepared records, each read once per refresh.
-struct Cache<'c> {
-    conn: &'c Connection,
-    prepared: HashMap<String, Option<Prepared>>,
+/// Persons of one refresh, each numbered and read once.
+#[derive(Default)]
+struct Persons {
+    ids: Vec<String>,
+    number: HashMap<String, u32>,
+    /// Read on demand; `None` inside for a deleted or missing person.
+    prepared: Vec<Option<Option<Prepared>>>,
 }
 
-impl Cache<'_> {
-    fn get(&mut self, person: &str) -> Result<Option<&Prepared>> {
-        if !self.prepared.contains_key(person) {
-            let p = evidence(self.conn, person)?.map(|e| Prepared::new(&e));
-            self.prepared.insert(person.to_string(), p);
+impl Persons {
+    fn number(&mut self, id: &str) -> u32 {
+        if let Some(n) = self.number.get(id) {
+            return *n;
         }
-        Ok(self.prepared[person].as_ref())
+        let n = self.ids.len() as u32;
+        self.ids.push(id.to_string());
+        self.number.insert(id.to_string(), n);
+        self.prepared.push(None);
+        n
     }
+
+    fn read(&mut self, conn: &Connection, n: u32) -> Result<Option<&Prepared>> {
+        let slot = n as usize;
+        if self.prepared[slot].is_none() {
+            let p = evidence(conn, &self.ids[slot])?.map(|e| Prepared::new(&e));
+            self.prepared[slot] = Some(p);
+        }
+        Ok(self.prepared[slot].as_ref().and_then(Option::as_ref))
+    }
+
+    fn get(&self, n: u32) -> Option<&Prepared> {
+        self.prepared[n as usize].as_ref().and_then(Option::as_ref)
+    }
+}
+
+/// Scores pairs on every core (the store's connection stays on this thread): the pairs
+/// that reach [`STORED_FROM`], with their comparison.
+fn score_pairs(persons: &Persons, pairs: &[(u32, u32)]) -> Vec<(u32, u32, Comparison)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let score = |chunk: &[(u32, u32)]| -> Vec<(u32, u32, Comparison)> {
+        chunk
+            .iter()
+            .filter_map(|&(x, y)| {
+                let (a, b) = (persons.get(x)?, persons.get(y)?);
+                (score_prepared(a, b) >= STORED_FROM).then(|| (x, y, compare_prepared(a, b)))
+            })
+            .collect()
+    };
+    if threads < 2 || pairs.len() < 2_000 {
+        return score(pairs);
+    }
+    let chunk = pairs.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = pairs
+            .chunks(chunk)
+            .map(|c| s.spawn(move || score(c)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().expect("scoring does not panic"))
+            .collect()
+    })
 }
 
 /// Recomputes the blocks and candidate pairs of persons whose evidence changed.
@@ -98,70 +184,72 @@ pub(crate) fn refresh(conn: &Connection, dirty: &BTreeSet<String>) -> Result<()>
     if dirty.is_empty() {
         return Ok(());
     }
-    let mut cache = Cache {
-        conn,
-        prepared: HashMap::new(),
-    };
+    let mut persons = Persons::default();
     let mut del_blocks = conn.prepare_cached("DELETE FROM duplicate_blocks WHERE person = ?1")?;
     let mut del_pairs =
         conn.prepare_cached("DELETE FROM duplicate_candidates WHERE a = ?1 OR b = ?1")?;
     let mut ins_block = conn
         .prepare_cached("INSERT OR IGNORE INTO duplicate_blocks (key, person) VALUES (?1, ?2)")?;
-    let mut keys_of: Vec<(String, BTreeSet<String>)> = Vec::new();
+    // (key, dirty person): each key is looked up once, however many share it.
+    let mut keyed: Vec<(String, u32)> = Vec::new();
     for p in dirty {
         tick()?;
         del_blocks.execute([p])?;
         tick()?;
         del_pairs.execute([p])?;
-        if let Some(prepared) = cache.get(p)? {
-            let keys = prepared.blocking_keys();
-            for k in &keys {
+        let n = persons.number(p);
+        if let Some(prepared) = persons.read(conn, n)? {
+            for k in prepared.blocking_keys() {
                 tick()?;
                 ins_block.execute(params![k, p])?;
+                keyed.push((k, n));
             }
-            keys_of.push((p.clone(), keys));
         }
     }
+    keyed.sort_unstable();
     let mut sharing =
         conn.prepare_cached("SELECT person FROM duplicate_blocks WHERE key = ?1 LIMIT ?2")?;
-    let mut ins_pair = conn.prepare_cached(
-        "INSERT OR REPLACE INTO duplicate_candidates (a, b, score, evidence) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (p, keys) in keys_of {
-        let mut others: BTreeSet<String> = BTreeSet::new();
-        for k in &keys {
-            tick()?;
-            let block: Vec<String> = sharing
-                .query_map(params![k, MAX_BLOCK + 1], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            if block.len() as i64 > MAX_BLOCK {
-                continue;
-            }
-            for q in block {
-                // A pair of two dirty persons is compared once, by the smaller.
-                if q != p && !(dirty.contains(&q) && q < p) {
-                    others.insert(q);
+    // Each pair once, in id order, so a pair's row is the same whichever side changed.
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for same_key in keyed.chunk_by(|x, y| x.0 == y.0) {
+        tick()?;
+        let block: Vec<String> = sharing
+            .query_map(params![same_key[0].0, MAX_BLOCK + 1], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if block.len() as i64 > MAX_BLOCK {
+            continue;
+        }
+        let block: Vec<u32> = block.iter().map(|q| persons.number(q)).collect();
+        for &(_, p) in same_key {
+            for &q in &block {
+                if q != p {
+                    let (x, y) = if persons.ids[p as usize] < persons.ids[q as usize] {
+                        (p, q)
+                    } else {
+                        (q, p)
+                    };
+                    pairs.push((x, y));
                 }
             }
         }
-        for q in others {
-            // Always in id order, so a pair's row is the same whichever side changed.
-            let (x, y) = if p < q { (&p, &q) } else { (&q, &p) };
-            let (Some(a), Some(b)) = (cache.get(x)?.cloned(), cache.get(y)?) else {
-                continue;
-            };
-            if score_prepared(&a, b) < STORED_FROM {
-                continue;
-            }
-            let comparison = compare_prepared(&a, b);
-            tick()?;
-            ins_pair.execute(params![
-                x,
-                y,
-                comparison.score,
-                serde_json::to_string(&comparison.evidence)?
-            ])?;
-        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for &(x, y) in &pairs {
+        persons.read(conn, x)?;
+        persons.read(conn, y)?;
+    }
+    let mut ins_pair = conn.prepare_cached(
+        "INSERT OR REPLACE INTO duplicate_candidates (a, b, score, evidence) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (x, y, comparison) in score_pairs(&persons, &pairs) {
+        tick()?;
+        ins_pair.execute(params![
+            persons.ids[x as usize],
+            persons.ids[y as usize],
+            comparison.score,
+            serde_json::to_string(&comparison.evidence)?
+        ])?;
     }
     Ok(())
 }

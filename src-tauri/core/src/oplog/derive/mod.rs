@@ -20,6 +20,8 @@ mod candidates;
 pub(crate) mod clusters;
 mod persons;
 
+pub use candidates::{MAX_BLOCK, STORED_FROM};
+
 use crate::oplog::state::row_of;
 
 use crate::domain::labels;
@@ -274,6 +276,15 @@ pub(crate) fn refresh(conn: &Connection, vocab: &Vocabularies, touched: Touched)
         }
     }
     Ok(())
+}
+
+/// Recomputes the duplicate blocks and candidate pairs of `persons`: the step of the
+/// apply's derive that runs for persons whose evidence changed (given every person,
+/// the candidates from scratch). Public so that `benches/duplicates.rs` times this
+/// step on a real store; the caller holds the transaction.
+#[doc(hidden)]
+pub fn refresh_candidates(conn: &Connection, persons: &BTreeSet<String>) -> Result<()> {
+    candidates::refresh(conn, persons)
 }
 
 /// Recomputes every derived row from the records: what `rebuild` does after the replay.
