@@ -1037,5 +1037,9 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(out.status.code(), None, "ended by SIGPIPE, like other commands");
+    assert_eq!(
+        out.status.code(),
+        None,
+        "ended by SIGPIPE, like other commands"
+    );
 }

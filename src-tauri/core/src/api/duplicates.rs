@@ -339,9 +339,7 @@ impl Nansen {
             }
             rows.push((1, a, b, score, Some(evidence), verdicts));
         }
-        let key = |r: &Row| {
-            format!("{}{:012}", r.0, ((1.0 - r.3) * 1e9) as u64)
-        };
+        let key = |r: &Row| format!("{}{:012}", r.0, ((1.0 - r.3) * 1e9) as u64);
         rows.sort_by(|x, y| (key(x), &x.1, &x.2).cmp(&(key(y), &y.1, &y.2)));
         let total = rows.len() as u64;
         let start = match page::after(query.after.as_deref())? {
