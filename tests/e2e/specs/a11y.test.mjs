@@ -12,13 +12,13 @@
 // shipped CSP (`script-src 'self'`, no 'unsafe-eval') stays as it is; the test
 // asserts that nothing axe did was reported as a CSP violation.
 //
-// Zoom: WebKitWebDriver has no command to zoom the page, and the app grants
-// the window no core webview permissions (so Tauri's set_webview_zoom is
-// refused), so 200% is CSS `zoom: 2` on the root element, which WebKit
-// supports: every length, font and image is laid out twice as large in the
-// same 1280x800 window. Unlike browser zoom it leaves the viewport width for
-// media queries at 1280 px, so the wide layout has to fit in half the space:
-// a stricter test than the user's zoom, not a weaker one.
+// Zoom: WebKitGTK has no zoom keys and the app grants the window no core
+// webview permissions (so Tauri's zoom is refused), so the app zooms itself
+// (ui/src/lib/zoom.ts): Ctrl+= / Ctrl+- / Ctrl+0 and Settings set CSS `zoom` on
+// the root element. The test reaches 200% with those keys, as a user would:
+// every length, font and image is laid out twice as large in the same
+// 1280x800 window. Unlike browser zoom it leaves the viewport width for media
+// queries at 1280 px, so the wide layout has to fit in half the space.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -322,7 +322,13 @@ test("at 200% zoom and at 1024x640 no screen scrolls sideways", async (t) => {
     await withApp(
       t,
       async (app) => {
-        const setZoom = (zoom) => app.execute((z) => (document.documentElement.style.zoom = z), String(zoom));
+        const zoomOfRoot = () => app.execute(() => document.documentElement.style.zoom || "1");
+        // The app's own keys: Ctrl+0, then Ctrl+= a step at a time (110, 125, … 200%).
+        const zoomTo = async (target) => {
+          await app.keys(["Control", "0"]);
+          for (let i = 0; i < 8 && (await zoomOfRoot()) !== target; i++) await app.keys(["Control", "="]);
+          assert.equal(await zoomOfRoot(), target, `Ctrl+= never brought the root's zoom to ${target}`);
+        };
         await app.browser.setWindowSize(1280, 800);
         await app.waitFor(async () => (await app.execute(() => innerWidth)) === 1280);
         const sideways = [];
@@ -331,23 +337,36 @@ test("at 200% zoom and at 1024x640 no screen scrolls sideways", async (t) => {
           if (wide) sideways.push(`${where}: ${wide}`);
         };
         await app.waitFor("[data-testid=unlock]", { timeout: 20000 });
-        await setZoom(2);
+        await zoomTo("2");
         await step(app, "unlock at 200%", () => check("the unlock screen at 200%"));
         // WebKitWebDriver does not map element coordinates through CSS zoom, so
-        // the passphrase is typed at 100%; Enter at 200%, so that the dashboard
-        // is drawn zoomed (a CSS zoom fires no resize for Chart.js to follow).
-        await setZoom(1);
+        // the passphrase is typed at 100%, and the dashboard first drawn there.
+        await app.keys(["Control", "0"]);
+        assert.equal(await zoomOfRoot(), "1", "Ctrl+0 did not bring the zoom back to 100%");
         await app.type("[data-testid=unlock-passphrase]", PASSPHRASE);
-        await setZoom(2);
         await app.keys("Enter");
         await app.waitFor("[data-testid=shell]", { timeout: 20000 });
+        await app.waitFor("main canvas[data-rendered=true]", { timeout: 15000 });
+        // Zoomed with the charts on screen: they must redraw to their new room
+        // (Chart.js fixes a canvas's width in px, which a CSS zoom does not update).
+        const chartWidths = () =>
+          app.execute(() => [...document.querySelectorAll("main canvas")].map((c) => [c.clientWidth, c.parentElement.clientWidth]));
+        const before = await chartWidths();
+        await zoomTo("2");
+        await app.waitFor(async () => (await chartWidths()).every(([canvas, room]) => Math.abs(canvas - room) <= 1), {
+          message: "the dashboard's charts kept their 100% width at 200%",
+        });
+        const after = await chartWidths();
+        assert.ok(after[0][1] < before[0][1], `at 200% the first chart has less room (${after[0][1]} px) than at 100% (${before[0][1]} px)`);
+        t.diagnostic(`first chart ${before[0][0]} px wide at 100%, ${after[0][0]} px at 200%`);
         for (const path of screens(ids)) {
           await step(app, `200% ${label(path)}`, async () => {
             await open(app, path, "en");
             await check(`#/${label(path)} at 200%`);
           });
         }
-        await setZoom(1);
+        await app.keys(["Control", "0"]);
+        assert.equal(await zoomOfRoot(), "1", "Ctrl+0 did not bring the zoom back to 100%");
         await app.browser.setWindowSize(1024, 640);
         await app.waitFor(async () => (await app.execute(() => innerWidth)) === 1024);
         for (const path of screens(ids)) {
