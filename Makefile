@@ -15,7 +15,7 @@
 #               and that the files generated from the Rust types are up to date
 #   make generate  rewrite what the UI takes from the Rust types (IPC types, error messages)
 #   make bench  sync throughput: export and import of ~100k ops, printed
-#   make fuzz   time-boxed fuzzing of the bundle decoder
+#   make fuzz   time-boxed fuzzing of the decoders of files from outside
 #   make deny   dependency licences, bans and sources (cargo-deny)
 #
 # Everything works offline once the dependencies are installed; installing them needs
@@ -206,15 +206,17 @@ lint: ui-deps check-generated
 fmt:
 	$(CARGO) fmt --all
 
-# Time-boxed fuzzing of the bundle decoder (src-tauri/core/fuzz/README.md).
+# Time-boxed fuzzing of the decoders of files from outside: bundles, backups, enrolment
+# files, spreadsheets of persons (src-tauri/core/fuzz/README.md).
 FUZZ_SECONDS ?= 45
+FUZZ_TARGETS := bundle_file bundle_envelope bundle_parts backup_file enrolment intake_sheet
 fuzz:
 	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
-	for t in bundle_file bundle_envelope bundle_parts; do \
-	  work=$$(mktemp -d); cp $(ROOT)/src-tauri/core/fuzz/corpus/$$t/* $$work/; \
-	  (cd $(ROOT)/src-tauri/core && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t $$work -- \
+	for t in $(FUZZ_TARGETS); do \
+	  work=$$(mktemp -d); scratch=$$(mktemp -d); cp $(ROOT)/src-tauri/core/fuzz/corpus/$$t/* $$work/; \
+	  (cd $(ROOT)/src-tauri/core && TMPDIR=$$scratch RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t $$work -- \
 	     -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1) || exit 1; \
-	  rm -rf $$work; \
+	  rm -rf $$work $$scratch; \
 	done
 
 # Licences, banned crates and sources of every dependency (works offline). The
