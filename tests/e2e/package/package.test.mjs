@@ -163,7 +163,9 @@ test("the .deb installs the app, its menu entry and icons, and the CLI", () => {
   debContents = run("dpkg-deb", ["-c", DEB])
     .trim()
     .split("\n")
-    .map((line) => line.slice(line.indexOf("./") + 1).replace(/\/$/, "").replace(/ -> .*$/, ""))
+    // "drwxr-xr-x root/root 0 2026-11-30 01:49 ./usr/": the path is what follows the time;
+    // some dpkg versions write it without the leading "./".
+    .map((line) => line.replace(/^(\S+\s+){5}/, "").replace(/ -> .*$/, "").replace(/^\.?\/?/, "/").replace(/\/$/, ""))
     .filter((p) => p && p !== "/");
   existedBefore = new Set(debContents.filter((p) => existsSync(p)));
   baseline = findNansen();
@@ -235,11 +237,11 @@ test("cold start to the unlock screen, and idle memory after unlock on the sampl
   // The sample data, in a store made by the installed CLI with the real key derivation.
   const dir = mkdtempSync(join(tmpdir(), "nansen-package-demo-"));
   const env = { ...process.env, NANSEN_PASSPHRASE: PASSPHRASE, NANSEN_KDF_PROFILE: "" };
+  const runs = [];
   try {
     run(CLI, ["--data-dir", join(dir, "data"), "--user", "Dilnoza", "init", "--office", "Osh"], { env });
     run(CLI, ["--data-dir", join(dir, "data"), "demo"], { env });
 
-    const runs = [];
     for (let i = 0; i < COLD_RUNS; i++) {
       const last = i === COLD_RUNS - 1;
       await withApp(
