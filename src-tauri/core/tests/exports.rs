@@ -14,14 +14,12 @@ use serde_json::json;
 fn a_named_xlsx_of_persons_reads_back_in_openpyxl_with_its_headers_rows_and_cyrillic() {
     let (tmp, mut n) = demo();
     let out = tmp.path().join("persons.xlsx");
-    let report = export(
+    let report = export_as(
         &mut n,
-        &request(
-            ExportKind::Person,
-            ExportProfile::Named,
-            ExportFormat::Xlsx,
-            &out,
-        ),
+        ExportKind::Person,
+        ExportProfile::Named,
+        ExportFormat::Xlsx,
+        &out,
     );
     assert_eq!(report.records, 17);
     let rows = openpyxl_rows(&out);
@@ -53,14 +51,12 @@ fn a_named_xlsx_of_persons_reads_back_in_openpyxl_with_its_headers_rows_and_cyri
     assert_eq!(aziz[col("origin")], json!("Andijan"));
     // Events too, with their victims and places by name.
     let out = tmp.path().join("events.xlsx");
-    export(
+    export_as(
         &mut n,
-        &request(
-            ExportKind::Event,
-            ExportProfile::Named,
-            ExportFormat::Xlsx,
-            &out,
-        ),
+        ExportKind::Event,
+        ExportProfile::Named,
+        ExportFormat::Xlsx,
+        &out,
     );
     let rows = openpyxl_rows(&out);
     assert_eq!(rows.len(), 1 + 5);
@@ -137,14 +133,12 @@ fn strictly_confidential_records_are_refused_unless_confirmed_one_by_one() {
     }
     // Counts need no confirmation.
     let out = tmp.path().join("table.hxl.csv");
-    export(
+    export_as(
         &mut n,
-        &request(
-            ExportKind::Aggregate,
-            ExportProfile::Aggregate,
-            ExportFormat::Hxl,
-            &out,
-        ),
+        ExportKind::Aggregate,
+        ExportProfile::Aggregate,
+        ExportFormat::Hxl,
+        &out,
     );
     // Only 2 log entries for persons, none for the refusals.
     let log = n.export_log(&PageQuery::default()).unwrap();
@@ -161,14 +155,12 @@ fn a_named_event_export_withholds_a_strictly_confidential_source_it_only_refers_
         .find(|s| s.label.starts_with("Testimony"))
         .unwrap();
     let out = tmp.path().join("events.csv");
-    export(
+    export_as(
         &mut n,
-        &request(
-            ExportKind::Event,
-            ExportProfile::Named,
-            ExportFormat::Csv,
-            &out,
-        ),
+        ExportKind::Event,
+        ExportProfile::Named,
+        ExportFormat::Csv,
+        &out,
     );
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(!text.contains(&testimony.label));
@@ -255,14 +247,12 @@ fn a_csv_cell_that_a_spreadsheet_would_run_is_written_inert() {
     )
     .unwrap();
     let out = tmp.path().join("p.csv");
-    export(
+    export_as(
         &mut n,
-        &request(
-            ExportKind::Person,
-            ExportProfile::Named,
-            ExportFormat::Csv,
-            &out,
-        ),
+        ExportKind::Person,
+        ExportProfile::Named,
+        ExportFormat::Csv,
+        &out,
     );
     let rows = csv_rows(&out);
     assert_eq!(rows[1][1], "'=HYPERLINK(\"http://x\")");
@@ -274,14 +264,12 @@ fn a_csv_cell_that_a_spreadsheet_would_run_is_written_inert() {
 fn the_aggregate_table_of_the_sample_data_is_hxl_tagged_and_shows_no_small_cell() {
     let (tmp, mut n) = demo();
     let out = tmp.path().join("table.csv");
-    let report = export(
+    let report = export_as(
         &mut n,
-        &request(
-            ExportKind::Aggregate,
-            ExportProfile::Aggregate,
-            ExportFormat::Hxl,
-            &out,
-        ),
+        ExportKind::Aggregate,
+        ExportProfile::Aggregate,
+        ExportFormat::Hxl,
+        &out,
     );
     assert_eq!(report.records, 17);
     assert_eq!(report.k, Some(5));
@@ -349,14 +337,12 @@ fn an_xlsx_cell_longer_than_a_cell_holds_is_cut_and_counted() {
     )
     .unwrap();
     let out = tmp.path().join("p.xlsx");
-    let report = export(
+    let report = export_as(
         &mut n,
-        &request(
-            ExportKind::Person,
-            ExportProfile::Named,
-            ExportFormat::Xlsx,
-            &out,
-        ),
+        ExportKind::Person,
+        ExportProfile::Named,
+        ExportFormat::Xlsx,
+        &out,
     );
     assert_eq!(report.truncated_cells, 1);
     let rows = openpyxl_rows(&out);
@@ -366,14 +352,12 @@ fn an_xlsx_cell_longer_than_a_cell_holds_is_cut_and_counted() {
     assert!(cell.ends_with('…'));
     // CSV has no such limit.
     let out = tmp.path().join("p.csv");
-    let report = export(
+    let report = export_as(
         &mut n,
-        &request(
-            ExportKind::Person,
-            ExportProfile::Named,
-            ExportFormat::Csv,
-            &out,
-        ),
+        ExportKind::Person,
+        ExportProfile::Named,
+        ExportFormat::Csv,
+        &out,
     );
     assert_eq!(report.truncated_cells, 0);
     assert!(std::fs::read_to_string(&out)
@@ -426,14 +410,12 @@ fn persons_judged_the_same_are_one_row_that_carries_what_each_record_holds() {
     assert_eq!(row[conf], "strictly_confidential");
     // Counted once in the aggregate table too.
     let out = tmp.path().join("t.csv");
-    let report = export(
+    let report = export_as(
         &mut n,
-        &request(
-            ExportKind::Aggregate,
-            ExportProfile::Aggregate,
-            ExportFormat::Hxl,
-            &out,
-        ),
+        ExportKind::Aggregate,
+        ExportProfile::Aggregate,
+        ExportFormat::Hxl,
+        &out,
     );
     assert_eq!(report.records, 17);
 }

@@ -34,6 +34,17 @@ pub fn export(n: &mut Nansen, req: &DataExportRequest) -> DataExportReport {
     n.export_data(req).unwrap_or_else(|e| panic!("export: {e}"))
 }
 
+/// [`export`] of a plain [`request`].
+pub fn export_as(
+    n: &mut Nansen,
+    kind: ExportKind,
+    profile: ExportProfile,
+    format: ExportFormat,
+    out: &Path,
+) -> DataExportReport {
+    export(n, &request(kind, profile, format, out))
+}
+
 /// Every live record of a kind.
 pub fn all(n: &Nansen, kind: Kind) -> Vec<nansen_core::api::RecordSummary> {
     let mut out = Vec::new();
