@@ -56,6 +56,9 @@ fn tf(weight: i32, level: NameLevel, a: &Word, b: &Word, damp: i32) -> i32 {
     }
 }
 
+/// Karimova / Karimov (quarters of a bit).
+const FEMININE_WEIGHT: i32 = 10;
+
 fn feminine(key: &str) -> bool {
     key.ends_with("ova") || key.ends_with("eva")
 }
@@ -144,10 +147,13 @@ fn names(
             let l = lv(*wa, *wb);
             let (x, y) = (&words.0[*wa].key, &words.1[*wb].key);
             levels[i * MAX_WORDS + j] = l;
-            table[i * MAX_WORDS + j] = if l == NameLevel::Suffix && feminine(x) != feminine(y) {
+            table[i * MAX_WORDS + j] = if !matches!(l, NameLevel::Initial | NameLevel::Different)
+                && feminine(x) != feminine(y)
+            {
                 // Karimova / Karimov: a woman's surname written as a man's is rare
-                // (m 0.01), her brother's is the same but for the -a (u 0.002).
-                10
+                // (m 0.01), her brother's is the same but for the -a (u 0.002). So
+                // at any level the words meet at, the -a caps what they say.
+                FEMININE_WEIGHT.min(name_weight(l, x.len().min(y.len())))
             } else {
                 tf(
                     name_weight(l, x.len().min(y.len())),

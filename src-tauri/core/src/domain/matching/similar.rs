@@ -224,19 +224,35 @@ fn limits(len: usize) -> (f32, f32) {
     }
 }
 
-fn initial_fits(initial: &Word, word: &Word) -> bool {
-    let (i, w) = (initial.key.as_bytes(), word.key.as_bytes());
-    match (i.first(), w.first()) {
-        (Some(&x), Some(&y)) => word.key.starts_with(&initial.key) || x == y,
-        _ => false,
+/// Letters that the fold writes as two (Ш sh, Ч ch, Ц ts): an initial of one of them
+/// is written as both (Sh., Ш.), and S., С. stand for another letter.
+const DIGRAPHS: [&str; 3] = ["sh", "ch", "ts"];
+
+/// The first letter of a folded word, a digraph counting as one.
+fn first_letter(key: &str) -> &str {
+    match DIGRAPHS.iter().find(|d| key.starts_with(**d)) {
+        Some(d) => d,
+        None => key.get(..1).unwrap_or(""),
     }
+}
+
+fn initial_fits(initial: &Word, word: &Word) -> bool {
+    let (i, w) = (first_letter(&initial.key), first_letter(&word.key));
+    // "Abd." must begin the word; "R." only its first letter.
+    !i.is_empty() && i == w && (initial.key.len() == i.len() || word.key.starts_with(&initial.key))
 }
 
 /// The level at which two words meet.
 pub(crate) fn level(a: &Word, b: &Word) -> NameLevel {
     if a.initial || b.initial {
         let fits = match (a.initial, b.initial) {
-            (true, true) => a.key.bytes().next().map(class) == b.key.bytes().next().map(class),
+            (true, true) => {
+                let (x, y) = (first_letter(&a.key), first_letter(&b.key));
+                x == y
+                    || (x.len() == 1
+                        && y.len() == 1
+                        && class(x.as_bytes()[0]) == class(y.as_bytes()[0]))
+            }
             (true, false) => initial_fits(a, b),
             _ => initial_fits(b, a),
         };

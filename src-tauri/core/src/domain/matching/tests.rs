@@ -137,6 +137,26 @@ fn different_people_stay_apart() {
             person("a", &["Aziz Karimov"]),
             person("b", &["Karimova Aziza"]),
         ),
+        // С. is not Ш. (Sh.): the fold writes Ш as two letters, and an initial of one
+        // of them is not an initial of the other.
+        (
+            person("a", &["Ёдгоржонов Сергей"]),
+            person("b", &["Ёдгоржонов Ш."]),
+        ),
+        (
+            person("a", &["Shuhrat Yodgorjonov"]),
+            person("b", &["С. Ёдгоржонов"]),
+        ),
+        (
+            person("a", &["Ёдгоржонов С."]),
+            person("b", &["Yodgorjonov Sh."]),
+        ),
+        // A brother and a sister of the same initial: the -a of her surname is not a
+        // spelling variant.
+        (
+            person("a", &["Ёдгоржонов Сергей"]),
+            person("b", &["С. Ёдгоржонова"]),
+        ),
     ];
     for (a, b) in &not_same {
         let c = compare(a, b);
@@ -217,6 +237,16 @@ fn twins_and_sisters_are_not_one_person() {
         &person("b", &["Umid Karimov"]),
     );
     assert!(c.score >= DEFAULT_THRESHOLD, "{c:#?}");
+    // Ш. and Sh. are one initial, of Shuhrat; so are Ч. and Ch.
+    for (a, b) in [
+        ("Ш. Ёдгоржонов", "Shuhrat Yodgorjonov"),
+        ("Yodgorjonov Sh.", "Ёдгоржонов Шуҳрат"),
+        ("Ёдгоржонов Ш.", "Yodgorjonov Sh."),
+        ("Ч. Ёдгоржонов", "Chori Yodgorjonov"),
+    ] {
+        let c = compare(&person("a", &[a]), &person("b", &[b]));
+        assert!(c.score >= DEFAULT_THRESHOLD, "{a} / {b}: {c:#?}");
+    }
     // An initial read from the record's other name.
     let a = person("a", &["З. Азаматов", "Azamatov Zokir"]);
     let b = person("b", &["Zuhra Azamatova"]);

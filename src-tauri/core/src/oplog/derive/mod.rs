@@ -339,7 +339,7 @@ pub(crate) fn all(conn: &Connection, vocab: &Vocabularies) -> Result<()> {
 /// The version of the derivation rules. A store whose derived tables were computed by
 /// other rules (or by none: a store from before they existed) is recomputed once when
 /// opened.
-const DERIVED_VERSION: &str = "1";
+const DERIVED_VERSION: &str = "2";
 
 pub(crate) fn bring_up_to_date(conn: &mut Connection, vocab: &Vocabularies) -> Result<()> {
     if crate::store::meta(conn, "derived_version")?.as_deref() == Some(DERIVED_VERSION) {
