@@ -19,6 +19,7 @@ use crate::intake::{
     ColumnUse, ImportKeys, KnownKeys, Mapping, Outcome, PlannedPerson, Planner, Reason, Refusal,
     ResolvedMapping, RowKey, Sheet,
 };
+use crate::oplog::derive::PreparedCache;
 use crate::oplog::Op;
 use crate::store;
 use crate::sync::Progress;
@@ -328,6 +329,8 @@ impl Nansen {
         let mut planner = Planner::new(&resolved, &vocab, &keys, crate::hlc::wall_millis());
         let (mut tally, mut groups) = (Tally::default(), Groups::new());
         let (mut created, mut changes) = (Vec::new(), 0);
+        // Persons that many batches compare with are read once for the whole file.
+        let mut prepared = PreparedCache::default();
         progress(Progress::new(STAGE, 0, total));
         loop {
             let planned = next_batch(&mut sheet, &mut planner, batch_rows.max(1))?;
@@ -337,7 +340,8 @@ impl Nansen {
             let (ops, new) =
                 self.check_batch(planned, &mut known, &mut groups, &mut tally, false)?;
             if !ops.is_empty() {
-                self.commit(ops)?;
+                // A failed batch returns here, and the cache goes with it.
+                self.commit_cached(ops, &mut prepared)?;
                 changes += 1;
             }
             created.extend(new);

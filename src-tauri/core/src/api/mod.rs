@@ -291,6 +291,16 @@ impl Nansen {
         oplog::commit_local(&mut self.store.conn, &self.vocab, &self.author, ops)
     }
 
+    /// [`Nansen::commit`] in a run of writes sharing `cache` (drop it if this fails).
+    pub(crate) fn commit_cached(
+        &mut self,
+        ops: Vec<oplog::Op>,
+        cache: &mut oplog::derive::PreparedCache,
+    ) -> Result<oplog::Committed> {
+        let (conn, vocab, author) = (&mut self.store.conn, &self.vocab, &self.author);
+        oplog::commit_local_cached(conn, vocab, author, ops, Some(cache))
+    }
+
     pub fn digest(&self) -> Result<String> {
         oplog::digest::digest(self.conn())
     }

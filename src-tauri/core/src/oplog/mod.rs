@@ -67,6 +67,18 @@ pub fn commit_local(
     author: &Author,
     ops: Vec<Op>,
 ) -> Result<Committed> {
+    commit_local_cached(conn, vocab, author, ops, None)
+}
+
+/// [`commit_local`] in a run of writes that shares a [`derive::PreparedCache`]; the
+/// caller drops the cache if this fails.
+pub(crate) fn commit_local_cached(
+    conn: &mut Connection,
+    vocab: &Vocabularies,
+    author: &Author,
+    ops: Vec<Op>,
+    cache: Option<&mut derive::PreparedCache>,
+) -> Result<Committed> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (last_seq, prev) = head(&tx, &author.device)?;
     let mut deps = version_vector(&tx)?;
@@ -88,7 +100,7 @@ pub fn commit_local(
     let mut touched = Touched::default();
     apply::materialise(&tx, &change, &mut effects, &mut touched)?;
     record_applied(&tx, &change, &change::hash(&bytes), &bytes, None)?;
-    derive::refresh(&tx, vocab, touched)?;
+    derive::refresh(&tx, vocab, touched, cache)?;
     tx.commit()?;
     Ok(Committed {
         device: change.device,

@@ -22,6 +22,7 @@ use crate::oplog::timeline::groups_of;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// A key shared by more persons than this is too common to compare by (a surname
 /// alone, in a large store): comparing every pair through it would cost the square of
@@ -115,13 +116,31 @@ pub(crate) fn evidence(conn: &Connection, person: &str) -> Result<Option<PersonE
     }))
 }
 
+/// Persons read and prepared by earlier refreshes of one run of writes (the batches of a
+/// spreadsheet intake), so that a person sharing keys with many batches is read and
+/// prepared once, not once a batch. A refresh re-reads the persons it was given and
+/// replaces their entries, and every other person it reads is unchanged since it was
+/// cached: so a cache is right only across writes committed one after another on one
+/// connection, and must be dropped when a write fails (its entries may be of a
+/// transaction rolled back).
+#[derive(Default)]
+pub struct PreparedCache {
+    persons: HashMap<String, Option<Arc<Prepared>>>,
+}
+
+impl PreparedCache {
+    /// Beyond this many persons the cache starts again, so that an intake into a store
+    /// of millions keeps its memory bounded.
+    const MAX_PERSONS: usize = 200_000;
+}
+
 /// Persons of one refresh, each numbered and read once.
 #[derive(Default)]
 struct Persons {
     ids: Vec<String>,
     number: HashMap<String, u32>,
     /// Read on demand; `None` inside for a deleted or missing person.
-    prepared: Vec<Option<Option<Prepared>>>,
+    prepared: Vec<Option<Option<Arc<Prepared>>>>,
 }
 
 impl Persons {
@@ -136,17 +155,41 @@ impl Persons {
         n
     }
 
-    fn read(&mut self, conn: &Connection, n: u32) -> Result<Option<&Prepared>> {
+    /// Reads a person from the store, or from `cache` when given and it has them.
+    fn read(
+        &mut self,
+        conn: &Connection,
+        n: u32,
+        cache: Option<&PreparedCache>,
+    ) -> Result<Option<&Prepared>> {
         let slot = n as usize;
         if self.prepared[slot].is_none() {
-            let p = evidence(conn, &self.ids[slot])?.map(|e| Prepared::new(&e));
+            let id = &self.ids[slot];
+            let p = match cache.and_then(|c| c.persons.get(id)) {
+                Some(cached) => cached.clone(),
+                None => evidence(conn, id)?.map(|e| Arc::new(Prepared::new(&e))),
+            };
             self.prepared[slot] = Some(p);
         }
-        Ok(self.prepared[slot].as_ref().and_then(Option::as_ref))
+        Ok(self.get(n))
     }
 
     fn get(&self, n: u32) -> Option<&Prepared> {
-        self.prepared[n as usize].as_ref().and_then(Option::as_ref)
+        self.prepared[n as usize]
+            .as_ref()
+            .and_then(Option::as_deref)
+    }
+
+    /// Hands what was read to `cache`, for the next refresh of the same run.
+    fn keep(self, cache: &mut PreparedCache) {
+        if cache.persons.len() + self.ids.len() > PreparedCache::MAX_PERSONS {
+            cache.persons.clear();
+        }
+        for (id, p) in self.ids.into_iter().zip(self.prepared) {
+            if let Some(p) = p {
+                cache.persons.insert(id, p);
+            }
+        }
     }
 }
 
@@ -179,8 +222,13 @@ fn score_pairs(persons: &Persons, pairs: &[(u32, u32)]) -> Vec<(u32, u32, Compar
     })
 }
 
-/// Recomputes the blocks and candidate pairs of persons whose evidence changed.
-pub(crate) fn refresh(conn: &Connection, dirty: &BTreeSet<String>) -> Result<()> {
+/// Recomputes the blocks and candidate pairs of persons whose evidence changed; with a
+/// cache, reads the others from it and leaves everything read in it.
+pub(crate) fn refresh(
+    conn: &Connection,
+    dirty: &BTreeSet<String>,
+    cache: Option<&mut PreparedCache>,
+) -> Result<()> {
     if dirty.is_empty() {
         return Ok(());
     }
@@ -198,7 +246,8 @@ pub(crate) fn refresh(conn: &Connection, dirty: &BTreeSet<String>) -> Result<()>
         tick()?;
         del_pairs.execute([p])?;
         let n = persons.number(p);
-        if let Some(prepared) = persons.read(conn, n)? {
+        // Never from the cache: these are the persons that changed.
+        if let Some(prepared) = persons.read(conn, n, None)? {
             for k in prepared.blocking_keys() {
                 tick()?;
                 ins_block.execute(params![k, p])?;
@@ -236,8 +285,8 @@ pub(crate) fn refresh(conn: &Connection, dirty: &BTreeSet<String>) -> Result<()>
     pairs.sort_unstable();
     pairs.dedup();
     for &(x, y) in &pairs {
-        persons.read(conn, x)?;
-        persons.read(conn, y)?;
+        persons.read(conn, x, cache.as_deref())?;
+        persons.read(conn, y, cache.as_deref())?;
     }
     let mut ins_pair = conn.prepare_cached(
         "INSERT OR REPLACE INTO duplicate_candidates (a, b, score, evidence) VALUES (?1, ?2, ?3, ?4)",
@@ -250,6 +299,9 @@ pub(crate) fn refresh(conn: &Connection, dirty: &BTreeSet<String>) -> Result<()>
             comparison.score,
             serde_json::to_string(&comparison.evidence)?
         ])?;
+    }
+    if let Some(cache) = cache {
+        persons.keep(cache);
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ mod candidates;
 pub(crate) mod clusters;
 mod persons;
 
-pub use candidates::{MAX_BLOCK, STORED_FROM};
+pub use candidates::{PreparedCache, MAX_BLOCK, STORED_FROM};
 
 use crate::oplog::state::row_of;
 
@@ -171,7 +171,12 @@ fn subjects_of(conn: &Connection, kind: Kind, id: &str) -> Result<Vec<String>> {
 }
 
 /// Recomputes what `touched` may have changed.
-pub(crate) fn refresh(conn: &Connection, vocab: &Vocabularies, touched: Touched) -> Result<()> {
+pub(crate) fn refresh(
+    conn: &Connection,
+    vocab: &Vocabularies,
+    touched: Touched,
+    cache: Option<&mut PreparedCache>,
+) -> Result<()> {
     let Touched {
         records,
         mut persons,
@@ -260,7 +265,7 @@ pub(crate) fn refresh(conn: &Connection, vocab: &Vocabularies, touched: Touched)
             write_person(conn, vocab, id, &fields, timeline_changed)?;
         }
     }
-    candidates::refresh(conn, &evidence)?;
+    candidates::refresh(conn, &evidence, cache)?;
     // Names of records not themselves touched: a cluster's representative.
     for (kind, id) in &names {
         if let Some(fields) = row_of(conn, *kind, id)? {
@@ -284,7 +289,7 @@ pub(crate) fn refresh(conn: &Connection, vocab: &Vocabularies, touched: Touched)
 /// step on a real store; the caller holds the transaction.
 #[doc(hidden)]
 pub fn refresh_candidates(conn: &Connection, persons: &BTreeSet<String>) -> Result<()> {
-    candidates::refresh(conn, persons)
+    candidates::refresh(conn, persons, None)
 }
 
 /// Recomputes every derived row from the records: what `rebuild` does after the replay.
@@ -333,7 +338,7 @@ pub(crate) fn all(conn: &Connection, vocab: &Vocabularies) -> Result<()> {
         touched.judged.insert(owner);
         touched.judged.extend(target);
     }
-    refresh(conn, vocab, touched)
+    refresh(conn, vocab, touched, None)
 }
 
 /// The version of the derivation rules. A store whose derived tables were computed by
