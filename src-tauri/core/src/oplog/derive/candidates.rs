@@ -131,7 +131,7 @@ pub struct PreparedCache {
 impl PreparedCache {
     /// Beyond this many persons the cache starts again, so that an intake into a store
     /// of millions keeps its memory bounded.
-    const MAX_PERSONS: usize = 200_000;
+    const MAX_PERSONS: usize = 100_000;
 }
 
 /// Persons of one refresh, each numbered and read once.
