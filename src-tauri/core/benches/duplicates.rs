@@ -42,40 +42,45 @@
 //! name counts from the records and the prior they give, which the store does not do:
 //! what counts would change).
 //!
-//! # Figures on this machine (2026-11-30; 2-core VM shared with other builds)
+//! # Figures on this machine (2026-11-30; 2-core VM, nothing else running)
 //!
 //! Accuracy at the default threshold 0.5, as the store scores (goal: F1 ≥ 0.95 with
 //! precision ≥ 0.97) — **missed, on precision**:
 //!
 //! - tuning seed: 10 746 people, 18 264 records, 9 678 true pairs, 96.7% of them sharing
-//!   a key: precision 0.8477, recall 0.9572, F1 0.8992 (1 664 false positives, 487 of
+//!   a key: precision 0.8648, recall 0.9568, F1 0.9085 (1 448 false positives, 486 of
 //!   them namesakes that only their names compare);
 //! - held-out seed: 10 756 people, 18 339 records, 96.5% sharing a key: precision
-//!   0.8566, recall 0.9534, F1 0.9024;
-//! - the held-out set imported into a store: precision 0.8562, recall 0.9532, F1 0.9021,
+//!   0.8754, recall 0.9524, F1 0.9123;
+//! - the held-out set imported into a store: precision 0.8749, recall 0.9521, F1 0.9119,
 //!   exactly the pairs this benchmark computes for the same records (no place of
 //!   origin, which a persons list does not carry).
 //!
-//! The best threshold would be about 0.9 (F1 0.9155 / 0.9157, precision 0.92). With
-//! name counts and the prior they give (`NANSEN_BENCH_COUNTS=1`, what earlier versions
-//! of this benchmark measured, though the store never scored so) precision 0.9298 /
-//! 0.9344, recall 0.9180 / 0.9103, F1 0.9238 / 0.9222. What keeps precision down is
-//! the prior of 8.5 bits without counts: a surname and an initial («Abdulloev R.»,
-//! which the issue's own example requires to be a candidate) or two agreeing names are
-//! enough, and among 18 000 records many namesakes (885 pairs of one given name,
-//! surname and sex) have nothing else recorded that tells them apart.
+//! Before С./Ш. were told apart as initials and Karimova / Karimov capped at every
+//! level (not only as a suffix): precision 0.8477 / 0.8566, F1 0.8992 / 0.9024, the
+//! same recall. The best threshold is now about 0.9 (F1 0.9146 / 0.9154, precision
+//! 0.92 / 0.93). With name counts and the prior they give (`NANSEN_BENCH_COUNTS=1`,
+//! which the store does not do) precision 0.9309 / 0.9367, recall 0.9145 / 0.9071, F1
+//! 0.9227 / 0.9217: counts would add about 0.01 of F1 now, not enough to reach the goal
+//! either. What keeps precision down: a surname and an initial («Abdulloev R.», which
+//! the issue's own example requires to be a candidate) or two agreeing names are
+//! enough over the prior of 8.5 bits, and among 18 000 records many namesakes (885
+//! pairs of one given name, surname and sex) have nothing else recorded that tells
+//! them apart. More than half of the false positives on the held-out seed are two
+//! agreeing names, or a name and an initial, with no other field but the sex.
 //!
 //! Speed (goals: 100k from scratch < 10 s, after a 1k import < 1 s) — met:
 //!
-//! - 100 000 records from scratch in memory: 2.73 s on 2 threads, peak 391 MB;
-//! - a store of 100 000 persons built by intake in 75.3 s (1 328 persons/s, candidates
-//!   kept batch by batch); an import of 1 000 more: 1.64 s in all, of which the
-//!   candidate step alone 0.920 s (0.78 CPU s), peak 348 MB;
-//! - the candidates of that store's 101 000 persons from scratch: 8.63 s, peak 592 MB,
-//!   the same 100 821 pairs as kept incrementally.
+//! - 100 000 records from scratch in memory: 1.36 s on 2 threads, peak 424 MB;
+//! - a store of 100 000 persons built by intake in 40.6–46.7 s (2 142–2 462 persons/s,
+//!   candidates kept batch by batch, persons read once per file); an import of 1 000
+//!   more: 1.38 s in all, of which the candidate step alone 0.771 s (0.77 CPU s);
+//! - the candidates of that store's 101 000 persons from scratch: 6.76 s, peak 570 MB,
+//!   the same 93 388 pairs as kept incrementally.
 //!
-//! (Before the candidate step looked each key up once, read persons with fewer
-//! statements and scored on both cores: 1.144 s and 15.36 s.)
+//! (Before the intake read each person once per file: 75.3 s, 1 328 persons/s. Before
+//! the candidate step looked each key up once, read persons with fewer statements and
+//! scored on both cores: 1.144 s and 15.36 s.)
 
 #[path = "duplicates/generate.rs"]
 mod generate;
