@@ -293,6 +293,19 @@ impl Nansen {
         Ok(n)
     }
 
+    /// What agrees and what disagrees between two records as they are now; none when
+    /// one of them was deleted.
+    fn evidence_of(&self, a: &str, b: &str) -> Result<Vec<Value>> {
+        let Some(comparison) = duplicates::comparison(self.conn(), a, b)? else {
+            return Ok(Vec::new());
+        };
+        Ok(comparison
+            .evidence
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<serde_json::Result<_>>()?)
+    }
+
     fn candidate_person(&self, id: &str) -> Result<CandidatePerson> {
         let uuid = crate::ids::parse_id("person", id)?;
         let view = self.get(Kind::Person, uuid)?;
@@ -322,22 +335,21 @@ impl Nansen {
             .min_score
             .unwrap_or(crate::domain::matching::DEFAULT_THRESHOLD);
         let conn = self.conn();
-        // (rank, a, b, score, evidence as stored, verdicts): rank 0 for disputed pairs.
-        // The evidence is parsed only for the rows of the page.
-        type Row = (u8, String, String, f64, Option<String>, Vec<String>);
+        // (rank, a, b, score, verdicts): rank 0 for disputed pairs.
+        type Row = (u8, String, String, f64, Vec<String>);
         let mut rows: Vec<Row> = Vec::new();
         for (a, b) in duplicates::disputed_pairs(conn)? {
             let verdicts = duplicates::verdicts(conn, &a, &b)?;
-            rows.push((0, a, b, 1.0, None, verdicts));
+            rows.push((0, a, b, 1.0, verdicts));
         }
-        for (a, b, score, evidence) in duplicates::duplicate_candidates(conn, min_score)? {
+        for (a, b, score) in duplicates::duplicate_candidates(conn, min_score)? {
             let verdicts = duplicates::verdicts(conn, &a, &b)?;
             if verdicts.iter().any(|v| v == "same" || v == "not_same")
                 || self.shown_under(&a)? == self.shown_under(&b)?
             {
                 continue;
             }
-            rows.push((1, a, b, score, Some(evidence), verdicts));
+            rows.push((1, a, b, score, verdicts));
         }
         let key = |r: &Row| format!("{}{:012}", r.0, ((1.0 - r.3) * 1e9) as u64);
         rows.sort_by(|x, y| (key(x), &x.1, &x.2).cmp(&(key(y), &y.1, &y.2)));
@@ -362,15 +374,12 @@ impl Nansen {
             None
         };
         let mut items = Vec::new();
-        for (_, a, b, score, evidence, verdicts) in slice.iter().take(limit) {
+        for (_, a, b, score, verdicts) in slice.iter().take(limit) {
             items.push(Candidate {
                 a: self.candidate_person(a)?,
                 b: self.candidate_person(b)?,
                 score: *score,
-                evidence: match evidence {
-                    Some(stored) => serde_json::from_str(stored)?,
-                    None => Vec::new(),
-                },
+                evidence: self.evidence_of(a, b)?,
                 verdicts: verdicts.clone(),
             });
         }

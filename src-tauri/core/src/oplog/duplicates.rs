@@ -1,7 +1,9 @@
-//! Reading what duplicate detection derived ([`super::derive`]): candidate pairs with
-//! their evidence, the verdicts on judged pairs, pairs judged both ways, and how many
+//! Reading what duplicate detection derived ([`super::derive`]): candidate pairs and
+//! their scores, the verdicts on judged pairs, pairs judged both ways, and how many
 //! wait for review.
 
+use super::derive::person_evidence;
+use crate::domain::matching::{compare, Comparison};
 use crate::error::Result;
 use crate::fault::tick;
 use rusqlite::{Connection, OptionalExtension};
@@ -14,20 +16,28 @@ pub fn merged_away(conn: &Connection) -> Result<u64> {
     Ok(stmt.query_row([], |r| r.get::<_, i64>(0))? as u64)
 }
 
-/// Candidate pairs scoring at least `min_score`, best first: (a, b, score, evidence).
+/// Candidate pairs scoring at least `min_score`, best first: (a, b, score).
 pub fn duplicate_candidates(
     conn: &Connection,
     min_score: f64,
-) -> Result<Vec<(String, String, f64, String)>> {
+) -> Result<Vec<(String, String, f64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a, b, score, evidence FROM duplicate_candidates WHERE score >= ?1
+        "SELECT a, b, score FROM duplicate_candidates WHERE score >= ?1
          ORDER BY score DESC, a, b",
     )?;
     tick()?;
-    let rows = stmt.query_map([min_score], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })?;
+    let rows = stmt.query_map([min_score], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The score and evidence of two records as they are now; none when one of them was
+/// deleted. The store keeps only the score of a candidate pair (see
+/// `derive::candidates`), and this is what the pair's row would have held.
+pub fn comparison(conn: &Connection, a: &str, b: &str) -> Result<Option<Comparison>> {
+    let (Some(a), Some(b)) = (person_evidence(conn, a)?, person_evidence(conn, b)?) else {
+        return Ok(None);
+    };
+    Ok(Some(compare(&a, &b)))
 }
 
 /// The verdicts of a judged pair.

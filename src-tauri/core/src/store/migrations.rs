@@ -76,6 +76,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "vocab_uz_ky",
         sql: include_str!("../domain/migrations/012_vocab_uz_ky.sql"),
     },
+    Migration {
+        version: 13,
+        name: "candidate_scores",
+        sql: include_str!("../oplog/migrations/013_candidate_scores.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

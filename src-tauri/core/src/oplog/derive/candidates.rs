@@ -4,7 +4,8 @@
 //! `duplicate_blocks`; a person whose evidence changed (a name, an alias, a date, an
 //! identifier, a family link, a group) is compared with every person sharing a key, and
 //! the pairs scoring at least [`STORED_FROM`] are kept in `duplicate_candidates` with
-//! their evidence. Like every derived row this is a function of the records, so
+//! their score (the evidence is computed again when a pair is shown: stored, it was most
+//! of the table where many persons share a name). Like every derived row this is a function of the records, so
 //! `rebuild` recomputes it identically; an import computes it for what it brought in
 //! the same transaction, not by a rescan.
 //!
@@ -13,9 +14,7 @@
 //! thread; the rows written do not depend on how the work was split).
 //! `benches/duplicates.rs` times it on a store of 100k persons.
 
-use crate::domain::matching::{
-    compare_prepared, score_prepared, Comparison, PersonEvidence, Prepared,
-};
+use crate::domain::matching::{score_prepared, PersonEvidence, Prepared};
 use crate::error::Result;
 use crate::fault::tick;
 use crate::oplog::timeline::groups_of;
@@ -194,15 +193,15 @@ impl Persons {
 }
 
 /// Scores pairs on every core (the store's connection stays on this thread): the pairs
-/// that reach [`STORED_FROM`], with their comparison.
-fn score_pairs(persons: &Persons, pairs: &[(u32, u32)]) -> Vec<(u32, u32, Comparison)> {
+/// that reach [`STORED_FROM`], with their score.
+fn score_pairs(persons: &Persons, pairs: &[(u32, u32)]) -> Vec<(u32, u32, f64)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let score = |chunk: &[(u32, u32)]| -> Vec<(u32, u32, Comparison)> {
+    let score = |chunk: &[(u32, u32)]| -> Vec<(u32, u32, f64)> {
         chunk
             .iter()
             .filter_map(|&(x, y)| {
-                let (a, b) = (persons.get(x)?, persons.get(y)?);
-                (score_prepared(a, b) >= STORED_FROM).then(|| (x, y, compare_prepared(a, b)))
+                let score = score_prepared(persons.get(x)?, persons.get(y)?);
+                (score >= STORED_FROM).then_some((x, y, score))
             })
             .collect()
     };
@@ -289,15 +288,14 @@ pub(crate) fn refresh(
         persons.read(conn, y, cache.as_deref())?;
     }
     let mut ins_pair = conn.prepare_cached(
-        "INSERT OR REPLACE INTO duplicate_candidates (a, b, score, evidence) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR REPLACE INTO duplicate_candidates (a, b, score) VALUES (?1, ?2, ?3)",
     )?;
-    for (x, y, comparison) in score_pairs(&persons, &pairs) {
+    for (x, y, score) in score_pairs(&persons, &pairs) {
         tick()?;
         ins_pair.execute(params![
             persons.ids[x as usize],
             persons.ids[y as usize],
-            comparison.score,
-            serde_json::to_string(&comparison.evidence)?
+            score,
         ])?;
     }
     if let Some(cache) = cache {

@@ -20,6 +20,7 @@ mod candidates;
 pub(crate) mod clusters;
 mod persons;
 
+pub(crate) use candidates::evidence as person_evidence;
 pub use candidates::{PreparedCache, MAX_BLOCK, STORED_FROM};
 
 use crate::oplog::state::row_of;
@@ -344,7 +345,7 @@ pub(crate) fn all(conn: &Connection, vocab: &Vocabularies) -> Result<()> {
 /// The version of the derivation rules. A store whose derived tables were computed by
 /// other rules (or by none: a store from before they existed) is recomputed once when
 /// opened.
-const DERIVED_VERSION: &str = "2";
+const DERIVED_VERSION: &str = "3";
 
 pub(crate) fn bring_up_to_date(conn: &mut Connection, vocab: &Vocabularies) -> Result<()> {
     if crate::store::meta(conn, "derived_version")?.as_deref() == Some(DERIVED_VERSION) {
