@@ -204,6 +204,37 @@ fn names(
     (total, pairing)
 }
 
+/// The patronymics of two records compared across all their names, the best way:
+/// (level, weight in quarters, word of a, word of b); none unless both give one.
+fn record_patronymics(
+    a: &Prepared,
+    b: &Prepared,
+    lv: &mut dyn FnMut(usize, usize) -> NameLevel,
+) -> Option<(NameLevel, i32, usize, usize)> {
+    let of = |p: &Prepared| -> Vec<usize> {
+        let mut v: Vec<usize> = p
+            .names
+            .iter()
+            .filter_map(|f| f.patronymic.as_ref().map(|(_, w)| *w))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (pa, pb) = (of(a), of(b));
+    let mut best: Option<(NameLevel, i32, usize, usize)> = None;
+    for &i in &pa {
+        for &j in &pb {
+            let l = lv(i, j);
+            let w = tf(patronymic_weight(l), l, &a.words[i], &b.words[j], 2);
+            if best.is_none_or(|b| w > b.1) {
+                best = Some((l, w, i, j));
+            }
+        }
+    }
+    best
+}
+
 /// The last initial of a name that the pairing left over.
 fn spare_initial(
     form: &NameForm,
@@ -367,23 +398,37 @@ pub(crate) fn weigh(a: &Prepared, b: &Prepared, record: bool) -> (f64, Vec<Evide
         }
     }
     let mut different_name = false;
-    if let Some((w, x, y, pairing)) = best {
+    if let Some((mut w, x, y, mut pairing)) = best {
+        if !pairing.iter().any(|p| p.2 == WordRole::Patronymic) {
+            // The names that met best do not both carry the patronymic («Aziz Karimov»,
+            // an alias), but each record gives it in another of its names: the father
+            // is known, and two fathers are two people.
+            if let Some((l, pw, i, j)) = record_patronymics(a, b, &mut lv) {
+                w += pw;
+                pairing.push((i, j, WordRole::Patronymic, l, pw));
+                if l == NameLevel::Different {
+                    w = w.min(0);
+                }
+            }
+        }
         total += w as f64 / 4.0;
         different_name = pairing.iter().any(|p| p.3 == NameLevel::Different);
         if record {
             let (fa, fb) = (&a.names[x], &b.names[y]);
-            let raw = |f: &NameForm, w: usize| {
-                f.core
-                    .iter()
-                    .chain(f.patronymic.iter())
+            // A word as written in the name that met best, or else in another name of
+            // the record (a patronymic known from another name).
+            let raw = |p: &Prepared, f: &NameForm, w: usize| {
+                std::iter::once(f)
+                    .chain(p.names.iter())
+                    .flat_map(|f| f.core.iter().chain(f.patronymic.iter()))
                     .find(|(_, i)| *i == w)
                     .map_or(String::new(), |(r, _)| r.clone())
             };
             let words = pairing
                 .iter()
                 .map(|&(i, j, role, level, w)| WordMatch {
-                    a: raw(fa, i),
-                    b: raw(fb, j),
+                    a: raw(a, fa, i),
+                    b: raw(b, fb, j),
                     role,
                     level,
                     similarity: similarity(&a.words[i], &b.words[j]),

@@ -177,6 +177,46 @@ fn different_people_stay_apart() {
     assert!(c.score > 0.99, "{c:#?}");
 }
 
+/// A record that gives the father's name in one of its names knows it for all of them:
+/// two records whose short forms agree («Aziz Karimov», an alias) but whose fathers
+/// differ are two men, and the same father in another script is no obstacle.
+#[test]
+fn a_patronymic_known_from_another_name_counts() {
+    let rustam_s_son = born(
+        person("a", &["Азиз Рустамович Каримов", "Aziz Karimov"]),
+        "1975",
+    );
+    let bakhtiyor_s_son = born(
+        person("b", &["Каримов Азиз Бахтиёр ўғли", "Aziz Karimov"]),
+        "1975",
+    );
+    let c = compare(&rustam_s_son, &bakhtiyor_s_son);
+    assert!(c.score < DEFAULT_THRESHOLD, "{c:#?}");
+    let Some(Evidence::Names { words, .. }) = c
+        .evidence
+        .iter()
+        .find(|e| matches!(e, Evidence::Names { .. }))
+    else {
+        panic!("{c:#?}")
+    };
+    assert!(
+        words.iter().any(|w| w.role == WordRole::Patronymic
+            && w.level == NameLevel::Different
+            && !w.a.is_empty()
+            && !w.b.is_empty()),
+        "the fathers are shown as written: {words:#?}"
+    );
+    let same_father = born(
+        person("c", &["Karimov Aziz Rustam o‘g‘li", "Aziz Karimov"]),
+        "1975",
+    );
+    let c = compare(&rustam_s_son, &same_father);
+    assert!(c.score >= DEFAULT_THRESHOLD, "{c:#?}");
+    // Nothing to compare when one record never gives a father's name.
+    let plain = born(person("d", &["Aziz Karimov"]), "1975");
+    assert!(compare(&rustam_s_son, &plain).score >= DEFAULT_THRESHOLD);
+}
+
 #[test]
 fn distances_count_transliteration_as_cheap() {
     use super::similar::distance;
