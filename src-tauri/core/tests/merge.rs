@@ -259,3 +259,66 @@ fn the_review_queue_shows_each_pair_with_the_evidence_of_its_records_as_they_are
     assert!(dates["a"] == "1980" || dates["b"] == "1980", "{dates}");
     adds_up(&after);
 }
+
+/// How many pairs wait for review is read from a kept total less the pairs people
+/// decided; it must say what counting every candidate says, through merges, judgements,
+/// an unmerge, an edit, a deletion and a rebuild.
+#[test]
+fn the_kept_count_of_pairs_waiting_for_review_is_what_counting_them_gives() {
+    use nansen_core::domain::matching::DEFAULT_THRESHOLD;
+    use nansen_core::oplog::duplicates::pending_duplicates;
+    let mut net = Net::new(0);
+    let hq = &mut net.hq;
+    let aziz: Vec<Uuid> = [
+        ("Aziz Karimov", "uz-Latn"),
+        ("Азиз Каримов", "uz-Cyrl"),
+        ("Karimov Aziz", "en-Latn"),
+        ("Каримов А.", "ru-Cyrl"),
+        ("Aziz Karimov", "en-Latn"),
+    ]
+    .iter()
+    .map(|(n, l)| person(hq, n, l))
+    .collect();
+    let rustam = [
+        person(hq, "Rustam Abdullayev", "uz-Latn"),
+        person(hq, "Абдуллаев Рустам", "uz-Cyrl"),
+    ];
+    // Just below the threshold the count is taken the slow way, over every candidate
+    // (no score here falls in between).
+    let check = |hq: &Nansen, step: &str| {
+        let kept = pending_duplicates(hq.conn(), DEFAULT_THRESHOLD).unwrap();
+        let counted = pending_duplicates(hq.conn(), DEFAULT_THRESHOLD - 1e-9).unwrap();
+        assert_eq!(kept, counted, "{step}");
+        assert_eq!(hq.info().unwrap().possible_duplicates, kept, "{step}");
+        kept
+    };
+    let at_first = check(hq, "at first");
+    assert!(at_first >= 10, "{at_first}");
+    hq.merge(&[aziz[0], aziz[1], aziz[2]]).unwrap();
+    let merged = check(hq, "after a merge");
+    assert!(merged < at_first);
+    hq.not_same(aziz[3], aziz[4]).unwrap();
+    let apart = check(hq, "after not-same");
+    assert_eq!(apart, merged - 1);
+    hq.unsure(rustam[0], rustam[1]).unwrap();
+    assert_eq!(
+        check(hq, "after unsure"),
+        apart,
+        "an unsure pair still waits"
+    );
+    hq.unmerge(aziz[1]).unwrap();
+    check(hq, "after an unmerge");
+    hq.edit(
+        Kind::Person,
+        aziz[4],
+        &json!({"birth_date": "1950", "sex": "female"}),
+    )
+    .unwrap();
+    hq.edit(Kind::Person, aziz[3], &json!({"birth_date": "1990"}))
+        .unwrap();
+    check(hq, "after edits");
+    hq.delete(Kind::Person, aziz[2]).unwrap();
+    let before_rebuild = check(hq, "after a deletion");
+    hq.rebuild().unwrap();
+    assert_eq!(check(hq, "after a rebuild"), before_rebuild);
+}

@@ -3,7 +3,7 @@
 //! wait for review.
 
 use super::derive::person_evidence;
-use crate::domain::matching::{compare, Comparison};
+use crate::domain::matching::{compare, Comparison, DEFAULT_THRESHOLD};
 use crate::error::Result;
 use crate::fault::tick;
 use rusqlite::{Connection, OptionalExtension};
@@ -63,17 +63,39 @@ pub fn disputed_pairs(conn: &Connection) -> Result<Vec<(String, String)>> {
 
 /// How many pairs wait for review: candidates scoring at least `min_score` that no one
 /// has judged (or only as unsure) and that are not already one person, and pairs judged
-/// both ways.
+/// both ways. At the default threshold this reads the kept total and takes away the few
+/// pairs people decided, instead of counting every candidate.
 pub fn pending_duplicates(conn: &Connection, min_score: f64) -> Result<u64> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT count(*) FROM duplicate_candidates c
-         LEFT JOIN judged_pairs j ON j.a = c.a AND j.b = c.b
-         LEFT JOIN cluster_members ca ON ca.person = c.a
-         LEFT JOIN cluster_members cb ON cb.person = c.b
-         WHERE c.score >= ?1 AND (j.verdicts IS NULL OR j.verdicts = 'unsure')
-           AND coalesce(ca.cluster, c.a) <> coalesce(cb.cluster, c.b)",
-    )?;
-    tick()?;
-    let undecided: i64 = stmt.query_row([min_score], |r| r.get(0))?;
+    let undecided = if min_score == DEFAULT_THRESHOLD {
+        let mut total = conn.prepare_cached("SELECT shown FROM duplicate_totals WHERE id = 1")?;
+        tick()?;
+        let shown: i64 = total.query_row([], |r| r.get(0)).optional()?.unwrap_or(0);
+        // Candidates judged (other than unsure), or already in one cluster: each once.
+        let mut decided = conn.prepare_cached(
+            "SELECT count(*) FROM (
+               SELECT c.a, c.b FROM judged_pairs j
+               JOIN duplicate_candidates c ON c.a = j.a AND c.b = j.b
+               WHERE c.score >= ?1 AND j.verdicts <> 'unsure'
+               UNION
+               SELECT c.a, c.b FROM cluster_members x
+               JOIN cluster_members y ON y.cluster = x.cluster AND y.person > x.person
+               JOIN duplicate_candidates c ON c.a = x.person AND c.b = y.person
+               WHERE c.score >= ?1)",
+        )?;
+        tick()?;
+        let decided: i64 = decided.query_row([min_score], |r| r.get(0))?;
+        shown - decided
+    } else {
+        let mut stmt = conn.prepare_cached(
+            "SELECT count(*) FROM duplicate_candidates c
+             LEFT JOIN judged_pairs j ON j.a = c.a AND j.b = c.b
+             LEFT JOIN cluster_members ca ON ca.person = c.a
+             LEFT JOIN cluster_members cb ON cb.person = c.b
+             WHERE c.score >= ?1 AND (j.verdicts IS NULL OR j.verdicts = 'unsure')
+               AND coalesce(ca.cluster, c.a) <> coalesce(cb.cluster, c.b)",
+        )?;
+        tick()?;
+        stmt.query_row([min_score], |r| r.get(0))?
+    };
     Ok(undecided as u64 + disputed_pairs(conn)?.len() as u64)
 }

@@ -14,7 +14,7 @@
 //! thread; the rows written do not depend on how the work was split).
 //! `benches/duplicates.rs` times it on a store of 100k persons.
 
-use crate::domain::matching::{score_prepared, PersonEvidence, Prepared};
+use crate::domain::matching::{score_at_least, PersonEvidence, Prepared, DEFAULT_THRESHOLD};
 use crate::error::Result;
 use crate::fault::tick;
 use crate::oplog::timeline::groups_of;
@@ -200,8 +200,8 @@ fn score_pairs(persons: &Persons, pairs: &[(u32, u32)]) -> Vec<(u32, u32, f64)> 
         chunk
             .iter()
             .filter_map(|&(x, y)| {
-                let score = score_prepared(persons.get(x)?, persons.get(y)?);
-                (score >= STORED_FROM).then_some((x, y, score))
+                let score = score_at_least(persons.get(x)?, persons.get(y)?, STORED_FROM)?;
+                Some((x, y, score))
             })
             .collect()
     };
@@ -233,8 +233,11 @@ pub(crate) fn refresh(
     }
     let mut persons = Persons::default();
     let mut del_blocks = conn.prepare_cached("DELETE FROM duplicate_blocks WHERE person = ?1")?;
-    let mut del_pairs =
-        conn.prepare_cached("DELETE FROM duplicate_candidates WHERE a = ?1 OR b = ?1")?;
+    let mut del_pairs = conn.prepare_cached(
+        "DELETE FROM duplicate_candidates WHERE a = ?1 OR b = ?1 RETURNING score",
+    )?;
+    // Pairs at or above the review threshold, gained less lost: `duplicate_totals`.
+    let mut shown: i64 = 0;
     let mut ins_block = conn
         .prepare_cached("INSERT OR IGNORE INTO duplicate_blocks (key, person) VALUES (?1, ?2)")?;
     // (key, dirty person): each key is looked up once, however many share it.
@@ -243,7 +246,9 @@ pub(crate) fn refresh(
         tick()?;
         del_blocks.execute([p])?;
         tick()?;
-        del_pairs.execute([p])?;
+        for score in del_pairs.query_map([p], |r| r.get::<_, f64>(0))? {
+            shown -= (score? >= DEFAULT_THRESHOLD) as i64;
+        }
         let n = persons.number(p);
         // Never from the cache: these are the persons that changed.
         if let Some(prepared) = persons.read(conn, n, None)? {
@@ -297,6 +302,18 @@ pub(crate) fn refresh(
             persons.ids[y as usize],
             score,
         ])?;
+        shown += (score >= DEFAULT_THRESHOLD) as i64;
+    }
+    if shown != 0 {
+        tick()?;
+        conn.prepare_cached(
+            "INSERT INTO duplicate_totals (id, shown) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET shown = shown + excluded.shown",
+        )?
+        .execute([shown])?;
+        tick()?;
+        conn.prepare_cached("DELETE FROM duplicate_totals WHERE shown = 0")?
+            .execute([])?;
     }
     if let Some(cache) = cache {
         persons.keep(cache);

@@ -359,7 +359,7 @@ pub(crate) fn bring_up_to_date(conn: &mut Connection, vocab: &Vocabularies) -> R
 }
 
 /// The derived tables, for `rebuild`.
-pub const TABLES: [&str; 14] = [
+pub const TABLES: [&str; 15] = [
     "record_index",
     "record_counts",
     "person_status",
@@ -374,6 +374,7 @@ pub const TABLES: [&str; 14] = [
     "judged_pairs",
     "duplicate_blocks",
     "duplicate_candidates",
+    "duplicate_totals",
 ];
 
 /// Adds `delta` to a count; a count that falls to zero is removed, so the table holds

@@ -12,3 +12,11 @@ CREATE TABLE duplicate_candidates (
 ) WITHOUT ROWID;
 CREATE INDEX duplicate_candidates_of ON duplicate_candidates(b);
 CREATE INDEX duplicate_candidates_by_score ON duplicate_candidates(score, a, b);
+
+-- How many candidate pairs reach the review queue's default threshold, kept as pairs
+-- come and go, so that the first screen and an import's report do not count them (in a
+-- store where many share a name, millions). One row; none means 0.
+CREATE TABLE duplicate_totals (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    shown INTEGER NOT NULL
+);
