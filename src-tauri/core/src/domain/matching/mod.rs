@@ -84,6 +84,7 @@
 //!   costly to compare.
 //! - `unicode-normalization`, in the fold.
 
+mod births;
 mod evidence;
 mod forms;
 mod frequencies;
@@ -147,7 +148,7 @@ pub struct Prepared {
     id: String,
     words: Vec<Word>,
     names: Vec<forms::NameForm>,
-    birth: Option<score::Birth>,
+    birth: Option<births::Birth>,
     birth_text: Option<String>,
     sex: Option<String>,
     /// (type, normalised value, value as written), sorted.
@@ -205,7 +206,7 @@ impl Prepared {
             id: e.id.clone(),
             words,
             names,
-            birth: birth_text.as_deref().and_then(score::birth),
+            birth: birth_text.as_deref().and_then(births::birth),
             birth_text,
             sex: e
                 .sex
@@ -265,6 +266,24 @@ pub fn compare_prepared(a: &Prepared, b: &Prepared) -> Comparison {
 /// screening many pairs.
 pub fn score_prepared(a: &Prepared, b: &Prepared) -> f64 {
     score_of(score::weigh(a, b, false).0)
+}
+
+/// The score of two records when it is at least `floor`, none when it is lower: the
+/// same as [`score_prepared`] for the pairs it returns, cheaper for those it does not
+/// (what the rest of the records says is weighed first, and names only when they could
+/// still lift the pair to `floor`).
+pub fn score_at_least(a: &Prepared, b: &Prepared, floor: f64) -> Option<f64> {
+    if floor <= 0.0 {
+        return Some(score_prepared(a, b));
+    }
+    if floor >= 1.0 {
+        return None;
+    }
+    // The odds of `floor`, a hair lower, so that rounding never drops a pair at it.
+    let odds = (floor / (1.0 - floor)).log2() - 1e-9;
+    score::weigh_from(a, b, odds)
+        .map(score_of)
+        .filter(|s| *s >= floor)
 }
 
 /// The probability of posterior log2 odds.

@@ -1,11 +1,11 @@
 //! The weights: log2 likelihood ratios, log2(m/u), of each kind of agreement (see the
 //! module docs for the reasoning behind each m and u), and the sum that makes a score.
 
+use super::births::births;
 use super::evidence::{Evidence, IdentifierAgreement, NameLevel, WordMatch, WordRole};
 use super::forms::NameForm;
 use super::similar::{level, similarity, Word};
 use super::Prepared;
-use crate::date::{DatePoint, FuzzyDate};
 
 /// Weights of words of names, in quarters of a bit (so sums are exact and the score of
 /// a pair does not depend on the order of its records).
@@ -250,88 +250,6 @@ fn spare_initial(
     })
 }
 
-/// Birth dates as ranges of days, widened where they are approximate or uncertain.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Birth {
-    lo: i64,
-    hi: i64,
-    /// A precise day that is not 1 January (which registrations use for "unknown").
-    day: Option<i64>,
-}
-
-fn point_bounds(p: &DatePoint) -> (i64, i64, bool) {
-    use chrono::Datelike;
-    let (mut lo, mut hi) = (
-        p.earliest().num_days_from_ce() as i64,
-        p.latest().num_days_from_ce() as i64,
-    );
-    let jan_first = p.month == Some(1) && p.day == Some(1);
-    if jan_first {
-        hi = lo + 364;
-    }
-    let widen = match (p.month.is_some(), p.day.is_some() && !jan_first) {
-        (_, true) => 30,
-        (true, false) => 180,
-        _ => 730,
-    };
-    let by = widen * (p.approximate as i64) + widen / 2 * (p.uncertain as i64);
-    lo -= by;
-    hi += by;
-    let exact = p.day.is_some() && !jan_first && by == 0;
-    (lo, hi, exact)
-}
-
-pub(crate) fn birth(text: &str) -> Option<Birth> {
-    Some(match FuzzyDate::parse(text).ok()? {
-        FuzzyDate::Point(p) => {
-            let (lo, hi, exact) = point_bounds(&p);
-            Birth {
-                lo,
-                hi,
-                day: exact.then_some(lo),
-            }
-        }
-        FuzzyDate::Interval(a, b) => Birth {
-            lo: a.map_or(i64::MIN / 4, |p| point_bounds(&p).0),
-            hi: b.map_or(i64::MAX / 4, |p| point_bounds(&p).1),
-            day: None,
-        },
-    })
-}
-
-/// The weight of two birth dates, and how many years apart they are (0: compatible).
-fn births(a: &Birth, b: &Birth) -> (f64, i32) {
-    if let (Some(x), Some(y)) = (a.day, b.day) {
-        if x == y {
-            // m 0.6, u 1/18 000 (a day in fifty years), kept below an identifier's.
-            return (10.0, 0);
-        }
-    }
-    let gap = (b.lo - a.hi).max(a.lo - b.hi).max(0) as f64 / 365.25;
-    if gap == 0.0 {
-        // m 0.9; u the chance that a random birth date, in some fifty years, falls in
-        // the ranges: narrow ranges that overlap say more than wide ones.
-        let width = |x: &Birth| ((x.hi - x.lo + 1) as f64 / 365.25).max(1.0);
-        let u = ((width(a) + width(b)) / 50.0).min(1.0);
-        return ((0.9 / u).log2().max(0.0), 0);
-    }
-    let years = gap.ceil() as i32;
-    let weight = match gap {
-        // Ages turned into years are often a year out: m 0.05, u 0.025.
-        g if g < 1.1 => 1.0,
-        // m 0.015, u 0.06.
-        g if g < 2.5 => -2.0,
-        // m 0.005, u 0.1.
-        g if g < 4.0 => -4.5,
-        // m 0.002, u 0.3.
-        g if g < 10.0 => -7.0,
-        // Father and son; what is left is a slip of the pen (1957 for 1975): m 0.0001,
-        // u 0.5.
-        _ => -12.0,
-    };
-    (weight, years)
-}
-
 /// Identifier values compared without case, spaces or punctuation, and with Cyrillic
 /// letters that look like Latin ones read as those (a passport series typed on a
 /// Russian keyboard).
@@ -445,7 +363,22 @@ pub(crate) fn weigh(a: &Prepared, b: &Prepared, record: bool) -> (f64, Vec<Evide
             });
         }
     }
+    let (rest, identified) = others(a, b, record, &mut ev);
+    total += rest;
+    let prior = (a.prior + b.prior) / 2.0;
+    if different_name && !identified {
+        // Twins share a surname, a patronymic and a birth day: with a name that
+        // differs, only an identifier can make two records one person.
+        total = total.min(prior - 1.0);
+    }
+    (total - prior, ev)
+}
+
+/// Everything but the names: identifiers, birth dates, sex, origin, groups and family.
+/// The weight, and whether an identifier agrees.
+fn others(a: &Prepared, b: &Prepared, record: bool, ev: &mut Vec<Evidence>) -> (f64, bool) {
     let mut identified = false;
+    let mut total = 0.0;
     let mut types: Vec<&str> = a.identifiers.iter().map(|t| t.0.as_str()).collect();
     types.dedup();
     for id_type in types {
@@ -566,13 +499,37 @@ pub(crate) fn weigh(a: &Prepared, b: &Prepared, record: bool) -> (f64, Vec<Evide
             });
         }
     }
+    (total, identified)
+}
+
+/// The most two records' names can weigh (quarters of a bit): every word of the shorter
+/// name exact, as common as the rarest word lets it say, and the fathers' names too.
+fn names_bound(a: &Prepared, b: &Prepared) -> i32 {
+    let core = |p: &Prepared| p.names.iter().map(|f| f.core.len()).max().unwrap_or(0);
+    let tf = a
+        .words
+        .iter()
+        .chain(&b.words)
+        .map(|w| w.tf)
+        .max()
+        .unwrap_or(0)
+        .max(0);
+    let words = core(a).min(core(b)) as i32;
+    words * (name_weight(NameLevel::Exact, usize::MAX) + tf)
+        + patronymic_weight(NameLevel::Exact)
+        + tf / 2
+}
+
+/// The log2 posterior odds of two prepared persons when they can reach `floor`, and
+/// none when they cannot: names are compared only when what else is known leaves room.
+pub(crate) fn weigh_from(a: &Prepared, b: &Prepared, floor: f64) -> Option<f64> {
+    let (rest, _) = others(a, b, false, &mut Vec::new());
     let prior = (a.prior + b.prior) / 2.0;
-    if different_name && !identified {
-        // Twins share a surname, a patronymic and a birth day: with a name that
-        // differs, only an identifier can make two records one person.
-        total = total.min(prior - 1.0);
+    if rest + names_bound(a, b) as f64 / 4.0 - prior < floor {
+        return None;
     }
-    (total - prior, ev)
+    let odds = weigh(a, b, false).0;
+    (odds >= floor).then_some(odds)
 }
 
 fn agreement_rank(a: IdentifierAgreement) -> u8 {

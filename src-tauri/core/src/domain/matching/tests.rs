@@ -350,6 +350,41 @@ proptest! {
         prop_assert_eq!(ab.evidence.len(), ba.evidence.len());
     }
 
+    /// The screen that skips names when they cannot matter keeps exactly the pairs the
+    /// full score keeps, with the same score (a record and a near copy of it too, so that
+    /// pairs near the floor are tried).
+    #[test]
+    fn screening_keeps_what_scoring_keeps(
+        a in arb_person("a"),
+        b in arb_person("b"),
+        copy in any::<bool>(),
+        floor in prop_oneof![Just(0.25), Just(0.5), 0.0f64..1.0],
+    ) {
+        let b = if copy {
+            PersonEvidence { id: "b".into(), birth_date: b.birth_date, sex: b.sex, ..a.clone() }
+        } else {
+            b
+        };
+        let counts = {
+            let mut f = NameFrequencies::new();
+            for _ in 0..60 {
+                f.add(&a);
+            }
+            for _ in 0..60 {
+                f.add(&b);
+            }
+            f
+        };
+        for (pa, pb) in [
+            (Prepared::new(&a), Prepared::new(&b)),
+            (Prepared::with_frequencies(&a, &counts), Prepared::with_frequencies(&b, &counts)),
+        ] {
+            let score = score_prepared(&pa, &pb);
+            let kept = score_at_least(&pa, &pb, floor);
+            prop_assert_eq!(kept, (score >= floor).then_some(score), "floor {}", floor);
+        }
+    }
+
     #[test]
     fn a_named_record_meets_itself(a in arb_person("a")) {
         prop_assume!(a.names.iter().any(|(n, _)| n.split_whitespace().count() > 1));
