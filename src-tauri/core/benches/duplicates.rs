@@ -45,54 +45,56 @@
 //! # Figures on this machine (2026-11-30; 2-core VM, nothing else running)
 //!
 //! Accuracy at the default threshold 0.5, as the store scores (goal: F1 ≥ 0.95 with
-//! precision ≥ 0.97) — **missed, on precision**:
+//! precision ≥ 0.97) — **missed, on precision, and out of reach of re-weighting** (below):
 //!
 //! - tuning seed: 10 746 people, 18 264 records, 9 678 true pairs, 96.7% of them sharing
-//!   a key: precision 0.8648, recall 0.9568, F1 0.9085 (1 448 false positives, 486 of
+//!   a key: precision 0.8780, recall 0.9567, F1 0.9156 (1 287 false positives, 422 of
 //!   them namesakes that only their names compare);
 //! - held-out seed: 10 756 people, 18 339 records, 96.5% sharing a key: precision
-//!   0.8754, recall 0.9524, F1 0.9123;
-//! - the held-out set imported into a store: precision 0.8749, recall 0.9521, F1 0.9119,
-//!   exactly the pairs this benchmark computes for the same records (no place of
-//!   origin, which a persons list does not carry).
+//!   0.8871, recall 0.9520, F1 0.9184 (1 185 false positives, 390 such namesakes).
 //!
-//! Before С./Ш. were told apart as initials and Karimova / Karimov capped at every
-//! level (not only as a suffix): precision 0.8477 / 0.8566, F1 0.8992 / 0.9024, the
-//! same recall. The best threshold is now about 0.9 (F1 0.9146 / 0.9154, precision
-//! 0.92 / 0.93). With name counts and the prior they give (`NANSEN_BENCH_COUNTS=1`,
-//! which the store does not do) precision 0.9309 / 0.9367, recall 0.9145 / 0.9071, F1
-//! 0.9227 / 0.9217: counts would add about 0.01 of F1 now, not enough to reach the goal
-//! either. What keeps precision down: a surname and an initial («Abdulloev R.», which
-//! the issue's own example requires to be a candidate) or two agreeing names are
-//! enough over the prior of 8.5 bits, and among 18 000 records many namesakes (885
-//! pairs of one given name, surname and sex) have nothing else recorded that tells
-//! them apart. More than half of the false positives on the held-out seed are two
-//! agreeing names, or a name and an initial, with no other field but the sex.
+//! History on the two seeds: F1 0.8992 / 0.9024 before С./Ш. were told apart as
+//! initials and Karimova / Karimov capped at every level; 0.9085 / 0.9123 before a
+//! patronymic known from any of a record's names was compared when the names that met
+//! best lacked it (an alias «Aziz Karimov» no longer hides two fathers). The best
+//! threshold is about 0.7 (F1 0.9207 / 0.9231, precision 0.896 / 0.908). With name
+//! counts and the prior they give (`NANSEN_BENCH_COUNTS=1`, which the store does not
+//! do) precision 0.9384 / 0.9427, recall 0.9144 / 0.9069, F1 0.9263 / 0.9245.
+//!
+//! What keeps precision down: a surname and an initial («Abdulloev R.», which the
+//! issue's own example requires to be a candidate) or two agreeing names are enough
+//! over the prior of 8.5 bits, and among 18 000 records many namesakes (885 pairs of
+//! one given name, surname and sex) have nothing else recorded that tells them apart.
 //!
 //! **The goal is out of reach of any weighting of these comparisons** on this gold set.
-//! The ceiling printed after the two seeds (`ceiling`: an oracle that decides each
-//! signature of a comparison apart, as no sum of weights can, learnt on the tuning seed
-//! and applied to the held-out one) reaches at best F1 0.919 (precision 0.911, recall
-//! 0.927), and precision never passes 0.957 at any recall (0.957 at recall 0.69). The
-//! matcher's 0.912 is within 0.01 of it. With 30 000 people instead of 10 000 the
-//! ceiling falls to F1 0.864: the more people, the more namesakes. Two things beyond
-//! the pair's own fields were tried and measured, not kept: name counts (+0.01 F1, see
-//! above), and lowering the odds of a pair whose records each have many other strong
-//! candidates (a crowd of namesakes): +0.014 at best (F1 0.927, precision 0.924),
-//! and it would make a pair's score depend on every other record of its name. What
-//! would move the figure is more recorded about each person (a birth date on more
-//! records, identifiers), not the scoring.
+//! The ceiling printed after the two seeds (`duplicates/ceiling.rs`: an oracle that
+//! decides each signature of a comparison apart, as no sum of weights can, learnt on
+//! the tuning seed and applied to the held-out one) reaches at best F1 0.924 (precision
+//! 0.920, recall 0.927), and its precision never passes 0.960 at any recall (0.960 at
+//! recall 0.70). The matcher's 0.918 is within 0.006 of it. With 30 000 people instead
+//! of 10 000 the ceiling falls (F1 0.864 before the patronymic change): the more people,
+//! the more namesakes; with 325 people the matcher's own F1 is 0.955–0.970. Tried,
+//! measured and not kept: lowering the odds of a pair whose records each have many other
+//! strong candidates (a crowd of namesakes): +0.014 of F1 at best, at the price of a
+//! pair's score depending on every other record of its name. What would move the figure
+//! is more recorded about each person (a birth date on more records, identifiers), not
+//! the scoring.
+//!
+//! The held-out set imported into a store by intake: precision 0.8867, recall 0.9517,
+//! F1 0.9181, exactly the pairs this benchmark computes for the same records (no place
+//! of origin, which a persons list does not carry).
 //!
 //! Speed (goals: 100k from scratch < 10 s, after a 1k import < 1 s) — met:
 //!
-//! - 100 000 records from scratch in memory: 1.36 s on 2 threads, peak 424 MB;
-//! - a store of 100 000 persons built by intake in 40.6–46.7 s (2 142–2 462 persons/s,
-//!   candidates kept batch by batch, persons read once per file); an import of 1 000
-//!   more: 1.38 s in all, of which the candidate step alone 0.771 s (0.77 CPU s);
-//! - the candidates of that store's 101 000 persons from scratch: 6.76 s, peak 570 MB,
-//!   the same 93 388 pairs as kept incrementally.
+//! - 100 000 records from scratch in memory: 1.41 s on 2 threads, peak 417 MB;
+//! - a store of 100 000 persons built by intake in 39.7 s (2 520 persons/s, candidates
+//!   kept batch by batch, persons read once per file); an import of 1 000 more: 1.17 s
+//!   in all, of which the candidate step alone 0.657 s (0.65 CPU s);
+//! - the candidates of that store's 101 000 persons from scratch: 5.17 s, peak 652 MB,
+//!   the same 88 589 pairs as kept incrementally.
 //!
-//! (Before the intake read each person once per file: 75.3 s, 1 328 persons/s. Before
+//! (Before pairs were screened on what else is known before their names were compared:
+//! 6.76 s from scratch, 0.771 s for the 1k import. Before the intake read each person once per file: 75.3 s, 1 328 persons/s. Before
 //! the candidate step looked each key up once, read persons with fewer statements and
 //! scored on both cores: 1.144 s and 15.36 s.)
 
