@@ -4,10 +4,11 @@
 //! `duplicate_blocks`; a person whose evidence changed (a name, an alias, a date, an
 //! identifier, a family link, a group) is compared with every person sharing a key, and
 //! the pairs scoring at least [`STORED_FROM`] are kept in `duplicate_candidates` with
-//! their score (the evidence is computed again when a pair is shown: stored, it was most
-//! of the table where many persons share a name). Like every derived row this is a function of the records, so
-//! `rebuild` recomputes it identically; an import computes it for what it brought in
-//! the same transaction, not by a rescan.
+//! their score, and `duplicate_totals` keeps how many reach the review threshold. The
+//! evidence of a pair is worked out again when the pair is shown: stored, it was most
+//! of the table where many persons share a name. Like every derived row this is a
+//! function of the records, so `rebuild` recomputes it identically; an import computes
+//! it for what it brought in the same transaction, not by a rescan.
 //!
 //! A refresh looks each key up once, however many changed persons share it, reads each
 //! person once, and scores the pairs on every core (the connection stays on the calling
