@@ -18,10 +18,10 @@
 use crate::domain::matching::{score_at_least, PersonEvidence, Prepared, DEFAULT_THRESHOLD};
 use crate::error::Result;
 use crate::fault::tick;
-use crate::oplog::timeline::groups_of;
+use crate::oplog::timeline::{groups_of, targets_of};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// A key shared by more persons than this is too common to compare by (a surname
@@ -222,14 +222,89 @@ fn score_pairs(persons: &Persons, pairs: &[(u32, u32)]) -> Vec<(u32, u32, f64)> 
     })
 }
 
-/// Recomputes the blocks and candidate pairs of persons whose evidence changed; with a
+/// Persons whose groups alone changed keep their keys, and a group in common is all that
+/// changed between them and anyone: so only their pairs with the members of those groups,
+/// and the pairs they had, can score differently. Those rows are taken away and the pairs
+/// that share a key few enough share (as [`refresh`] decides) are added to `pairs` to be
+/// scored again; `shown` counts what was taken away.
+fn regrouped(
+    conn: &Connection,
+    dirty: &BTreeSet<String>,
+    grouped: &BTreeMap<String, BTreeSet<String>>,
+    persons: &mut Persons,
+    pairs: &mut Vec<(u32, u32)>,
+    shown: &mut i64,
+) -> Result<()> {
+    let mut partners_of =
+        conn.prepare_cached("SELECT a, b FROM duplicate_candidates WHERE a = ?1 OR b = ?1")?;
+    let mut del_pair = conn.prepare_cached(
+        "DELETE FROM duplicate_candidates WHERE a = ?1 AND b = ?2 RETURNING score",
+    )?;
+    let mut keys_of = conn.prepare_cached("SELECT key FROM duplicate_blocks WHERE person = ?1")?;
+    let mut block_of = conn.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM duplicate_blocks WHERE key = ?1 LIMIT ?2)",
+    )?;
+    let mut keys: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut small: HashMap<String, bool> = HashMap::new();
+    for (p, groups) in grouped.iter().filter(|(p, _)| !dirty.contains(*p)) {
+        let n = persons.number(p);
+        // Never from the cache: its groups changed.
+        persons.read(conn, n, None)?;
+        let mut others = BTreeSet::new();
+        tick()?;
+        for row in partners_of.query_map([p], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))? {
+            let (a, b) = row?;
+            others.insert(if a == *p { b } else { a });
+        }
+        for g in groups {
+            others.extend(targets_of(conn, g, "members")?);
+        }
+        others.remove(p);
+        for q in others {
+            let (a, b) = if *p < q { (p, &q) } else { (&q, p) };
+            tick()?;
+            for score in del_pair.query_map([a, b], |r| r.get::<_, f64>(0))? {
+                *shown -= (score? >= DEFAULT_THRESHOLD) as i64;
+            }
+            let mut comparable = false;
+            for person in [p, &q] {
+                if !keys.contains_key(person) {
+                    tick()?;
+                    let k = keys_of
+                        .query_map([person], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    keys.insert(person.clone(), k);
+                }
+            }
+            for k in keys[p].intersection(&keys[&q]) {
+                if !small.contains_key(k) {
+                    tick()?;
+                    let n: i64 = block_of.query_row(params![k, MAX_BLOCK + 1], |r| r.get(0))?;
+                    small.insert(k.clone(), n <= MAX_BLOCK);
+                }
+                if small[k] {
+                    comparable = true;
+                    break;
+                }
+            }
+            if comparable {
+                pairs.push((persons.number(a), persons.number(b)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes the blocks and candidate pairs of persons whose evidence changed, and the
+/// pairs of persons whose groups alone changed (`grouped`: with the groups); with a
 /// cache, reads the others from it and leaves everything read in it.
 pub(crate) fn refresh(
     conn: &Connection,
     dirty: &BTreeSet<String>,
+    grouped: &BTreeMap<String, BTreeSet<String>>,
     cache: Option<&mut PreparedCache>,
 ) -> Result<()> {
-    if dirty.is_empty() {
+    if dirty.is_empty() && grouped.is_empty() {
         return Ok(());
     }
     let mut persons = Persons::default();
@@ -287,6 +362,7 @@ pub(crate) fn refresh(
             }
         }
     }
+    regrouped(conn, dirty, grouped, &mut persons, &mut pairs, &mut shown)?;
     pairs.sort_unstable();
     pairs.dedup();
     for &(x, y) in &pairs {

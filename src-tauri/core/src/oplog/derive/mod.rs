@@ -65,7 +65,14 @@ pub(crate) struct Touched {
     judged: BTreeSet<String>,
     /// Persons whose evidence for duplicate detection may have changed.
     evidence: BTreeSet<String>,
+    /// Persons whose groups changed, and the groups: of their evidence only the groups
+    /// in common with others changed, and only with the members of those groups.
+    grouped: BTreeMap<String, BTreeSet<String>>,
 }
+
+/// A person's fields that duplicate detection reads (`candidates::evidence`); a write to
+/// another (notes, nationality) changes nothing it compares.
+const EVIDENCE_FIELDS: [&str; 5] = ["name", "birth_date", "sex", "origin", DELETED];
 
 impl Touched {
     /// Before an op on `(kind, id)`: what it may change.
@@ -75,9 +82,6 @@ impl Touched {
         // A person's own fields (name, deletion) do not change their timeline: only
         // what points at them does, which the other kinds and links note.
         match kind {
-            Kind::Person => {
-                self.evidence.insert(id);
-            }
             Kind::Group => {
                 self.groups.insert(id);
             }
@@ -95,6 +99,9 @@ impl Touched {
 
     /// A field write: deletion changes more than the record itself.
     pub(crate) fn field(&mut self, kind: Kind, id: &Uuid, field: &str) {
+        if kind == Kind::Person && EVIDENCE_FIELDS.contains(&field) {
+            self.evidence.insert(id.to_string());
+        }
         // Whether a record is listed is kept with its name words.
         if kind.is_named() && field == DELETED {
             self.names.insert((kind, id.to_string()));
@@ -117,7 +124,16 @@ impl Touched {
             (Kind::Group, "members") => {
                 if let Some(p) = elem.get("person").and_then(Value::as_str) {
                     self.persons.insert(p.to_string());
-                    self.evidence.insert(p.to_string());
+                    self.grouped
+                        .entry(p.to_string())
+                        .or_default()
+                        .insert(owner.to_string());
+                }
+            }
+            (Kind::Person, "aliases" | "identifiers" | "family") => {
+                self.evidence.insert(owner.to_string());
+                if link == "aliases" {
+                    self.names.insert((kind, owner.to_string()));
                 }
             }
             (Kind::Event, "involvements") => {
@@ -189,7 +205,8 @@ pub(crate) fn refresh(
         locations,
         mut names,
         mut judged,
-        mut evidence,
+        evidence,
+        mut grouped,
     } = touched;
     // Places: everything below a moved location, and who is there.
     if !locations.is_empty() {
@@ -216,7 +233,9 @@ pub(crate) fn refresh(
     }
     for g in &groups_deleted {
         subjects.insert(g.clone());
-        evidence.extend(targets_of(conn, g, "members")?);
+        for member in targets_of(conn, g, "members")? {
+            grouped.entry(member).or_default().insert(g.clone());
+        }
     }
     for s in subjects {
         if row_of(conn, Kind::Group, &s)?.is_some() {
@@ -266,7 +285,7 @@ pub(crate) fn refresh(
             write_person(conn, vocab, id, &fields, timeline_changed)?;
         }
     }
-    candidates::refresh(conn, &evidence, cache)?;
+    candidates::refresh(conn, &evidence, &grouped, cache)?;
     // Names of records not themselves touched: a cluster's representative.
     for (kind, id) in &names {
         if let Some(fields) = row_of(conn, *kind, id)? {
@@ -290,7 +309,7 @@ pub(crate) fn refresh(
 /// step on a real store; the caller holds the transaction.
 #[doc(hidden)]
 pub fn refresh_candidates(conn: &Connection, persons: &BTreeSet<String>) -> Result<()> {
-    candidates::refresh(conn, persons, None)
+    candidates::refresh(conn, persons, &BTreeMap::new(), None)
 }
 
 /// Recomputes every derived row from the records: what `rebuild` does after the replay.
