@@ -71,15 +71,17 @@ pub fn pending_duplicates(conn: &Connection, min_score: f64) -> Result<u64> {
         tick()?;
         let shown: i64 = total.query_row([], |r| r.get(0)).optional()?.unwrap_or(0);
         // Candidates judged (other than unsure), or already in one cluster: each once.
+        // CROSS JOIN keeps the few decisions as the outer loop; left to itself the
+        // planner walks every candidate above the threshold.
         let mut decided = conn.prepare_cached(
             "SELECT count(*) FROM (
                SELECT c.a, c.b FROM judged_pairs j
-               JOIN duplicate_candidates c ON c.a = j.a AND c.b = j.b
+               CROSS JOIN duplicate_candidates c ON c.a = j.a AND c.b = j.b
                WHERE c.score >= ?1 AND j.verdicts <> 'unsure'
                UNION
                SELECT c.a, c.b FROM cluster_members x
-               JOIN cluster_members y ON y.cluster = x.cluster AND y.person > x.person
-               JOIN duplicate_candidates c ON c.a = x.person AND c.b = y.person
+               CROSS JOIN cluster_members y ON y.cluster = x.cluster AND y.person > x.person
+               CROSS JOIN duplicate_candidates c ON c.a = x.person AND c.b = y.person
                WHERE c.score >= ?1)",
         )?;
         tick()?;
