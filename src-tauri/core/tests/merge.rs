@@ -425,3 +425,93 @@ fn joining_and_leaving_a_group_rescores_pairs_as_a_rebuild_would() {
     assert_eq!(candidates(&before), candidates(&after));
     same_as_rebuild(hq, "after a note");
 }
+
+/// The review queue is read a page at a time: walked page by page it is exactly the
+/// whole queue, in order, once each, with pairs judged both ways first and the total
+/// the same on every page.
+#[test]
+fn the_review_queue_walked_page_by_page_is_the_whole_queue() {
+    use nansen_core::api::DuplicateQuery;
+    let mut net = Net::new(2);
+    let (cyr, lat, _, _) = two_records(&mut net);
+    // One pair judged both ways at two offices.
+    net.send(None, Some(0));
+    net.send(None, Some(1));
+    net.offices[0].merge(&[cyr, lat]).unwrap();
+    net.offices[1].not_same(cyr, lat).unwrap();
+    net.full_exchange();
+    let hq = &mut net.hq;
+    let spellings = [
+        ("Aziz Karimov", "uz-Latn"),
+        ("Азиз Каримов", "uz-Cyrl"),
+        ("Karimov Aziz", "en-Latn"),
+        ("Каримов Азиз", "ru-Cyrl"),
+        ("AZIZ KARIMOV", "en-Latn"),
+        ("Karimov A.", "en-Latn"),
+        ("Азиз Каримов", "ru-Cyrl"),
+        ("Aziz Karimov", "en-Latn"),
+        ("Каримов А.", "uz-Cyrl"),
+        ("Aziz Karimov", "uz-Latn"),
+    ];
+    let azizes: Vec<Uuid> = spellings.iter().map(|(n, l)| person(hq, n, l)).collect();
+    hq.merge(&[azizes[0], azizes[1]]).unwrap();
+    hq.unsure(azizes[2], azizes[3]).unwrap();
+    hq.not_same(azizes[4], azizes[5]).unwrap();
+    let key = |c: &nansen_core::api::Candidate| (c.a.id.clone(), c.b.id.clone());
+    let whole = hq
+        .duplicates(&DuplicateQuery {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(whole.next.is_none());
+    assert_eq!(whole.total as usize, whole.items.len());
+    assert!(whole.items.len() > 20, "{}", whole.items.len());
+    let disputed = &whole.items[0];
+    assert!(disputed
+        .verdicts
+        .contains(&Verdict::NotSame.term().to_string()));
+    assert!(whole.items[1..]
+        .windows(2)
+        .all(|w| w[0].score >= w[1].score));
+    assert!(whole
+        .items
+        .iter()
+        .any(|c| c.verdicts == vec![Verdict::Unsure.term().to_string()]));
+    for (x, y) in [(0, 1), (4, 5)] {
+        let (x, y) = (azizes[x].to_string(), azizes[y].to_string());
+        assert!(
+            !whole
+                .items
+                .iter()
+                .any(|c| (c.a.id == x && c.b.id == y) || (c.a.id == y && c.b.id == x)),
+            "merged and not-same pairs are not waiting"
+        );
+    }
+    for limit in [1, 3, 7] {
+        let (mut walked, mut after) = (Vec::new(), None);
+        loop {
+            let page = hq
+                .duplicates(&DuplicateQuery {
+                    limit: Some(limit),
+                    after: after.clone(),
+                    ..Default::default()
+                })
+                .unwrap();
+            assert_eq!(page.total, whole.total);
+            assert!(page.items.len() <= limit);
+            walked.extend(page.items.iter().map(key));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let expected: Vec<_> = whole.items.iter().map(key).collect();
+        assert_eq!(walked, expected, "limit {limit}");
+    }
+    let bad = hq.duplicates(&DuplicateQuery {
+        after: Some("not a cursor".into()),
+        ..Default::default()
+    });
+    assert!(bad.is_err());
+}

@@ -293,19 +293,6 @@ impl Nansen {
         Ok(n)
     }
 
-    /// What agrees and what disagrees between two records as they are now; none when
-    /// one of them was deleted.
-    fn evidence_of(&self, a: &str, b: &str) -> Result<Vec<Value>> {
-        let Some(comparison) = duplicates::comparison(self.conn(), a, b)? else {
-            return Ok(Vec::new());
-        };
-        Ok(comparison
-            .evidence
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<serde_json::Result<_>>()?)
-    }
-
     fn candidate_person(&self, id: &str) -> Result<CandidatePerson> {
         let uuid = crate::ids::parse_id("person", id)?;
         let view = self.get(Kind::Person, uuid)?;
@@ -328,61 +315,85 @@ impl Nansen {
 
     /// The review queue: pairs judged both ways first, then undecided (and unsure)
     /// pairs by score. Pairs already judged, and records already merged together, are
-    /// left out.
+    /// left out. A page reads only its own rows (keyset pages over the score index);
+    /// the total is the kept count of pairs waiting.
     pub fn duplicates(&self, query: &DuplicateQuery) -> Result<Page<Candidate>> {
         let limit = page::limit(query.limit)?;
         let min_score = query
             .min_score
             .unwrap_or(crate::domain::matching::DEFAULT_THRESHOLD);
         let conn = self.conn();
-        // (rank, a, b, score, verdicts): rank 0 for disputed pairs.
-        type Row = (u8, String, String, f64, Vec<String>);
-        let mut rows: Vec<Row> = Vec::new();
-        for (a, b) in duplicates::disputed_pairs(conn)? {
-            let verdicts = duplicates::verdicts(conn, &a, &b)?;
-            rows.push((0, a, b, 1.0, verdicts));
-        }
-        for (a, b, score) in duplicates::duplicate_candidates(conn, min_score)? {
-            let verdicts = duplicates::verdicts(conn, &a, &b)?;
-            if verdicts.iter().any(|v| v == "same" || v == "not_same")
-                || self.shown_under(&a)? == self.shown_under(&b)?
-            {
-                continue;
+        let after = page::after(query.after.as_deref())?;
+        let cursor = query.after.as_deref().unwrap_or_default();
+        // Pairs judged both ways (few), ordered by their ids; the cursor's sort key is
+        // "0" while in them, "1:<score>" in the pairs waiting.
+        let mut disputed = duplicates::disputed_pairs(conn)?;
+        disputed.sort();
+        let (mut rows, waiting_after): (Vec<(String, String, Option<f64>)>, _) = match &after {
+            None => (
+                disputed.into_iter().map(|(a, b)| (a, b, None)).collect(),
+                None,
+            ),
+            Some(at) if at.sort_key == "0" => (
+                disputed
+                    .into_iter()
+                    .filter(|(a, b)| format!("{a}/{b}") > at.id)
+                    .map(|(a, b)| (a, b, None))
+                    .collect(),
+                None,
+            ),
+            Some(at) => {
+                let score = at
+                    .sort_key
+                    .strip_prefix("1:")
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .ok_or_else(|| Error::invalid(m::bad_cursor(cursor)))?;
+                let (a, b) = at
+                    .id
+                    .split_once('/')
+                    .ok_or_else(|| Error::invalid(m::bad_cursor(cursor)))?;
+                (Vec::new(), Some((score, a.to_string(), b.to_string())))
             }
-            rows.push((1, a, b, score, verdicts));
+        };
+        if rows.len() <= limit {
+            let from = waiting_after
+                .as_ref()
+                .map(|(s, a, b)| (*s, a.as_str(), b.as_str()));
+            let wanted = limit + 1 - rows.len();
+            rows.extend(
+                duplicates::waiting_page(conn, min_score, from, wanted)?
+                    .into_iter()
+                    .map(|(a, b, s)| (a, b, Some(s))),
+            );
         }
-        let key = |r: &Row| format!("{}{:012}", r.0, ((1.0 - r.3) * 1e9) as u64);
-        rows.sort_by(|x, y| (key(x), &x.1, &x.2).cmp(&(key(y), &y.1, &y.2)));
-        let total = rows.len() as u64;
-        let start = match page::after(query.after.as_deref())? {
-            Some(a) => rows
-                .iter()
-                .position(|r| {
-                    (key(r), format!("{}/{}", r.1, r.2)) > (a.sort_key.clone(), a.id.clone())
-                })
-                .unwrap_or(rows.len()),
-            None => 0,
-        };
-        let slice = &rows[start..];
-        let next = if slice.len() > limit {
-            let last = &slice[limit - 1];
-            Some(page::encode(&After {
-                sort_key: key(last),
-                id: format!("{}/{}", last.1, last.2),
-            }))
-        } else {
-            None
-        };
+        let next = (rows.len() > limit).then(|| {
+            let (a, b, score) = &rows[limit - 1];
+            page::encode(&After {
+                sort_key: score.map_or("0".to_string(), |s| format!("1:{s:?}")),
+                id: format!("{a}/{b}"),
+            })
+        });
         let mut items = Vec::new();
-        for (_, a, b, score, verdicts) in slice.iter().take(limit) {
+        for (a, b, score) in rows.iter().take(limit) {
+            let comparison = duplicates::comparison(conn, a, b)?;
             items.push(Candidate {
                 a: self.candidate_person(a)?,
                 b: self.candidate_person(b)?,
-                score: *score,
-                evidence: self.evidence_of(a, b)?,
-                verdicts: verdicts.clone(),
+                score: score
+                    .or(comparison.as_ref().map(|c| c.score))
+                    .unwrap_or(1.0),
+                evidence: match comparison {
+                    Some(c) => c
+                        .evidence
+                        .iter()
+                        .map(serde_json::to_value)
+                        .collect::<serde_json::Result<_>>()?,
+                    None => Vec::new(),
+                },
+                verdicts: duplicates::verdicts(conn, a, b)?,
             });
         }
+        let total = duplicates::pending_duplicates(conn, min_score)?;
         Ok(Page {
             items,
             next,

@@ -16,17 +16,33 @@ pub fn merged_away(conn: &Connection) -> Result<u64> {
     Ok(stmt.query_row([], |r| r.get::<_, i64>(0))? as u64)
 }
 
-/// Candidate pairs scoring at least `min_score`, best first: (a, b, score).
-pub fn duplicate_candidates(
+/// One page of the pairs waiting for review (undecided or unsure, and not already one
+/// person) that score at least `min_score`: best first (by score, then by the two ids,
+/// all descending), after `after` (score, a, b) when given: (a, b, score). It walks the
+/// score index from the top, so a page costs its length, not the number of candidates.
+pub fn waiting_page(
     conn: &Connection,
     min_score: f64,
+    after: Option<(f64, &str, &str)>,
+    limit: usize,
 ) -> Result<Vec<(String, String, f64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a, b, score FROM duplicate_candidates WHERE score >= ?1
-         ORDER BY score DESC, a, b",
+        "SELECT c.a, c.b, c.score FROM duplicate_candidates c
+         LEFT JOIN judged_pairs j ON j.a = c.a AND j.b = c.b
+         LEFT JOIN cluster_members ca ON ca.person = c.a
+         LEFT JOIN cluster_members cb ON cb.person = c.b
+         WHERE c.score >= ?1 AND (c.score, c.a, c.b) < (?2, ?3, ?4)
+           AND (j.verdicts IS NULL OR j.verdicts = 'unsure')
+           AND coalesce(ca.cluster, c.a) <> coalesce(cb.cluster, c.b)
+         ORDER BY c.score DESC, c.a DESC, c.b DESC LIMIT ?5",
     )?;
+    // Scores are at most 1: (2, '', '') is above every row.
+    let (score, a, b) = after.unwrap_or((2.0, "", ""));
     tick()?;
-    let rows = stmt.query_map([min_score], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map(
+        rusqlite::params![min_score, score, a, b, limit as i64],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
