@@ -61,77 +61,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
+#[path = "scale/names.rs"]
+mod names;
+
+use names::{FIRST, LAST};
+
 const PASS: &str = "benchmark passphrase";
-
-const FIRST: [(&str, &str); 24] = [
-    ("Азиз", "Aziz"),
-    ("Баҳтиёр", "Baxtiyor"),
-    ("Дилшод", "Dilshod"),
-    ("Жамшид", "Jamshid"),
-    ("Шерзод", "Sherzod"),
-    ("Улуғбек", "Ulug‘bek"),
-    ("Равшан", "Ravshan"),
-    ("Фаррух", "Farrux"),
-    ("Ботир", "Botir"),
-    ("Отабек", "Otabek"),
-    ("Нодир", "Nodir"),
-    ("Зафар", "Zafar"),
-    ("Гулнора", "Gulnora"),
-    ("Дилноза", "Dilnoza"),
-    ("Малика", "Malika"),
-    ("Нигора", "Nigora"),
-    ("Шаҳло", "Shahlo"),
-    ("Феруза", "Feruza"),
-    ("Мадина", "Madina"),
-    ("Зарина", "Zarina"),
-    ("Камола", "Kamola"),
-    ("Сарвар", "Sarvar"),
-    ("Иброҳим", "Ibrohim"),
-    ("Аҳмад", "Ahmad"),
-];
-
-const LAST: [(&str, &str); 40] = [
-    ("Каримов", "Karimov"),
-    ("Юсупов", "Yusupov"),
-    ("Абдуллаев", "Abdullayev"),
-    ("Раҳимов", "Rahimov"),
-    ("Турсунов", "Tursunov"),
-    ("Алиев", "Aliyev"),
-    ("Исмоилов", "Ismoilov"),
-    ("Назаров", "Nazarov"),
-    ("Усмонов", "Usmonov"),
-    ("Ҳасанов", "Hasanov"),
-    ("Қодиров", "Qodirov"),
-    ("Мирзаев", "Mirzayev"),
-    ("Собиров", "Sobirov"),
-    ("Тошпўлатов", "Toshpo‘latov"),
-    ("Эргашев", "Ergashev"),
-    ("Жўраев", "Jo‘rayev"),
-    ("Холматов", "Xolmatov"),
-    ("Салимов", "Salimov"),
-    ("Бакиров", "Bakirov"),
-    ("Маҳмудов", "Mahmudov"),
-    ("Олимов", "Olimov"),
-    ("Раҷабов", "Rajabov"),
-    ("Шарипов", "Sharipov"),
-    ("Файзуллаев", "Fayzullayev"),
-    ("Умаров", "Umarov"),
-    ("Хўжаев", "Xo‘jayev"),
-    ("Носиров", "Nosirov"),
-    ("Зокиров", "Zokirov"),
-    ("Султонов", "Sultonov"),
-    ("Ғаниев", "G‘aniyev"),
-    ("Очилов", "Ochilov"),
-    ("Пўлатов", "Po‘latov"),
-    ("Валиев", "Valiyev"),
-    ("Ёқубов", "Yoqubov"),
-    ("Латипов", "Latipov"),
-    ("Бобоев", "Boboyev"),
-    ("Дўстов", "Do‘stov"),
-    ("Ҳамидов", "Hamidov"),
-    ("Чориев", "Choriyev"),
-    ("Обидов", "Obidov"),
-];
 
 /// Queries a monitor types: surnames and first names in either script, prefixes as
 /// they are being typed, and whole names.
