@@ -50,7 +50,10 @@
 //! key is that full: about 2 000 comparisons and as many person reads per person. The
 //! first screen and the review queue were made independent of the number of pairs
 //! (a kept count, keyset pages over the score index); the comparisons are not. 1M was not
-//! run this time: at these rates the intake and groups up to 1M take over an hour.
+//! reached: a run past 100k was stopped after 8 minutes, the intake having slowed to
+//! roughly 200–250 persons/s (estimated from the store's growth). Past 100k persons the
+//! intake's cache of prepared persons (`PreparedCache::MAX_PERSONS`) no longer holds the
+//! blocks a batch compares with, and is read again from the store.
 
 use nansen_core::api::{DuplicateQuery, ExportRequest, InitOptions, PersonQuery};
 use nansen_core::domain::Kind;
