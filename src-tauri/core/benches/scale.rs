@@ -51,9 +51,10 @@
 //! first screen and the review queue were made independent of the number of pairs
 //! (a kept count, keyset pages over the score index); the comparisons are not. 1M was not
 //! reached: a run past 100k was stopped after 8 minutes, the intake having slowed to
-//! roughly 200–250 persons/s (estimated from the store's growth). Past 100k persons the
-//! intake's cache of prepared persons (`PreparedCache::MAX_PERSONS`) no longer holds the
-//! blocks a batch compares with, and is read again from the store.
+//! roughly 200–250 persons/s (estimated from the store's growth). Not profiled; the
+//! likely cause is that past 100k persons the intake's cache of prepared persons
+//! (`PreparedCache::MAX_PERSONS`) no longer holds the blocks a batch compares with, so
+//! it starts again and they are read from the store again.
 
 use nansen_core::api::{DuplicateQuery, ExportRequest, InitOptions, PersonQuery};
 use nansen_core::domain::Kind;
