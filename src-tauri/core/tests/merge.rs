@@ -515,3 +515,62 @@ fn the_review_queue_walked_page_by_page_is_the_whole_queue() {
     });
     assert!(bad.is_err());
 }
+
+/// A name so common that its blocking keys hold more persons than the store compares
+/// (`MAX_BLOCK`): two records of one man born on one day still meet, through the
+/// same keys within their birth decade, and a rebuild keeps what the imports kept.
+#[test]
+fn namesakes_beyond_the_block_limit_are_still_compared_within_their_age() {
+    use nansen_core::api::DuplicateQuery;
+    use nansen_core::oplog::derive::MAX_BLOCK;
+    let mut net = Net::new(0);
+    let namesakes = MAX_BLOCK as usize + 60;
+    let mut csv = String::from("name,birth_date,sex\n");
+    for i in 0..namesakes {
+        // Some eighty birth years, a few namesakes in each, and some not dated at all.
+        let born = if i % 9 == 0 {
+            String::new()
+        } else {
+            format!("{}~", 1930 + i % 80)
+        };
+        csv.push_str(&format!("Азиз Каримов,{born},male\n"));
+    }
+    let file = net.tmp.path().join("namesakes.csv");
+    std::fs::write(&file, csv).unwrap();
+    let hq = &mut net.hq;
+    let report = hq.intake_persons(&file, None, &mut |_| {}).unwrap();
+    assert_eq!(report.imported as usize, namesakes);
+    let born = |hq: &mut Nansen, name: &str, lang: &str| {
+        hq.add(
+            Kind::Person,
+            &json!({"name": {"text": name, "lang": lang}, "birth_date": "1975-03-02", "sex": "male"}),
+        )
+        .unwrap()
+    };
+    let cyrillic = born(hq, "Азиз Каримов", "uz-Cyrl");
+    let latin = born(hq, "Aziz Karimov", "uz-Latn");
+    let queue = hq
+        .duplicates(&DuplicateQuery {
+            limit: Some(10),
+            ..Default::default()
+        })
+        .unwrap();
+    let top = &queue.items[0];
+    let mut pair = [top.a.id.clone(), top.b.id.clone()];
+    pair.sort();
+    let mut expected = [cyrillic.to_string(), latin.to_string()];
+    expected.sort();
+    assert_eq!(pair, expected, "the two records of one day come first");
+    assert!(top.score > 0.9, "{}", top.score);
+    // A group re-scores its members' pairs through the same decades.
+    let namesake = queue.items[1].a.id.parse::<Uuid>().unwrap();
+    let members = json!([{"person": cyrillic}, {"person": namesake}]);
+    hq.add(
+        Kind::Group,
+        &json!({"name": "Osh centre", "members": members}),
+    )
+    .unwrap();
+    let before = common::dump(hq);
+    hq.rebuild().unwrap();
+    assert_eq!(common::dump(hq), before);
+}

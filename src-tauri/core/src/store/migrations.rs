@@ -81,6 +81,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "candidate_scores",
         sql: include_str!("../oplog/migrations/013_candidate_scores.sql"),
     },
+    Migration {
+        version: 14,
+        name: "blocks_by_birth",
+        sql: include_str!("../oplog/migrations/014_blocks_by_birth.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

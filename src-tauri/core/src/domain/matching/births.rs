@@ -52,6 +52,19 @@ pub(crate) fn birth(text: &str) -> Option<Birth> {
     })
 }
 
+impl Birth {
+    /// The year at the middle of the range, for a range no wider than a decade written
+    /// as `1970/1980` (an open or wider one places the person in no decade).
+    pub(crate) fn middle_year(&self) -> Option<i64> {
+        use chrono::Datelike;
+        if self.hi - self.lo > 11 * 366 {
+            return None;
+        }
+        let middle = i32::try_from((self.lo + self.hi) / 2).ok()?;
+        chrono::NaiveDate::from_num_days_from_ce_opt(middle).map(|d| i64::from(d.year()))
+    }
+}
+
 /// The weight of two birth dates, and how many years apart they are (0: compatible).
 pub(crate) fn births(a: &Birth, b: &Birth) -> (f64, i32) {
     if let (Some(x), Some(y)) = (a.day, b.day) {

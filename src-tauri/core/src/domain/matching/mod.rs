@@ -17,6 +17,16 @@
 //! Word order does not matter. An identifier gives `i:TYPE:VALUE`. On the generated gold
 //! set 96–97% of true pairs share a key, at about 20 candidate pairs per record.
 //!
+//! A key can be shared by too many records to compare them all (the store's
+//! `oplog::derive::MAX_BLOCK`): a million records hold thousands of Aziz Karimovs. The
+//! records of such a key are then compared within their birth decade ([`decades`]), on
+//! two grids of ten years five apart, so that two records whose birth years (the
+//! middle of an approximate date, [`Prepared::birth_year`]) are at most five apart share
+//! a decade of one grid; the undated, and dates looser than a decade, form one more.
+//! Namesakes born further apart are compared only if something else (an identifier, a
+//! rarer spelling) puts them in a smaller block: such a pair starts at −7 bits for the
+//! dates.
+//!
 //! # The score
 //!
 //! Fellegi–Sunter: each comparison of a field has a weight log2(m/u), where m is the
@@ -225,6 +235,15 @@ impl Prepared {
         &self.id
     }
 
+    /// The year in the middle of the birth date, 0 when it is unknown or looser than a
+    /// decade (see [`decades`]).
+    pub fn birth_year(&self) -> i64 {
+        self.birth
+            .and_then(|b| b.middle_year())
+            .filter(|y| *y > 0)
+            .unwrap_or(0)
+    }
+
     /// See [`blocking_keys`].
     pub fn blocking_keys(&self) -> BTreeSet<String> {
         let mut keys = Vec::new();
@@ -238,6 +257,19 @@ impl Prepared {
         }
         keys.into_iter().collect()
     }
+}
+
+/// The birth years of the decades in which records born in `born` (a
+/// [`Prepared::birth_year`]) are compared where their key is too common: one range on
+/// each grid, or the undated's `0..=0`. Two records share a range when their birth years
+/// are at most five apart (and both dated), or both are undated.
+pub fn decades(born: i64) -> Vec<(i64, i64)> {
+    if born <= 0 {
+        return vec![(0, 0)];
+    }
+    let a = born.div_euclid(10) * 10;
+    let b = (born - 5).div_euclid(10) * 10 + 5;
+    vec![(a.max(1), a + 9), (b.max(1), b + 9)]
 }
 
 /// Keys such that two records of one person share at least one with very high

@@ -341,7 +341,68 @@ fn arb_person(id: &'static str) -> impl Strategy<Value = PersonEvidence> {
     })
 }
 
+/// Whether two records sharing a key too common to compare by are still compared: they
+/// share a decade of births.
+fn share_a_decade(a: &PersonEvidence, b: &PersonEvidence) -> bool {
+    let (a, b) = (Prepared::new(a), Prepared::new(b));
+    let theirs = decades(b.birth_year());
+    decades(a.birth_year()).iter().any(|d| theirs.contains(d))
+}
+
+#[test]
+fn namesakes_of_an_age_share_a_decade_that_namesakes_a_generation_apart_do_not() {
+    let aziz = |id: &str, name: &str, date: Option<&str>| {
+        let p = person(id, &[name]);
+        match date {
+            Some(d) => born(p, d),
+            None => p,
+        }
+    };
+    let osh = aziz("osh", "Азиз Каримов", Some("1975~"));
+    let camp = aziz("camp", "Aziz Karimov", Some("1979-06-01"));
+    let father = aziz("father", "Karimov Aziz", Some("1950"));
+    let decade = aziz("decade", "Aziz Karimov", Some("1970/1980"));
+    let unknown = aziz("unknown", "Азиз Каримов", None);
+    let open = aziz("open", "Aziz Karimov", Some("../1980"));
+    assert_eq!(Prepared::new(&osh).birth_year(), 1975);
+    assert_eq!(Prepared::new(&decade).birth_year(), 1975);
+    assert_eq!(Prepared::new(&open).birth_year(), 0);
+    assert!(share_a_decade(&osh, &camp));
+    assert!(share_a_decade(&osh, &decade));
+    assert!(!share_a_decade(&osh, &father));
+    assert!(!share_a_decade(&osh, &unknown));
+    // Undated, or dated too loosely to place in a decade: compared with each other.
+    assert!(share_a_decade(&unknown, &open));
+    for other in [&camp, &father, &decade, &unknown, &open] {
+        assert!(
+            shares_a_key(&osh, other),
+            "the name keys stay: {}",
+            other.id
+        );
+    }
+}
+
 proptest! {
+    /// Two births whose middle years are at most five apart always share a decade key,
+    /// wherever the decades fall.
+    #[test]
+    fn births_at_most_five_years_apart_share_a_decade(
+        year in 1900i32..2020,
+        apart in 0i32..=5,
+        days in (0u32..365, 0u32..365),
+        approximate in any::<bool>(),
+    ) {
+        let day = |y: i32, d: u32| {
+            chrono::NaiveDate::from_yo_opt(y, d + 1).unwrap().format("%Y-%m-%d").to_string()
+        };
+        let first = if approximate { format!("{year}~") } else { day(year, days.0) };
+        let second = day(year + apart, days.1);
+        let a = born(person("a", &["Aziz Karimov"]), &first);
+        let b = born(person("b", &["Karimov Aziz"]), &second);
+        prop_assert_eq!(Prepared::new(&b).birth_year(), i64::from(year + apart));
+        prop_assert!(share_a_decade(&a, &b), "{} / {}", first, second);
+    }
+
     #[test]
     fn scores_are_symmetric_and_bounded(a in arb_person("a"), b in arb_person("b")) {
         let (ab, ba) = (compare(&a, &b), compare(&b, &a));

@@ -1,7 +1,7 @@
 //! Possible duplicates, kept up to date as persons change.
 //!
 //! Each live person's blocking keys (`domain::matching`) are kept in
-//! `duplicate_blocks`; a person whose evidence changed (a name, an alias, a date, an
+//! `duplicate_blocks`, with the person's birth year; a person whose evidence changed (a name, an alias, a date, an
 //! identifier, a family link, a group) is compared with every person sharing a key, and
 //! the pairs scoring at least [`STORED_FROM`] are kept in `duplicate_candidates` with
 //! their score, and `duplicate_totals` keeps how many reach the review threshold. The
@@ -15,7 +15,9 @@
 //! thread; the rows written do not depend on how the work was split).
 //! `benches/duplicates.rs` times it on a store of 100k persons.
 
-use crate::domain::matching::{score_at_least, PersonEvidence, Prepared, DEFAULT_THRESHOLD};
+use crate::domain::matching::{
+    decades, score_at_least, PersonEvidence, Prepared, DEFAULT_THRESHOLD,
+};
 use crate::error::Result;
 use crate::fault::tick;
 use crate::oplog::timeline::{groups_of, targets_of};
@@ -26,8 +28,10 @@ use std::sync::Arc;
 
 /// A key shared by more persons than this is too common to compare by (a surname
 /// alone, in a large store): comparing every pair through it would cost the square of
-/// its size. Pairs found through it while it was rarer stay until one side changes, so
-/// at that scale the list can differ from what `rebuild` finds; below it, never.
+/// its size. Its persons are then compared within their birth decades
+/// (`matching::decades`), each decade up to this many. Pairs found through a key while
+/// it was rarer stay until one side changes, so at that scale the list can differ from
+/// what `rebuild` finds; below it, never.
 pub const MAX_BLOCK: i64 = 400;
 
 /// Pairs scoring below this are not kept (the review queue starts higher, at
@@ -240,12 +244,16 @@ fn regrouped(
     let mut del_pair = conn.prepare_cached(
         "DELETE FROM duplicate_candidates WHERE a = ?1 AND b = ?2 RETURNING score",
     )?;
-    let mut keys_of = conn.prepare_cached("SELECT key FROM duplicate_blocks WHERE person = ?1")?;
+    let mut keys_of =
+        conn.prepare_cached("SELECT key, born FROM duplicate_blocks WHERE person = ?1")?;
     let mut block_of = conn.prepare_cached(
-        "SELECT count(*) FROM (SELECT 1 FROM duplicate_blocks WHERE key = ?1 LIMIT ?2)",
+        "SELECT count(*) FROM (SELECT 1 FROM duplicate_blocks
+         WHERE key = ?1 AND born BETWEEN ?2 AND ?3 LIMIT ?4)",
     )?;
-    let mut keys: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut small: HashMap<String, bool> = HashMap::new();
+    // A person's keys and birth year.
+    let mut keys: HashMap<String, (BTreeSet<String>, i64)> = HashMap::new();
+    // Whether a key, within a range of birth years, is shared by few enough to compare.
+    let mut small: HashMap<(String, i64, i64), bool> = HashMap::new();
     for (p, groups) in grouped.iter().filter(|(p, _)| !dirty.contains(*p)) {
         let n = persons.number(p);
         // Never from the cache: its groups changed.
@@ -266,25 +274,40 @@ fn regrouped(
             for score in del_pair.query_map([a, b], |r| r.get::<_, f64>(0))? {
                 *shown -= (score? >= DEFAULT_THRESHOLD) as i64;
             }
-            let mut comparable = false;
             for person in [p, &q] {
                 if !keys.contains_key(person) {
                     tick()?;
-                    let k = keys_of
-                        .query_map([person], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    keys.insert(person.clone(), k);
+                    let (mut k, mut born) = (BTreeSet::new(), 0);
+                    for row in keys_of.query_map([person], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                        let (key, b): (String, i64) = row?;
+                        k.insert(key);
+                        born = b;
+                    }
+                    keys.insert(person.clone(), (k, born));
                 }
             }
-            for k in keys[p].intersection(&keys[&q]) {
-                if !small.contains_key(k) {
-                    tick()?;
-                    let n: i64 = block_of.query_row(params![k, MAX_BLOCK + 1], |r| r.get(0))?;
-                    small.insert(k.clone(), n <= MAX_BLOCK);
-                }
-                if small[k] {
-                    comparable = true;
-                    break;
+            let ((pk, pborn), (qk, qborn)) = (&keys[p], &keys[&q]);
+            // As `refresh` pairs them: a key few enough share, or else a decade of it.
+            let mut ranges = vec![(i64::MIN, i64::MAX)];
+            ranges.extend(
+                decades(*pborn)
+                    .into_iter()
+                    .filter(|d| decades(*qborn).contains(d)),
+            );
+            let mut comparable = false;
+            'keys: for k in pk.intersection(qk) {
+                for &(lo, hi) in &ranges {
+                    let cell = (k.clone(), lo, hi);
+                    if !small.contains_key(&cell) {
+                        tick()?;
+                        let n: i64 =
+                            block_of.query_row(params![k, lo, hi, MAX_BLOCK + 1], |r| r.get(0))?;
+                        small.insert(cell.clone(), n <= MAX_BLOCK);
+                    }
+                    if small[&cell] {
+                        comparable = true;
+                        break 'keys;
+                    }
                 }
             }
             if comparable {
@@ -314,10 +337,12 @@ pub(crate) fn refresh(
     )?;
     // Pairs at or above the review threshold, gained less lost: `duplicate_totals`.
     let mut shown: i64 = 0;
-    let mut ins_block = conn
-        .prepare_cached("INSERT OR IGNORE INTO duplicate_blocks (key, person) VALUES (?1, ?2)")?;
+    let mut ins_block = conn.prepare_cached(
+        "INSERT OR IGNORE INTO duplicate_blocks (key, born, person) VALUES (?1, ?2, ?3)",
+    )?;
     // (key, dirty person): each key is looked up once, however many share it.
     let mut keyed: Vec<(String, u32)> = Vec::new();
+    let mut born: HashMap<u32, i64> = HashMap::new();
     for p in dirty {
         tick()?;
         del_blocks.execute([p])?;
@@ -328,29 +353,33 @@ pub(crate) fn refresh(
         let n = persons.number(p);
         // Never from the cache: these are the persons that changed.
         if let Some(prepared) = persons.read(conn, n, None)? {
+            let year = prepared.birth_year();
+            born.insert(n, year);
             for k in prepared.blocking_keys() {
                 tick()?;
-                ins_block.execute(params![k, p])?;
+                ins_block.execute(params![k, year, p])?;
                 keyed.push((k, n));
             }
         }
     }
     keyed.sort_unstable();
-    let mut sharing =
-        conn.prepare_cached("SELECT person FROM duplicate_blocks WHERE key = ?1 LIMIT ?2")?;
+    let mut sharing = conn.prepare_cached(
+        "SELECT person FROM duplicate_blocks WHERE key = ?1 AND born BETWEEN ?2 AND ?3 LIMIT ?4",
+    )?;
+    // The persons of a key born within a range of years, none when more than are compared.
+    let mut block = |persons: &mut Persons, key: &str, lo: i64, hi: i64| -> Result<_> {
+        tick()?;
+        let ids: Vec<String> = sharing
+            .query_map(params![key, lo, hi, MAX_BLOCK + 1], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((ids.len() as i64 <= MAX_BLOCK)
+            .then(|| ids.iter().map(|q| persons.number(q)).collect::<Vec<u32>>()))
+    };
     // Each pair once, in id order, so a pair's row is the same whichever side changed.
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for same_key in keyed.chunk_by(|x, y| x.0 == y.0) {
-        tick()?;
-        let block: Vec<String> = sharing
-            .query_map(params![same_key[0].0, MAX_BLOCK + 1], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if block.len() as i64 > MAX_BLOCK {
-            continue;
-        }
-        let block: Vec<u32> = block.iter().map(|q| persons.number(q)).collect();
-        for &(_, p) in same_key {
-            for &q in &block {
+    let pair = |persons: &Persons, pairs: &mut Vec<(u32, u32)>, changed: &[u32], block: &[u32]| {
+        for &p in changed {
+            for &q in block {
                 if q != p {
                     let (x, y) = if persons.ids[p as usize] < persons.ids[q as usize] {
                         (p, q)
@@ -359,6 +388,26 @@ pub(crate) fn refresh(
                     };
                     pairs.push((x, y));
                 }
+            }
+        }
+    };
+    for same_key in keyed.chunk_by(|x, y| x.0 == y.0) {
+        let key = same_key[0].0.as_str();
+        let changed: Vec<u32> = same_key.iter().map(|&(_, p)| p).collect();
+        if let Some(members) = block(&mut persons, key, i64::MIN, i64::MAX)? {
+            pair(&persons, &mut pairs, &changed, &members);
+            continue;
+        }
+        // Too common a key: each changed person with its namesakes of an age.
+        let mut by_decade: BTreeMap<(i64, i64), Vec<u32>> = BTreeMap::new();
+        for &p in &changed {
+            for d in decades(born[&p]) {
+                by_decade.entry(d).or_default().push(p);
+            }
+        }
+        for ((lo, hi), changed) in by_decade {
+            if let Some(members) = block(&mut persons, key, lo, hi)? {
+                pair(&persons, &mut pairs, &changed, &members);
             }
         }
     }

@@ -364,7 +364,7 @@ pub(crate) fn all(conn: &Connection, vocab: &Vocabularies) -> Result<()> {
 /// The version of the derivation rules. A store whose derived tables were computed by
 /// other rules (or by none: a store from before they existed) is recomputed once when
 /// opened.
-const DERIVED_VERSION: &str = "3";
+const DERIVED_VERSION: &str = "4";
 
 pub(crate) fn bring_up_to_date(conn: &mut Connection, vocab: &Vocabularies) -> Result<()> {
     if crate::store::meta(conn, "derived_version")?.as_deref() == Some(DERIVED_VERSION) {
