@@ -393,6 +393,22 @@ fn joining_and_leaving_a_group_rescores_pairs_as_a_rebuild_would() {
     );
     same_as_rebuild(hq, "after one left");
 
+    let everyone =
+        json!({"members": [{"person": aziz}, {"person": initial}, {"person": bystander}]});
+    hq.edit(Kind::Group, group, &everyone).unwrap();
+    assert!(waiting(hq).contains(&pair));
+    hq.edit(
+        Kind::Group,
+        group,
+        &json!({"members": [{"person": bystander}]}),
+    )
+    .unwrap();
+    assert!(
+        !waiting(hq).contains(&pair),
+        "both leaving at once lowers it too"
+    );
+    same_as_rebuild(hq, "after both left");
+
     hq.edit(
         Kind::Group,
         group,

@@ -228,7 +228,7 @@ fn score_pairs(persons: &Persons, pairs: &[(u32, u32)]) -> Vec<(u32, u32, f64)> 
 
 /// Persons whose groups alone changed keep their keys, and a group in common is all that
 /// changed between them and anyone: so only their pairs with the members of those groups,
-/// and the pairs they had, can score differently. Those rows are taken away and the pairs
+/// and with the partners who left one of those groups with them, can score differently. Those rows are taken away and the pairs
 /// that share a key few enough share (as [`refresh`] decides) are added to `pairs` to be
 /// scored again; `shown` counts what was taken away.
 fn regrouped(
@@ -262,7 +262,15 @@ fn regrouped(
         tick()?;
         for row in partners_of.query_map([p], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))? {
             let (a, b) = row?;
-            others.insert(if a == *p { b } else { a });
+            let q = if a == *p { b } else { a };
+            // A pair's group in common changes only through a group the two are members
+            // of now, or both left (then neither lists the other as a member).
+            if grouped
+                .get(&q)
+                .is_some_and(|left| !left.is_disjoint(groups))
+            {
+                others.insert(q);
+            }
         }
         for g in groups {
             others.extend(targets_of(conn, g, "members")?);
