@@ -529,10 +529,12 @@ fn main() {
     let mut grouped = have as usize;
     for size in sizes {
         if size > have {
+            reset_peak();
             let rate = intake(&mut hq, dir, have, size - have);
             println!(
-                "\nbulk intake of {} persons: {rate:.0} persons/s (goal ≥ 10 000)",
-                size - have
+                "\nbulk intake of {} persons: {rate:.0} persons/s (goal ≥ 10 000), peak {:.0} MB",
+                size - have,
+                peak_mb()
             );
             have = size;
             let rate = group(&mut hq, &leaves, grouped);

@@ -133,9 +133,9 @@ pub struct PreparedCache {
 }
 
 impl PreparedCache {
-    /// Beyond this many persons the cache starts again, so that an intake into a store
-    /// of millions keeps its memory bounded.
-    const MAX_PERSONS: usize = 100_000;
+    /// Beyond this many persons (about 2 KB each) the cache lets half of them go, so
+    /// that an intake into a store of millions keeps its memory bounded.
+    const MAX_PERSONS: usize = 200_000;
 }
 
 /// Persons of one refresh, each numbered and read once.
@@ -186,8 +186,17 @@ impl Persons {
 
     /// Hands what was read to `cache`, for the next refresh of the same run.
     fn keep(self, cache: &mut PreparedCache) {
-        if cache.persons.len() + self.ids.len() > PreparedCache::MAX_PERSONS {
-            cache.persons.clear();
+        while !cache.persons.is_empty()
+            && cache.persons.len() + self.ids.len() > PreparedCache::MAX_PERSONS
+        {
+            // Every other one, in the map's own order: where a run compares each batch
+            // with most of the store, the persons it reads next are any of them, and
+            // half of them stay rather than none.
+            let mut every_other = false;
+            cache.persons.retain(|_, _| {
+                every_other = !every_other;
+                every_other
+            });
         }
         for (id, p) in self.ids.into_iter().zip(self.prepared) {
             if let Some(p) = p {
