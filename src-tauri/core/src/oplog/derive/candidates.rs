@@ -386,11 +386,13 @@ pub(crate) fn refresh(
     // The persons of a key born within a range of years, none when more than are compared.
     let mut block = |persons: &mut Persons, key: &str, lo: i64, hi: i64| -> Result<_> {
         tick()?;
-        let ids: Vec<String> = sharing
-            .query_map(params![key, lo, hi, MAX_BLOCK + 1], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok((ids.len() as i64 <= MAX_BLOCK)
-            .then(|| ids.iter().map(|q| persons.number(q)).collect::<Vec<u32>>()))
+        let mut members: Vec<u32> = Vec::new();
+        let mut rows = sharing.query(params![key, lo, hi, MAX_BLOCK + 1])?;
+        // Read in place: a block is read for each of its keys in every batch.
+        while let Some(row) = rows.next()? {
+            members.push(persons.number(row.get_ref(0)?.as_str()?));
+        }
+        Ok((members.len() as i64 <= MAX_BLOCK).then_some(members))
     };
     // Each pair once, in id order, so a pair's row is the same whichever side changed.
     let mut pairs: Vec<(u32, u32)> = Vec::new();
