@@ -27,6 +27,11 @@ use nansen_core::{Error, Result};
 use output::Out;
 use session::Global;
 
+/// glibc's allocator spent a third of a large intake consolidating and unlinking free
+/// chunks (`benches/scale.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     nansen_core::process::harden();
     nansen_core::process::exit_on_closed_pipe();

@@ -99,6 +99,10 @@
 //! the candidate step looked each key up once, read persons with fewer statements and
 //! scored on both cores: 1.144 s and 15.36 s.)
 
+/// What the `nansen` binary and the app allocate with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "duplicates/ceiling.rs"]
 mod ceiling;
 #[path = "duplicates/generate.rs"]

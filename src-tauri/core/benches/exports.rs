@@ -8,6 +8,10 @@
 //! pseudonymised XLSX, and the aggregate HXL table by region; with the file's size and
 //! the process's peak memory while writing it.
 
+/// What the `nansen` binary and the app allocate with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use nansen_core::api::{
     DataExportRequest, ExportFormat, ExportKind, ExportProfile, InitOptions, ListQuery,
 };

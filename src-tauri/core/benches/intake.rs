@@ -9,6 +9,10 @@
 //! `NANSEN_BENCH_ROWS` changes the row count (default 20 000), `NANSEN_BENCH_BATCH` the
 //! rows per change (default `BATCH_ROWS`, what `intake_persons` uses).
 
+/// What the `nansen` binary and the app allocate with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use nansen_core::api::{InitOptions, BATCH_ROWS};
 use nansen_core::store::keyfile::KdfProfile;
 use nansen_core::Nansen;

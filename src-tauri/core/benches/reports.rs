@@ -12,6 +12,10 @@
 //! | the situation summary, now and as of a day        | (a report)        |
 //! | an urgent-action sheet (PDF) of a person, a group | (a report)        |
 
+/// What the `nansen` binary and the app allocate with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use nansen_core::api::{CountedQuery, InitOptions, PersonQuery};
 use nansen_core::domain::Kind;
 use nansen_core::store::keyfile::KdfProfile;

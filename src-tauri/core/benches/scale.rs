@@ -59,6 +59,10 @@
 //! 1 134/s. A cache that drops its least used persons rather than all of them is the fix
 //! to try.
 
+/// What the `nansen` binary and the app allocate with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use nansen_core::api::{DuplicateQuery, ExportRequest, InitOptions, PersonQuery};
 use nansen_core::domain::Kind;
 use nansen_core::store::keyfile::{calibrate, KdfProfile, KeyFile};

@@ -9,6 +9,10 @@
 //!
 //! `NANSEN_BENCH_OPS` changes the target op count.
 
+/// What the `nansen` binary and the app allocate with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use nansen_core::api::{ExportRequest, InitOptions};
 use nansen_core::domain::Kind;
 use nansen_core::oplog::{Change, Op};
