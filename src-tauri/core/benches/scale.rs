@@ -19,6 +19,8 @@
 //!
 //! `NANSEN_BENCH_SIZES` (default `20000,100000,1000000`) changes the sizes (the first
 //! holds the ~14 000 persons of an office's bundle already);
+//! `NANSEN_BENCH_NAMES=realistic` brings the intakes' persons with names spread as real
+//! lists spread them (the duplicates bench's generator), not the dense worst case below;
 //! `NANSEN_CLI` (a built `nansen` binary) adds the CLI's own peak memory per query.
 //!
 //! The persons use only 960 name combinations (24 given names, 40 surnames) with a
@@ -72,8 +74,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
+#[path = "duplicates/generate.rs"]
+#[allow(dead_code)]
+mod generate;
 #[path = "scale/names.rs"]
 mod names;
+#[path = "duplicates/pools.rs"]
+mod pools;
 
 use names::{FIRST, LAST};
 
@@ -225,6 +232,14 @@ fn import_rate(hq: &mut Nansen, bundle: &Path) -> (u64, f64) {
 /// Adds `count` persons by spreadsheet intake; returns persons per second.
 fn intake(hq: &mut Nansen, dir: &Path, from: u64, count: u64) -> f64 {
     let file = dir.join(format!("persons-{from}.csv"));
+    if std::env::var("NANSEN_BENCH_NAMES").as_deref() == Ok("realistic") {
+        std::fs::write(&file, names::realistic_rows(from, count)).unwrap();
+        let t = Instant::now();
+        let report = hq.intake_persons(&file, None, &mut |_| {}).unwrap();
+        assert_eq!(report.imported, count, "{:?}", report.refused.first());
+        std::fs::remove_file(&file).unwrap();
+        return count as f64 / t.elapsed().as_secs_f64();
+    }
     let mut text = String::from("Имя,Alias,Пол,Дата рождения,Примечание\n");
     for i in from..from + count {
         let i = i as usize;

@@ -70,3 +70,37 @@ pub const LAST: [(&str, &str); 40] = [
     ("Чориев", "Choriyev"),
     ("Обидов", "Obidov"),
 ];
+
+/// Rows of `count` persons with names spread as the duplicates bench's gold set spreads
+/// them (its pools, common names drawn more often, every spelling an office uses), each
+/// recorded once, and about three in ten recorded again as another office would; the
+/// seed is `from`, so that each intake brings other people.
+pub fn realistic_rows(from: u64, count: u64) -> String {
+    use super::generate::{people, record, Rng};
+    let mut rng = Rng::new(from ^ 0x5ca1e);
+    let pool = people(&mut rng, count as usize);
+    let mut text = String::from("Имя,Alias,Пол,Дата рождения,Примечание\n");
+    for k in 0..count as usize {
+        let person = if k > 0 && rng.chance(0.3) {
+            &pool[rng.below(k)]
+        } else {
+            &pool[k % pool.len()]
+        };
+        let r = record(&mut rng, person, k.to_string(), k % 7);
+        // Some offices write «Surname, Given».
+        let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let alias = r
+            .names
+            .get(1)
+            .map(|(text, lang)| quoted(&format!("{text}@{lang}")))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "{},{alias},{},{},list entry {}\n",
+            quoted(&r.names[0].0),
+            r.sex.unwrap_or_default(),
+            r.birth_date.unwrap_or_default(),
+            from + k as u64
+        ));
+    }
+    text
+}
