@@ -280,8 +280,10 @@ fn open_connection(path: &Path, key: &[u8; 32], create: bool) -> Result<Connecti
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     // Every page read from disk is decrypted and its HMAC checked; a page cache large
-    // enough for the working set keeps that to once per page, not once per touch.
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    // enough for the working set keeps that to once per page, not once per touch. Pages
+    // are cached as they are read, so an office's small store never fills it; an intake
+    // into a headquarters store of a gigabyte touches pages all over its indexes.
+    conn.pragma_update(None, "cache_size", -262_144)?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
 }
