@@ -23,43 +23,58 @@
 //! lists spread them (the duplicates bench's generator), not the dense worst case below;
 //! `NANSEN_CLI` (a built `nansen` binary) adds the CLI's own peak memory per query.
 //!
-//! The persons use only 960 name combinations (24 given names, 40 surnames) with a
-//! patronymic that changes every 960 rows: a store far denser in namesakes than a real
-//! one, where every person shares its blocking keys with hundreds of others (up to
-//! `MAX_BLOCK` = 400 a key) and has dozens of candidate pairs. It is the worst case for
-//! duplicate detection, which every intake, group and import runs.
+//! By default the persons use only 960 name combinations (24 given names, 40 surnames)
+//! with a patronymic that changes every 960 rows: a store far denser in namesakes than a
+//! real one, where every person shares its blocking keys with hundreds of others (up to
+//! `MAX_BLOCK` = 400 a key, then 400 a birth decade) and has dozens of candidate pairs.
+//! It is the worst case for duplicate detection, which every intake, group and import
+//! runs. With `NANSEN_BENCH_NAMES=realistic` the intakes bring the gold set's spread of
+//! names instead (the office's bundle of 14k stays dense).
 //!
 //! # Figures on this machine (2026-11-30; 2-core VM)
 //!
-//! | | 20 000 persons | 100 000 persons |
-//! |---|---|---|
-//! | store | 154.7 MB, 7 737 bytes per person | 757.4 MB, 7 574 bytes per person |
-//! | open + first screen | 4 + 7 ms | 5 + 11 ms |
-//! | name search, first page | p50 1.7 ms, p95 3.4 ms | p50 5.8 ms, p95 12.5 ms |
-//! | first page by status and place | max 2.9 ms | max 3.7 ms |
-//! | review queue, a page of 50 | 14.0 ms (31 086 pairs waiting) | 15.2 ms (319 396 waiting) |
-//! | one person's page | p95 0.4 ms | p95 0.6 ms |
-//! | counts by status and place | 0.01 ms | 0.01 ms |
-//! | CLI peak memory | 18 MB | 20 MB |
-//! | bulk intake up to this size | 2 950 persons/s (into 14k) | 751 persons/s (20k to 100k) |
-//! | groups of 50 up to this size | 1 402 persons/s | 610 persons/s |
+//! Realistic names (`NANSEN_BENCH_NAMES=realistic NANSEN_BENCH_SIZES=20000,100000,400000`):
 //!
-//! Sync import of ~86k ops: 51 788 ops/s into the empty store, 4 892 ops/s (9%) into the
-//! store of 100 000 persons. Key derivation 301 ms, apart.
+//! | | 20 000 persons | 100 000 persons | 400 000 persons |
+//! |---|---|---|---|
+//! | store, bytes per person | 140 MB, 6 999 | 519 MB, 5 192 | 2 072 MB, 5 179 |
+//! | open + first screen | 6 + 9 ms | 6 + 16 ms | 5 + 19 ms |
+//! | name search, first page | p50 1.6, p95 3.1 ms | p50 2.7, p95 7.5 ms | p50 4.9, p95 29.4, max 95 ms |
+//! | first page by status and place | max 3.0 ms | max 3.7 ms | max 5.5 ms |
+//! | review queue, a page of 50 | 18 ms (16 259 waiting) | 19 ms (66 786) | 24 ms (633 339) |
+//! | one person's page | p95 0.3 ms | p95 0.4 ms | p95 0.8 ms |
+//! | counts by status and place | 0.04 ms | 0.01 ms | 0.01 ms |
+//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 32, 31 MB | 35, 34, 31 MB |
+//! | bulk intake up to this size | 5 589/s (into 14k) | 2 560/s, peak 482 MB | 780/s, peak 710 MB |
+//! | groups of 50 up to this size | 2 251 persons/s | 1 331/s | 1 035/s |
 //!
-//! What limits the misses: intake, groups and imports compare each person they touch with
-//! every person sharing a blocking key, up to 400 a key, and in this store nearly every
-//! key is that full: about 2 000 comparisons and as many person reads per person. The
-//! first screen and the review queue were made independent of the number of pairs
-//! (a kept count, keyset pages over the score index); the comparisons are not. 1M was not
-//! reached: a run past 100k was stopped after 8 minutes, the intake having slowed to
-//! roughly 200–250 persons/s (estimated from the store's growth). The intake's cache of
-//! prepared persons (`PreparedCache::MAX_PERSONS`, 100k, about 190 MB) no longer holds
-//! the blocks a batch compares with, so it starts again and they are read again: with
-//! the bound raised to 400k for a trial (not kept: its memory was not measured), the
-//! intake from 100k to 200k ran at 491 persons/s, and from 14k to 100k in one file at
-//! 1 134/s. A cache that drops its least used persons rather than all of them is the fix
-//! to try.
+//! Sync import of ~86k ops: 52 536 ops/s into the empty store, 14 140 ops/s (27%) into
+//! the store of 400 000 persons. The bench process's own peak after reopening the store
+//! still holds the memory of the store it closed; the CLI's is each query's.
+//!
+//! Dense names (the default; `20000,100000`, before the allocator and the page cache
+//! below): intake 2 506 persons/s into 14k and 1 114/s from 20k to 100k (peak 328 MB),
+//! groups 2 050 and 1 201 persons/s; at 100k 7 627 bytes per person, name search p95
+//! 17.6 ms, the review queue 19 ms with 319 396 pairs waiting, the rest as above.
+//!
+//! What changed this session, and what limits the misses:
+//!
+//! - Past 100k the intake slowed to 160–250 persons/s. A profile showed a third of the
+//!   time in glibc's allocator (consolidating and unlinking free chunks) and most of the
+//!   rest in SQLite reading and decrypting index pages of a store far larger than its
+//!   64 MiB page cache. The binaries now allocate with mimalloc, the page cache is
+//!   256 MiB, a block's members are read without a string a row, and the intake's cache
+//!   of prepared persons holds 200k and lets half go when full: 100k to 400k realistic
+//!   persons now run at 780/s.
+//! - Groups re-score a member's pairs with the group's members only (and partners who
+//!   left a group with it), no longer with every partner: 610 -> 1 201 persons/s dense.
+//! - A key shared by more than 400 persons compared nobody; it now compares within birth
+//!   decades, which costs comparisons where a name is that common (the price of finding
+//!   the Aziz Karimovs of a large store at all).
+//! - What limits intake, groups and imports is the same: each person touched is compared
+//!   with everyone sharing a key, up to 400 a key or a decade, each read from the store
+//!   unless cached, and each written row lands in indexes spread over gigabytes. The
+//!   goals of 10 000 persons/s and a flat import cost are not met.
 
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
