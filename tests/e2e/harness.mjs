@@ -265,8 +265,22 @@ export class App {
    */
   async waitFor(target, { timeout = 10000, message } = {}) {
     if (typeof target === "string") {
-      const el = await this.$(target);
-      await el.waitForDisplayed({ timeout, timeoutMsg: message ?? `${target} not displayed after ${timeout} ms` });
+      // While the window is still loading its page (just after start), a lookup can
+      // land as the first document unloads: WebKit then fails it ("Callback was not
+      // called before the unload event"). That is not an answer, so it is asked again.
+      let el;
+      await this.browser.waitUntil(
+        async () => {
+          try {
+            el = await this.$(target);
+            return await el.isDisplayed();
+          } catch (e) {
+            if (/before the unload event|no such frame/i.test(String(e?.message ?? e))) return false;
+            throw e;
+          }
+        },
+        { timeout, interval: 100, timeoutMsg: message ?? `${target} not displayed after ${timeout} ms` },
+      );
       return el;
     }
     let value;
