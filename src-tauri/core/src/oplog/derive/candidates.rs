@@ -1,9 +1,10 @@
 //! Possible duplicates, kept up to date as persons change.
 //!
 //! Each live person's blocking keys (`domain::matching`) are kept in
-//! `duplicate_blocks`, with the person's birth year; a person whose evidence changed (a name, an alias, a date, an
-//! identifier, a family link, a group) is compared with every person sharing a key, and
-//! the pairs scoring at least [`STORED_FROM`] are kept in `duplicate_candidates` with
+//! `duplicate_blocks`, with the person's birth year; a person whose evidence changed (a
+//! name, an alias, a date, an identifier, a family link, a group) is compared with every
+//! person sharing a key (within its birth decades where a key is too common), and the
+//! pairs scoring at least [`STORED_FROM`] are kept in `duplicate_candidates` with
 //! their score, and `duplicate_totals` keeps how many reach the review threshold. The
 //! evidence of a pair is worked out again when the pair is shown: stored, it was most
 //! of the table where many persons share a name. Like every derived row this is a
@@ -237,9 +238,10 @@ fn score_pairs(persons: &Persons, pairs: &[(u32, u32)]) -> Vec<(u32, u32, f64)> 
 
 /// Persons whose groups alone changed keep their keys, and a group in common is all that
 /// changed between them and anyone: so only their pairs with the members of those groups,
-/// and with the partners who left one of those groups with them, can score differently. Those rows are taken away and the pairs
-/// that share a key few enough share (as [`refresh`] decides) are added to `pairs` to be
-/// scored again; `shown` counts what was taken away.
+/// and with the partners who left one of those groups with them, can score differently.
+/// Those rows are taken away and the pairs that share a key few enough share (as
+/// [`refresh`] decides) are added to `pairs` to be scored again; `shown` counts what was
+/// taken away.
 fn regrouped(
     conn: &Connection,
     dirty: &BTreeSet<String>,
