@@ -75,6 +75,11 @@
 //!   with everyone sharing a key, up to 400 a key or a decade, each read from the store
 //!   unless cached, and each written row lands in indexes spread over gigabytes. The
 //!   goals of 10 000 persons/s and a flat import cost are not met.
+//! - 1M was not reached: a realistic run from 100k toward it was stopped after 27
+//!   minutes, the store at 2.5 GB (roughly half a million persons) and the intake down
+//!   to about 200 persons/s (by the store's growth); the groups of 900k persons would
+//!   have taken a quarter of an hour more. Name search's tail grows fastest (p95 29 ms,
+//!   max 95 ms at 400k), so its goal of 100 ms at 1M is the one most at risk.
 
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
