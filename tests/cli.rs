@@ -1014,6 +1014,42 @@ fn person_import_reports_refused_rows_by_line_and_a_second_run_imports_nothing()
 }
 
 #[test]
+fn person_import_compares_the_new_persons_with_the_store_before_it_returns() {
+    let (tmp, s) = fresh("osh");
+    s.ok(&[
+        "person",
+        "add",
+        "--name",
+        "Karimov Aziz@uz-Latn",
+        "--birth-date",
+        "1975",
+        "--sex",
+        "male",
+        "--identifier",
+        "camp_id=A-117",
+    ]);
+    let csv = tmp.path().join("list.csv");
+    std::fs::write(
+        &csv,
+        "name,birth_date,sex,camp_id\nАзиз Каримов,1975~,male,A-117\nGulnara Saidova,1990,female,B-2\n",
+    )
+    .unwrap();
+    let report = s.json(&["person", "import", csv.to_str().unwrap()]);
+    assert_eq!(report["imported"], 2);
+    assert_eq!(report["unchecked"], 0, "{report}");
+    assert_eq!(s.json(&["info"])["possible_duplicates"], 1);
+    let queue = s.json(&["duplicates"]);
+    let names: Vec<&str> = ["a", "b"]
+        .iter()
+        .map(|side| queue["items"][0][side]["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Азиз Каримов") && names.contains(&"Karimov Aziz"),
+        "{queue}"
+    );
+}
+
+#[test]
 fn a_reader_that_stops_early_ends_the_command_quietly() {
     let (tmp, s) = fresh("osh");
     // More than a pipe holds (64 KiB), so the command is still writing when it closes.

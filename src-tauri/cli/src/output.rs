@@ -1,8 +1,10 @@
 //! Printing results: human-readable text, or JSON with `--json`.
 
-use nansen_core::api::Page;
-use nansen_core::{Error, ErrorBody};
+use indicatif::{ProgressBar, ProgressStyle};
+use nansen_core::api::{DuplicateCheck, Page, Progress};
+use nansen_core::{Error, ErrorBody, Nansen, Result};
 use serde::Serialize;
+use std::io::IsTerminal;
 
 pub struct Out {
     pub json: bool,
@@ -22,6 +24,38 @@ impl Out {
                 println!("{}", text.trim_end());
             }
         }
+    }
+
+    /// A bar on stderr, only for a person watching: never with `--json` or when
+    /// redirected.
+    pub fn progress_bar(&self, len: u64) -> Option<ProgressBar> {
+        if self.json || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = ProgressBar::new(len);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    }
+
+    /// Checks the persons written in bulk and not yet checked for duplicates, with a bar.
+    pub fn check_duplicates(&self, n: &mut Nansen) -> Result<DuplicateCheck> {
+        let bar = self.progress_bar(1);
+        if let Some(b) = &bar {
+            b.set_message("checked for possible duplicates");
+        }
+        let check = n.check_duplicates(None, &mut |p: Progress| {
+            if let Some(b) = &bar {
+                b.set_length(p.total.max(1));
+                b.set_position(p.done);
+            }
+        });
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        check
     }
 
     pub fn error(&self, e: &Error) {

@@ -98,11 +98,15 @@ fn main() {
         n.intake_persons_in_batches(&file, None, batch, &mut |_| {})
             .unwrap()
     });
-    assert_eq!(report.imported, rows);
+    assert_eq!((report.imported, report.unchecked), (rows, rows));
     println!(
         "  {} changes, {} ms by the report",
         report.changes, report.elapsed_ms
     );
+    let check = timed("checked for duplicates", rows, || {
+        n.check_duplicates(None, &mut |_| {}).unwrap()
+    });
+    assert_eq!((check.checked, check.remaining), (rows, 0));
     let again = timed("the same file again", rows, || {
         n.intake_persons(&file, None, &mut |_| {}).unwrap()
     });

@@ -90,7 +90,6 @@ use nansen_core::domain::Kind;
 use nansen_core::store::keyfile::{calibrate, KdfProfile, KeyFile};
 use nansen_core::Nansen;
 use serde_json::json;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
@@ -101,8 +100,6 @@ mod generate;
 mod names;
 #[path = "duplicates/pools.rs"]
 mod pools;
-
-use names::{FIRST, LAST};
 
 const PASS: &str = "benchmark passphrase";
 
@@ -211,8 +208,8 @@ fn office_bundle(hq: &mut Nansen, dir: &Path, name: &str, ops: u64) -> std::path
     let mut written = 0u64;
     let mut i = 0usize;
     while written < ops {
-        let (f, fl) = FIRST[i % FIRST.len()];
-        let (l, ll) = LAST[(i / FIRST.len()) % LAST.len()];
+        let (f, fl) = names::FIRST[i % names::FIRST.len()];
+        let (l, ll) = names::LAST[(i / names::FIRST.len()) % names::LAST.len()];
         office
             .add(
                 Kind::Person,
@@ -249,41 +246,32 @@ fn import_rate(hq: &mut Nansen, bundle: &Path) -> (u64, f64) {
     (r.ops_in_bundle, r.ops_in_bundle as f64 / s)
 }
 
-/// Adds `count` persons by spreadsheet intake; returns persons per second.
-fn intake(hq: &mut Nansen, dir: &Path, from: u64, count: u64) -> f64 {
+/// Adds `count` persons by spreadsheet intake, then checks them for duplicates (as the
+/// CLI does) while the store holds at most `NANSEN_BENCH_CHECK_UP_TO` persons; returns
+/// the seconds of each step (none for a check left undone).
+fn intake(hq: &mut Nansen, dir: &Path, from: u64, count: u64) -> (f64, Option<f64>) {
     let file = dir.join(format!("persons-{from}.csv"));
     if std::env::var("NANSEN_BENCH_NAMES").as_deref() == Ok("realistic") {
         std::fs::write(&file, names::realistic_rows(from, count)).unwrap();
-        let t = Instant::now();
-        let report = hq.intake_persons(&file, None, &mut |_| {}).unwrap();
-        assert_eq!(report.imported, count, "{:?}", report.refused.first());
-        std::fs::remove_file(&file).unwrap();
-        return count as f64 / t.elapsed().as_secs_f64();
+    } else {
+        std::fs::write(&file, names::dense_rows(from, count)).unwrap();
     }
-    let mut text = String::from("Имя,Alias,Пол,Дата рождения,Примечание\n");
-    for i in from..from + count {
-        let i = i as usize;
-        let (f, fl) = FIRST[i % FIRST.len()];
-        let (l, ll) = LAST[(i / FIRST.len()) % LAST.len()];
-        let (p, _) = FIRST[(i / (FIRST.len() * LAST.len())) % FIRST.len()];
-        writeln!(
-            text,
-            "{f} {p}ович {l},{fl} {ll}@uz-Latn,{},{}~,list entry {i}",
-            if i.is_multiple_of(2) {
-                "male"
-            } else {
-                "female"
-            },
-            1950 + i % 50
-        )
-        .unwrap();
-    }
-    std::fs::write(&file, text).unwrap();
     let t = Instant::now();
     let report = hq.intake_persons(&file, None, &mut |_| {}).unwrap();
     assert_eq!(report.imported, count, "{:?}", report.refused.first());
+    let written = t.elapsed().as_secs_f64();
     std::fs::remove_file(&file).unwrap();
-    count as f64 / t.elapsed().as_secs_f64()
+    let check_up_to = std::env::var("NANSEN_BENCH_CHECK_UP_TO")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(u64::MAX);
+    if from + count > check_up_to {
+        return (written, None);
+    }
+    let t = Instant::now();
+    let check = hq.check_duplicates(None, &mut |_| {}).unwrap();
+    assert_eq!(check.remaining, 0);
+    (written, Some(t.elapsed().as_secs_f64()))
 }
 
 /// Places: 3 countries, 4 regions each, 10 camps or centres in each region.
@@ -475,7 +463,9 @@ fn measure(hq: &mut Nansen, dir: &Path, roots: &[uuid::Uuid], leaves: &[uuid::Uu
     }
     let first = times[0];
     println!(
-        "review queue ({waiting} pairs waiting), a page of 50: first {first:.1} ms, max {:.1} ms, peak {:.0} MB",
+        "review queue ({waiting} pairs waiting, {} persons not yet checked), a page of 50: \
+         first {first:.1} ms, max {:.1} ms, peak {:.0} MB",
+        hq.duplicates_unchecked().unwrap(),
         percentile(times, 1.0),
         peak_mb()
     );
@@ -569,10 +559,20 @@ fn main() {
     for size in sizes {
         if size > have {
             reset_peak();
-            let rate = intake(&mut hq, dir, have, size - have);
+            let count = size - have;
+            let (written, checked) = intake(&mut hq, dir, have, count);
+            let checked = match checked {
+                Some(s) => format!(
+                    "checked for duplicates at {:.0}/s, {:.0}/s in all",
+                    count as f64 / s,
+                    count as f64 / (written + s)
+                ),
+                None => "left unchecked for duplicates (NANSEN_BENCH_CHECK_UP_TO)".into(),
+            };
             println!(
-                "\nbulk intake of {} persons: {rate:.0} persons/s (goal ≥ 10 000), peak {:.0} MB",
-                size - have,
+                "\nbulk intake of {count} persons: written at {:.0} persons/s (goal ≥ 10 000), \
+                 {checked}; peak {:.0} MB",
+                count as f64 / written,
                 peak_mb()
             );
             have = size;

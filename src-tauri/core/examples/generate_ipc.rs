@@ -63,7 +63,7 @@ fn main() {
         DeadlineCounts, Dashboard, CountedQuery,
         ExportKind, ExportProfile, ExportFormat, AggregateLevel, KeySource, DataExportRequest,
         DataExportReport, ConfidentialRecord, ExportLogEntry, Concern, Deadline, Deadlines,
-        NameLevel, WordRole, WordMatch, IdentifierAgreement, Evidence, DuplicateQuery,
+        NameLevel, WordRole, WordMatch, IdentifierAgreement, Evidence, DuplicateQuery, DuplicateCheck,
         CandidatePerson, Candidate, ClusterReport, ClusterView, ClusterMember, DifferingField,
         MemberValue,
         BackupReport, RestoreReport, RestoredSession, DeviceSafetyNumber, RetiredOrgKey, OrgStatus,

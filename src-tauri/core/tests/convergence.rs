@@ -102,6 +102,17 @@ enum Step {
         b: usize,
         verdict: u8,
     },
+    /// Persons from a spreadsheet (written, left to be checked for duplicates).
+    Intake {
+        at: usize,
+        name: u8,
+        rows: u8,
+    },
+    /// Checks some of the persons waiting to be checked for duplicates.
+    Check {
+        at: usize,
+        limit: u8,
+    },
     Export {
         from: usize,
         to: usize,
@@ -139,6 +150,8 @@ fn step(stores: usize) -> impl Strategy<Value = Step> {
         2 => (s.clone(), any::<usize>(), any::<bool>(), any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, detention, place, day)| Step::Event { at, target, group, detention, place, day }),
         1 => (s.clone(), any::<u8>(), any::<usize>(), any::<bool>()).prop_map(|(at, kind, target, restore)| Step::DeleteOther { at, kind, target, restore }),
         3 => (s.clone(), any::<usize>(), any::<usize>(), any::<u8>()).prop_map(|(at, a, b, verdict)| Step::Judge { at, a, b, verdict }),
+        1 => (s.clone(), any::<u8>(), 1u8..4).prop_map(|(at, name, rows)| Step::Intake { at, name, rows }),
+        2 => (s.clone(), 1u8..4).prop_map(|(at, limit)| Step::Check { at, limit }),
         4 => (s.clone(), s.clone()).prop_map(|(from, to)| Step::Export { from, to }),
         4 => (any::<usize>(), any::<bool>()).prop_map(|(which, again)| Step::Deliver { which, again }),
         1 => any::<usize>().prop_map(|which| Step::Lose { which }),
@@ -222,6 +235,25 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                         n.restore(Kind::Person, *id)
                     };
                 }
+            }
+            Step::Intake { at, name, rows } => {
+                // Names of the same pool as `Create`'s, in both scripts, so that they
+                // are possible duplicates of persons made one by one.
+                let mut csv = String::from("name\n");
+                for i in 0..rows {
+                    let n = name.wrapping_add(i);
+                    csv.push_str(&format!("Person {n}\nПерсон {n}\n"));
+                }
+                let path = net.bundle_path().with_extension("csv");
+                std::fs::write(&path, csv).unwrap();
+                net.store_mut(idx(at))
+                    .intake_persons(&path, None, &mut |_| {})
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            }
+            Step::Check { at, limit } => {
+                net.store_mut(idx(at))
+                    .check_duplicates(Some(limit.into()), &mut |_| {})
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
             }
             Step::AddAlias { at, target, alias } => {
                 let ps = persons(net, at);
@@ -456,6 +488,13 @@ proptest! {
         // A final full exchange, twice, so changes relayed through HQ reach everyone.
         net.full_exchange();
         net.full_exchange();
+        // Persons written in bulk are compared with the rest once checked, on any
+        // store, in any number of steps between other writes.
+        for i in 0..=offices {
+            let n = net.store_mut(idx(i));
+            n.check_duplicates(None, &mut |_| {}).unwrap();
+            prop_assert_eq!(n.duplicates_unchecked().unwrap(), 0);
+        }
         let digests = net.digests();
         for d in &digests {
             prop_assert_eq!(d, &digests[0]);

@@ -497,6 +497,27 @@ fn an_intake_in_many_batches_keeps_the_possible_duplicates_that_a_rebuild_finds(
         .unwrap();
     assert_eq!(report.imported as usize, rows.len());
     assert_eq!(report.changes as usize, rows.len() / 2);
+    // Written, not yet compared: no pair is shown until the persons are checked.
+    assert_eq!(report.unchecked as usize, rows.len());
+    assert!(kept_pairs(&n).is_empty());
+    // Checked a few at a time, as the app does between other work, with an edit
+    // between two checks: each check is its own transaction.
+    let mut steps = 0;
+    loop {
+        let check = n.check_duplicates(Some(5), &mut |_| {}).unwrap();
+        steps += 1;
+        if steps == 2 {
+            let id = report.created[15]; // Karimova Aziza, born 1983
+            n.edit(Kind::Person, id, &json!({"birth_date": "1984"}))
+                .unwrap();
+        }
+        if check.remaining == 0 {
+            break;
+        }
+        assert_eq!(check.checked, 5);
+    }
+    assert!(steps >= 3, "{steps}");
+    assert_eq!(n.duplicates_unchecked().unwrap(), 0);
 
     let kept = kept_pairs(&n);
     let label = |id: &str| {
@@ -528,4 +549,44 @@ fn an_intake_in_many_batches_keeps_the_possible_duplicates_that_a_rebuild_finds(
         kept,
         "what the batches kept is what a rebuild finds"
     );
+}
+
+#[test]
+fn a_duplicate_check_cut_short_at_any_statement_changes_nothing_and_can_be_run_again() {
+    let rows = [
+        "Абдуллаев Рустам,1975~",
+        "Rustam Abdullayev,1976",
+        "Abdulloev R.,",
+        "Хакимов Шерзод,1990",
+        "Khakimov Sherzod,1990",
+        "Xakimov Sh.,",
+    ];
+    let text = format!("name,birth_date\n{}\n", rows.join("\n"));
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "people.csv", &text);
+    let mut n = store(&tmp.path().join("hq"), "HQ", true);
+    // Half of them compared as they were written, half waiting.
+    n.intake_persons(&file, None, &mut |_| {}).unwrap();
+    n.check_duplicates(Some(3), &mut |_| {}).unwrap();
+    let before = common::derived_dump(&n);
+    assert_eq!(n.duplicates_unchecked().unwrap(), 3);
+    let mut at = 1;
+    loop {
+        fault::arm(at, Fault::Error);
+        let check = n.check_duplicates(None, &mut |_| {});
+        let fired = fault::statements_seen().is_some_and(|seen| seen >= at);
+        fault::disarm();
+        if check.is_ok() && !fired {
+            break;
+        }
+        assert_eq!(check.unwrap_err().code(), "injected_fault", "at {at}");
+        assert_eq!(common::derived_dump(&n), before, "cut at statement {at}");
+        at += 1;
+    }
+    assert!(at > 5, "the check ran {at} statements");
+    assert_eq!(n.duplicates_unchecked().unwrap(), 0);
+    assert!(!kept_pairs(&n).is_empty());
+    let checked = kept_pairs(&n);
+    n.rebuild().unwrap();
+    assert_eq!(kept_pairs(&n), checked);
 }

@@ -556,6 +556,7 @@ fn namesakes_beyond_the_block_limit_are_still_compared_within_their_age() {
     let hq = &mut net.hq;
     let report = hq.intake_persons(&file, None, &mut |_| {}).unwrap();
     assert_eq!(report.imported as usize, namesakes);
+    hq.check_duplicates(None, &mut |_| {}).unwrap();
     let born = |hq: &mut Nansen, name: &str, lang: &str| {
         hq.add(
             Kind::Person,

@@ -9,7 +9,9 @@ use nansen_core::ids::parse_id;
 use nansen_core::Result;
 
 pub fn list(args: DuplicatesArgs, global: &Global, out: &Out) -> Result<()> {
-    let n = open(global)?;
+    let mut n = open(global)?;
+    // Persons written in bulk are compared first, so that the list is complete.
+    out.check_duplicates(&mut n)?;
     let page = n.duplicates(&DuplicateQuery {
         min_score: args.min_score,
         limit: args.page.limit,

@@ -5,28 +5,13 @@ use crate::cli::{ExportArgs, ImportArgs, PageArgs, ResolveArgs};
 use crate::messages as m;
 use crate::output::{text, Out};
 use crate::session::{open, Global};
-use indicatif::{ProgressBar, ProgressStyle};
 use nansen_core::api::{Conflict, ExportReport, ExportRequest, ForkInfo, PeerStatus};
 use nansen_core::api::{Progress, ResolveChoice};
 use nansen_core::sync::import::ImportReport;
 use nansen_core::{Error, ErrorBody, Result};
 use serde::Serialize;
 use serde_json::json;
-use std::io::IsTerminal;
 use std::path::PathBuf;
-
-/// A bar on stderr, only for a person watching: never with `--json` or when redirected.
-fn progress_bar(out: &Out, len: u64) -> Option<ProgressBar> {
-    if out.json || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    Some(bar)
-}
 
 pub fn export(args: ExportArgs, global: &Global, out: &Out) -> Result<()> {
     let ExportArgs {
@@ -35,7 +20,7 @@ pub fn export(args: ExportArgs, global: &Global, out: &Out) -> Result<()> {
         out: path,
     } = args;
     let mut n = open(global)?;
-    let bar = progress_bar(out, 1);
+    let bar = out.progress_bar(1);
     let report = n.export_bundle(
         &ExportRequest {
             peer,
@@ -89,7 +74,7 @@ enum ImportOutcome {
 pub fn import(args: ImportArgs, global: &Global, out: &Out) -> Result<()> {
     let ImportArgs { dry_run, files } = args;
     let mut n = open(global)?;
-    let bar = progress_bar(out, files.len() as u64);
+    let bar = out.progress_bar(files.len() as u64);
     let mut outcomes = Vec::new();
     let mut failures = 0;
     for file in &files {

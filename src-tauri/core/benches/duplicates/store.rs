@@ -65,14 +65,22 @@ fn new_store(dir: &Path) -> Nansen {
     .unwrap()
 }
 
-/// Imports the records by spreadsheet intake (the apply keeps the candidates as each
-/// batch lands); the ids of the persons created, in the records' order, and seconds.
-fn intake(store: &mut Nansen, dir: &Path, records: &[PersonEvidence]) -> (Vec<String>, f64) {
+/// Imports the records by spreadsheet intake, then checks them for duplicates (what the
+/// CLI does); the ids of the persons created, in the records' order, and the seconds of
+/// each step.
+fn intake(store: &mut Nansen, dir: &Path, records: &[PersonEvidence]) -> (Vec<String>, Took) {
     let file = dir.join("persons.tsv");
     persons_file(&file, records);
     let started = Instant::now();
     let report = store.intake_persons(&file, None, &mut |_| {}).unwrap();
-    let took = started.elapsed().as_secs_f64();
+    let written = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let check = store.check_duplicates(None, &mut |_| {}).unwrap();
+    assert_eq!((check.checked, check.remaining), (report.imported, 0));
+    let took = Took {
+        written,
+        checked: started.elapsed().as_secs_f64(),
+    };
     assert_eq!(
         report.imported,
         records.len() as u64,
@@ -81,6 +89,22 @@ fn intake(store: &mut Nansen, dir: &Path, records: &[PersonEvidence]) -> (Vec<St
     );
     std::fs::remove_file(&file).unwrap();
     (report.created.iter().map(|u| u.to_string()).collect(), took)
+}
+
+/// Seconds an intake took: writing the persons, then checking them for duplicates.
+struct Took {
+    written: f64,
+    checked: f64,
+}
+
+impl std::fmt::Display for Took {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.2} s written + {:.2} s checked for duplicates",
+            self.written, self.checked
+        )
+    }
 }
 
 /// The candidate pairs the store keeps: (a, b, score).
@@ -127,7 +151,7 @@ pub fn accuracy(seed: u64, n: usize) {
     };
     let (p, r, f1) = figures(stored.len(), true_shown(&stored), true_pairs);
     println!(
-        "the store, seed {seed} imported ({} records by intake, {took:.1} s): at the default \
+        "the store, seed {seed} imported ({} records by intake, {took}): at the default \
          threshold precision {p:.4}, recall {r:.4}, F1 {f1:.4} ({} pairs)",
         records.len(),
         stored.len()
@@ -174,10 +198,12 @@ pub fn speed(total: usize, import: usize) {
     let mut store = new_store(&tmp.path().join("store"));
     let (_, took) = intake(&mut store, tmp.path(), &base);
     println!(
-        "the store: {} persons imported by intake in {took:.1} s ({:.0} persons/s, candidates \
-         kept as each batch of 500 lands), {} candidate pairs kept",
+        "the store: {} persons imported by intake, {took}: {:.0} persons/s written, {:.0} \
+         checked, {:.0} in all; {} candidate pairs kept",
         base.len(),
-        base.len() as f64 / took,
+        base.len() as f64 / took.written,
+        base.len() as f64 / took.checked,
+        base.len() as f64 / (took.written + took.checked),
         stored_candidates(&store).len()
     );
     reset_peak();
@@ -190,8 +216,8 @@ pub fn speed(total: usize, import: usize) {
         .filter(|c| c.2 >= DEFAULT_THRESHOLD && (ids.contains(&c.0) || ids.contains(&c.1)))
         .count();
     println!(
-        "  an import of {} persons into it: {took:.2} s in all (intake, ops, every derived \
-         table), {} new candidate pairs, {touching} of them at or above the threshold; peak \
+        "  an import of {} persons into it: {took} (intake, ops, every derived table, \
+         candidates), {} new candidate pairs, {touching} of them at or above the threshold; peak \
          memory (VmHWM) {}",
         new.len(),
         kept.len() - before,

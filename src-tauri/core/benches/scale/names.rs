@@ -71,6 +71,31 @@ pub const LAST: [(&str, &str); 40] = [
     ("Обидов", "Obidov"),
 ];
 
+/// Rows of `count` persons of the dense worst case: the 960 combinations above, a
+/// patronymic that changes every 960 rows, a Latin alias, sex and an approximate year.
+pub fn dense_rows(from: u64, count: u64) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::from("Имя,Alias,Пол,Дата рождения,Примечание\n");
+    for i in from..from + count {
+        let i = i as usize;
+        let (f, fl) = FIRST[i % FIRST.len()];
+        let (l, ll) = LAST[(i / FIRST.len()) % LAST.len()];
+        let (p, _) = FIRST[(i / (FIRST.len() * LAST.len())) % FIRST.len()];
+        let sex = if i.is_multiple_of(2) {
+            "male"
+        } else {
+            "female"
+        };
+        writeln!(
+            text,
+            "{f} {p}ович {l},{fl} {ll}@uz-Latn,{sex},{}~,list entry {i}",
+            1950 + i % 50
+        )
+        .unwrap();
+    }
+    text
+}
+
 /// Rows of `count` persons with names spread as the duplicates bench's gold set spreads
 /// them (its pools, common names drawn more often, every spelling an office uses), each
 /// recorded once, and about three in ten recorded again as another office would; the

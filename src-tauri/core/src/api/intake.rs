@@ -8,6 +8,11 @@
 //! path of every edit, so an interruption (a crash, a full disk) leaves whole batches
 //! or nothing; running the import again skips the rows already written, found by their
 //! import keys, and writes the rest.
+//!
+//! The persons written are not compared with the store's as each batch lands: that is
+//! most of the cost, and it grows with the store. They wait to be checked for
+//! duplicates ([`Nansen::check_duplicates`], `api::duplicate_check`), which the CLI
+//! does right after and the app while the monitor goes on working.
 
 use super::messages as m;
 use super::Nansen;
@@ -19,7 +24,6 @@ use crate::intake::{
     ColumnUse, ImportKeys, KnownKeys, Mapping, Outcome, PlannedPerson, Planner, Reason, Refusal,
     ResolvedMapping, RowKey, Sheet,
 };
-use crate::oplog::derive::PreparedCache;
 use crate::oplog::Op;
 use crate::store;
 use crate::sync::Progress;
@@ -78,6 +82,9 @@ pub struct IntakeReport {
     /// Local changes written: one per batch with something new in it.
     pub changes: u64,
     pub elapsed_ms: u64,
+    /// Persons of the store still to be checked for duplicates, these among them:
+    /// [`Nansen::check_duplicates`] does it.
+    pub unchecked: u64,
 }
 
 /// What has become of the rows so far.
@@ -329,8 +336,6 @@ impl Nansen {
         let mut planner = Planner::new(&resolved, &vocab, &keys, crate::hlc::wall_millis());
         let (mut tally, mut groups) = (Tally::default(), Groups::new());
         let (mut created, mut changes) = (Vec::new(), 0);
-        // Persons that many batches compare with are read once for the whole file.
-        let mut prepared = PreparedCache::default();
         progress(Progress::new(STAGE, 0, total));
         loop {
             let planned = next_batch(&mut sheet, &mut planner, batch_rows.max(1))?;
@@ -340,8 +345,8 @@ impl Nansen {
             let (ops, new) =
                 self.check_batch(planned, &mut known, &mut groups, &mut tally, false)?;
             if !ops.is_empty() {
-                // A failed batch returns here, and the cache goes with it.
-                self.commit_cached(ops, &mut prepared)?;
+                // Checked for duplicates afterwards, in chunks of many batches.
+                self.commit_unchecked(ops)?;
                 changes += 1;
             }
             created.extend(new);
@@ -359,6 +364,7 @@ impl Nansen {
             created,
             changes,
             elapsed_ms: started.elapsed().as_millis() as u64,
+            unchecked: self.duplicates_unchecked()?,
         })
     }
 }

@@ -10,6 +10,7 @@ mod continuity;
 mod deadlines;
 pub mod demo;
 mod devices;
+mod duplicate_check;
 mod duplicates;
 mod exports;
 pub mod files;
@@ -41,6 +42,7 @@ pub use continuity::{BackupReport, DeviceSafetyNumber, OrgStatus, RestoreReport,
 pub use deadlines::{Concern, Deadline, Deadlines};
 pub use demo::DemoReport;
 pub use devices::{ChainCheck, HeldChange};
+pub use duplicate_check::{DuplicateCheck, CHECK_CHUNK};
 pub use duplicates::{Candidate, CandidatePerson, ClusterReport, DuplicateQuery, Verdict};
 pub use intake::{IntakePreview, IntakeReport, BATCH_ROWS};
 pub use page::{Page, PageQuery};
@@ -127,6 +129,9 @@ pub struct Info {
     pub conflicts: u64,
     /// Pairs of persons waiting for review as possible duplicates.
     pub possible_duplicates: u64,
+    /// Persons written in bulk and not yet compared with the rest: the pairs above do
+    /// not count theirs yet (`Nansen::check_duplicates`).
+    pub duplicates_unchecked: u64,
 }
 
 /// One-time repairs of stores written by older versions, which SQL migrations cannot
@@ -291,14 +296,11 @@ impl Nansen {
         oplog::commit_local(&mut self.store.conn, &self.vocab, &self.author, ops)
     }
 
-    /// [`Nansen::commit`] in a run of writes sharing `cache` (drop it if this fails).
-    pub(crate) fn commit_cached(
-        &mut self,
-        ops: Vec<oplog::Op>,
-        cache: &mut oplog::derive::PreparedCache,
-    ) -> Result<oplog::Committed> {
+    /// [`Nansen::commit`], leaving the duplicate candidates of the persons it changes
+    /// for [`Nansen::check_duplicates`]: a spreadsheet intake's batches.
+    pub(crate) fn commit_unchecked(&mut self, ops: Vec<oplog::Op>) -> Result<oplog::Committed> {
         let (conn, vocab, author) = (&mut self.store.conn, &self.vocab, &self.author);
-        oplog::commit_local_cached(conn, vocab, author, ops, Some(cache))
+        oplog::commit_local_when(conn, vocab, author, ops, oplog::derive::When::Later)
     }
 
     pub fn digest(&self) -> Result<String> {
@@ -364,6 +366,7 @@ impl Nansen {
                 conn,
                 crate::domain::matching::DEFAULT_THRESHOLD,
             )?,
+            duplicates_unchecked: self.duplicates_unchecked()?,
         })
     }
 

@@ -172,6 +172,19 @@ impl Session {
         f(nansen)
     }
 
+    /// Runs `f` on the unlocked store for work the window does on its own (checking for
+    /// duplicates after an intake). It does not count as activity: the store still
+    /// locks after the idle time, however long such work goes on.
+    pub fn in_background<T>(&self, f: impl FnOnce(&mut Nansen) -> Result<T>) -> Result<T> {
+        let mut inner = self.inner();
+        if inner.nansen.is_some() && inner.last_activity.elapsed() >= inner.idle {
+            inner.nansen = None;
+            self.files.forget_all();
+        }
+        let nansen = inner.nansen.as_mut().ok_or_else(locked)?;
+        f(nansen)
+    }
+
     /// The language of the labels the store builds (event and status labels).
     pub fn set_language(&self, lang: &str) -> Result<()> {
         let mut inner = self.inner();
@@ -222,5 +235,52 @@ impl Session {
 
     pub fn passphrase_strength(passphrase: &str) -> Strength {
         store::passphrase_strength(passphrase)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::InitOptions;
+
+    #[test]
+    fn work_in_the_background_neither_keeps_the_store_open_nor_runs_once_it_locked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let options = InitOptions {
+            office: "Osh".into(),
+            user: "monitor".into(),
+            passphrase: "correct horse battery staple".into(),
+            hq: false,
+            kdf: KdfProfile::Test,
+        };
+        drop(Nansen::init(tmp.path(), options).unwrap());
+        let session = Session::new(tmp.path());
+        session.unlock("correct horse battery staple").unwrap();
+        let idle = session.inner().idle;
+        let long_ago = Instant::now() - idle / 2;
+        session.inner().last_activity = long_ago;
+        session.in_background(|n| n.duplicates_unchecked()).unwrap();
+        assert_eq!(
+            session.inner().last_activity,
+            long_ago,
+            "background work is not activity"
+        );
+        session.inner().last_activity = Instant::now() - idle;
+        let e = session
+            .in_background(|n| n.duplicates_unchecked())
+            .unwrap_err();
+        assert_eq!(e.code(), "locked");
+        assert!(
+            session.inner().nansen.is_none(),
+            "the idle store was locked"
+        );
+        // What the person does still counts, and needs the passphrase again.
+        assert_eq!(
+            session
+                .with(|n| n.duplicates_unchecked())
+                .unwrap_err()
+                .code(),
+            "locked"
+        );
     }
 }

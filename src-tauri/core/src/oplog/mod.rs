@@ -67,17 +67,17 @@ pub fn commit_local(
     author: &Author,
     ops: Vec<Op>,
 ) -> Result<Committed> {
-    commit_local_cached(conn, vocab, author, ops, None)
+    commit_local_when(conn, vocab, author, ops, derive::When::Now)
 }
 
-/// [`commit_local`] in a run of writes that shares a [`derive::PreparedCache`]; the
-/// caller drops the cache if this fails.
-pub(crate) fn commit_local_cached(
+/// [`commit_local`], with the duplicate candidates of the persons it changes worked out
+/// `when` said: a spreadsheet intake leaves them for [`derive::check_pending`].
+pub(crate) fn commit_local_when(
     conn: &mut Connection,
     vocab: &Vocabularies,
     author: &Author,
     ops: Vec<Op>,
-    cache: Option<&mut derive::PreparedCache>,
+    when: derive::When,
 ) -> Result<Committed> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (last_seq, prev) = head(&tx, &author.device)?;
@@ -100,7 +100,7 @@ pub(crate) fn commit_local_cached(
     let mut touched = Touched::default();
     apply::materialise(&tx, &change, &mut effects, &mut touched)?;
     record_applied(&tx, &change, &change::hash(&bytes), &bytes, None)?;
-    derive::refresh(&tx, vocab, touched, cache)?;
+    derive::refresh(&tx, vocab, touched, when)?;
     tx.commit()?;
     Ok(Committed {
         device: change.device,

@@ -86,6 +86,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "blocks_by_birth",
         sql: include_str!("../oplog/migrations/014_blocks_by_birth.sql"),
     },
+    Migration {
+        version: 15,
+        name: "duplicate_pending",
+        sql: include_str!("../oplog/migrations/015_duplicate_pending.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

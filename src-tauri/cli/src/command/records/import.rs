@@ -7,10 +7,8 @@
 
 use crate::output::Out;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use indicatif::{ProgressBar, ProgressStyle};
 use nansen_core::api::{Column, ColumnUse, MappedColumn, Mapping, Progress, Refusal, Target};
 use nansen_core::{Error, Nansen, Result};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 pub fn command() -> Command {
@@ -43,19 +41,6 @@ pub fn command() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("check every row and report, but write nothing"),
         )
-}
-
-/// A bar on stderr, only for a person watching: never with `--json` or when redirected.
-fn progress_bar(out: &Out) -> Option<ProgressBar> {
-    if out.json || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::new(1);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} rows")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    Some(bar)
 }
 
 fn mapping(n: &Nansen, m: &ArgMatches) -> Result<Option<Mapping>> {
@@ -94,8 +79,11 @@ pub fn run(n: &mut Nansen, m: &ArgMatches, out: &Out) -> Result<()> {
         });
         return Ok(());
     }
-    let bar = progress_bar(out);
-    let report = n.intake_persons(&file, mapping, &mut |p: Progress| {
+    let bar = out.progress_bar(1);
+    if let Some(b) = &bar {
+        b.set_message("rows");
+    }
+    let mut report = n.intake_persons(&file, mapping, &mut |p: Progress| {
         if let Some(b) = &bar {
             b.set_length(p.total.max(1));
             b.set_position(p.done);
@@ -104,13 +92,21 @@ pub fn run(n: &mut Nansen, m: &ArgMatches, out: &Out) -> Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    // The rows are in; comparing them with the store's persons is the longer part.
+    let check = out.check_duplicates(n)?;
+    report.unchecked = check.remaining;
     out.show(&report, || {
         describe(
             &report.file,
             &report.columns,
             format!(
-                "{} rows — {} imported, {} already present, {} refused",
-                report.rows, report.imported, report.already_present, report.refused_count
+                "{} rows — {} imported, {} already present, {} refused; {} persons checked for \
+                 possible duplicates",
+                report.rows,
+                report.imported,
+                report.already_present,
+                report.refused_count,
+                check.checked
             ),
             &report.refused,
             report.refused_count,

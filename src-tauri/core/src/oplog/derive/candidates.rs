@@ -11,6 +11,12 @@
 //! function of the records, so `rebuild` recomputes it identically; an import computes
 //! it for what it brought in the same transaction, not by a rescan.
 //!
+//! A run of writes that brings many persons at once (a spreadsheet intake) defers them:
+//! their blocks and pairs are removed and they wait in `duplicate_pending`, and
+//! [`check_pending`] works them out afterwards, a chunk a transaction, exactly as if
+//! they had been refreshed then. Until then a pending person has no pairs, rather than
+//! pairs scored on what it said before.
+//!
 //! A refresh looks each key up once, however many changed persons share it, reads each
 //! person once, and scores the pairs on every core (the connection stays on the calling
 //! thread; the rows written do not depend on how the work was split).
@@ -337,25 +343,90 @@ fn regrouped(
     Ok(())
 }
 
-/// Recomputes the blocks and candidate pairs of persons whose evidence changed, and the
-/// pairs of persons whose groups alone changed (`grouped`: with the groups); with a
-/// cache, reads the others from it and leaves everything read in it.
+/// How the candidates of persons whose evidence changed are worked out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum When {
+    /// In the same transaction: every edit, every import.
+    Now,
+    /// Later, by [`check_pending`]: the batches of a spreadsheet intake.
+    Later,
+}
+
+/// Removes the blocks and pairs of `person`, counting in `shown` the pairs at the review
+/// threshold that went.
+fn forget(conn: &Connection, person: &str, shown: &mut i64) -> Result<()> {
+    tick()?;
+    conn.prepare_cached("DELETE FROM duplicate_blocks WHERE person = ?1")?
+        .execute([person])?;
+    tick()?;
+    let mut del_pairs = conn.prepare_cached(
+        "DELETE FROM duplicate_candidates WHERE a = ?1 OR b = ?1 RETURNING score",
+    )?;
+    for score in del_pairs.query_map([person], |r| r.get::<_, f64>(0))? {
+        *shown -= (score? >= DEFAULT_THRESHOLD) as i64;
+    }
+    Ok(())
+}
+
+/// Adds `shown` to the count of pairs at the review threshold (`duplicate_totals`).
+fn count_shown(conn: &Connection, shown: i64) -> Result<()> {
+    if shown != 0 {
+        tick()?;
+        conn.prepare_cached(
+            "INSERT INTO duplicate_totals (id, shown) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET shown = shown + excluded.shown",
+        )?
+        .execute([shown])?;
+        tick()?;
+        conn.prepare_cached("DELETE FROM duplicate_totals WHERE shown = 0")?
+            .execute([])?;
+    }
+    Ok(())
+}
+
+/// How many persons wait for their candidates.
+pub(crate) fn pending(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM duplicate_pending", [], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// Works out the candidates of up to `limit` pending persons (in id order), as
+/// [`refresh`] would have when they were written; returns how many. The caller holds
+/// the transaction; with a cache, as [`refresh`].
+pub(crate) fn check_pending(
+    conn: &Connection,
+    limit: usize,
+    cache: Option<&mut PreparedCache>,
+) -> Result<usize> {
+    tick()?;
+    let mut stmt =
+        conn.prepare_cached("SELECT person FROM duplicate_pending ORDER BY person LIMIT ?1")?;
+    let persons: BTreeSet<String> = stmt
+        .query_map([limit as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    refresh(conn, &persons, &BTreeMap::new(), When::Now, cache)?;
+    Ok(persons.len())
+}
+
+/// Recomputes the blocks and candidate pairs of persons whose evidence changed (or, for
+/// [`When::Later`], leaves them pending), and the pairs of persons whose groups alone
+/// changed (`grouped`: with the groups); with a cache, reads the others from it and
+/// leaves everything read in it.
 pub(crate) fn refresh(
     conn: &Connection,
     dirty: &BTreeSet<String>,
     grouped: &BTreeMap<String, BTreeSet<String>>,
+    when: When,
     cache: Option<&mut PreparedCache>,
 ) -> Result<()> {
     if dirty.is_empty() && grouped.is_empty() {
         return Ok(());
     }
     let mut persons = Persons::default();
-    let mut del_blocks = conn.prepare_cached("DELETE FROM duplicate_blocks WHERE person = ?1")?;
-    let mut del_pairs = conn.prepare_cached(
-        "DELETE FROM duplicate_candidates WHERE a = ?1 OR b = ?1 RETURNING score",
-    )?;
     // Pairs at or above the review threshold, gained less lost: `duplicate_totals`.
     let mut shown: i64 = 0;
+    let mut pend = conn.prepare_cached("INSERT OR IGNORE INTO duplicate_pending VALUES (?1)")?;
+    let mut unpend = conn.prepare_cached("DELETE FROM duplicate_pending WHERE person = ?1")?;
     let mut ins_block = conn.prepare_cached(
         "INSERT OR IGNORE INTO duplicate_blocks (key, born, person) VALUES (?1, ?2, ?3)",
     )?;
@@ -363,12 +434,13 @@ pub(crate) fn refresh(
     let mut keyed: Vec<(String, u32)> = Vec::new();
     let mut born: HashMap<u32, i64> = HashMap::new();
     for p in dirty {
+        forget(conn, p, &mut shown)?;
         tick()?;
-        del_blocks.execute([p])?;
-        tick()?;
-        for score in del_pairs.query_map([p], |r| r.get::<_, f64>(0))? {
-            shown -= (score? >= DEFAULT_THRESHOLD) as i64;
+        if when == When::Later {
+            pend.execute([p])?;
+            continue;
         }
+        unpend.execute([p])?;
         let n = persons.number(p);
         // Never from the cache: these are the persons that changed.
         if let Some(prepared) = persons.read(conn, n, None)? {
@@ -451,17 +523,7 @@ pub(crate) fn refresh(
         ])?;
         shown += (score >= DEFAULT_THRESHOLD) as i64;
     }
-    if shown != 0 {
-        tick()?;
-        conn.prepare_cached(
-            "INSERT INTO duplicate_totals (id, shown) VALUES (1, ?1)
-             ON CONFLICT (id) DO UPDATE SET shown = shown + excluded.shown",
-        )?
-        .execute([shown])?;
-        tick()?;
-        conn.prepare_cached("DELETE FROM duplicate_totals WHERE shown = 0")?
-            .execute([])?;
-    }
+    count_shown(conn, shown)?;
     if let Some(cache) = cache {
         persons.keep(cache);
     }

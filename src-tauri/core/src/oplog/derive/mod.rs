@@ -21,6 +21,7 @@ pub(crate) mod clusters;
 mod persons;
 
 pub(crate) use candidates::evidence as person_evidence;
+pub(crate) use candidates::{check_pending, pending, When};
 pub use candidates::{PreparedCache, MAX_BLOCK, STORED_FROM};
 
 use crate::oplog::state::row_of;
@@ -192,7 +193,7 @@ pub(crate) fn refresh(
     conn: &Connection,
     vocab: &Vocabularies,
     touched: Touched,
-    cache: Option<&mut PreparedCache>,
+    when: When,
 ) -> Result<()> {
     let Touched {
         records,
@@ -285,7 +286,7 @@ pub(crate) fn refresh(
             write_person(conn, vocab, id, &fields, timeline_changed)?;
         }
     }
-    candidates::refresh(conn, &evidence, &grouped, cache)?;
+    candidates::refresh(conn, &evidence, &grouped, when, None)?;
     // Names of records not themselves touched: a cluster's representative.
     for (kind, id) in &names {
         if let Some(fields) = row_of(conn, *kind, id)? {
@@ -309,7 +310,7 @@ pub(crate) fn refresh(
 /// step on a real store; the caller holds the transaction.
 #[doc(hidden)]
 pub fn refresh_candidates(conn: &Connection, persons: &BTreeSet<String>) -> Result<()> {
-    candidates::refresh(conn, persons, &BTreeMap::new(), None)
+    candidates::refresh(conn, persons, &BTreeMap::new(), When::Now, None)
 }
 
 /// Recomputes every derived row from the records: what `rebuild` does after the replay.
@@ -358,7 +359,7 @@ pub(crate) fn all(conn: &Connection, vocab: &Vocabularies) -> Result<()> {
         touched.judged.insert(owner);
         touched.judged.extend(target);
     }
-    refresh(conn, vocab, touched, None)
+    refresh(conn, vocab, touched, When::Now)
 }
 
 /// The version of the derivation rules. A store whose derived tables were computed by
@@ -378,7 +379,7 @@ pub(crate) fn bring_up_to_date(conn: &mut Connection, vocab: &Vocabularies) -> R
 }
 
 /// The derived tables, for `rebuild`.
-pub const TABLES: [&str; 15] = [
+pub const TABLES: [&str; 16] = [
     "record_index",
     "record_counts",
     "person_status",
@@ -394,6 +395,7 @@ pub const TABLES: [&str; 15] = [
     "duplicate_blocks",
     "duplicate_candidates",
     "duplicate_totals",
+    "duplicate_pending",
 ];
 
 /// Adds `delta` to a count; a count that falls to zero is removed, so the table holds

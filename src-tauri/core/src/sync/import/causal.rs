@@ -60,7 +60,7 @@ pub fn apply_due(conn: &mut Connection, vocab: &Vocabularies) -> Result<u64> {
         None,
     )?;
     store_blocked(&tx, candidates, "")?;
-    derive::refresh(&tx, vocab, touched, None)?;
+    derive::refresh(&tx, vocab, touched, derive::When::Now)?;
     tx.commit()?;
     Ok(applied)
 }

@@ -345,7 +345,7 @@ pub fn apply(
         Some(&bundle_id),
     )?;
     causal::store_blocked(conn, candidates, &bundle_id)?;
-    derive::refresh(conn, vocab, touched, None)?;
+    derive::refresh(conn, vocab, touched, derive::When::Now)?;
     report.waiting = log::count_in_state(conn, ChangeState::Pending)?;
 
     // The clock: merge the newest remote timestamp unless it is implausibly far ahead.

@@ -1,0 +1,78 @@
+//! Checking persons for duplicates after they were written in bulk.
+//!
+//! A spreadsheet intake writes its persons without comparing them with the store's
+//! (`api::intake`); they wait in `duplicate_pending` and have no pairs in the review
+//! queue until checked. A check works them out in chunks, each one transaction, so
+//! an interruption loses at most a chunk's work and never a person: what was not
+//! checked stays waiting, and the next check (the CLI's, or the app's as soon as the
+//! store is open again) picks it up. The pairs found are the same as if each person
+//! had been compared as it was written (`oplog::derive::candidates`).
+
+use super::Nansen;
+use crate::error::Result;
+use crate::oplog::derive::{self, PreparedCache};
+use crate::sync::Progress;
+use rusqlite::TransactionBehavior;
+use serde::Serialize;
+use std::time::Instant;
+use ts_rs::TS;
+
+/// Persons checked in one transaction: enough that a key shared by many of them is
+/// read once for all, few enough that a step of the app's check holds the store for
+/// well under a second on a store of 100k persons.
+pub const CHECK_CHUNK: usize = 1_000;
+const STAGE: &str = "duplicates";
+
+/// What a check did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DuplicateCheck {
+    /// Persons checked now.
+    pub checked: u64,
+    /// Persons still waiting.
+    pub remaining: u64,
+    pub elapsed_ms: u64,
+}
+
+impl Nansen {
+    /// Persons written in bulk and not yet checked for duplicates.
+    pub fn duplicates_unchecked(&self) -> Result<u64> {
+        derive::pending(self.conn())
+    }
+
+    /// Checks up to `limit` waiting persons for duplicates (all of them when `None`),
+    /// a chunk a transaction, the oldest ids first.
+    pub fn check_duplicates(
+        &mut self,
+        limit: Option<u64>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<DuplicateCheck> {
+        let started = Instant::now();
+        let waiting = self.duplicates_unchecked()?;
+        let total = limit.map_or(waiting, |l| l.min(waiting));
+        // Persons that many chunks compare with are read once for the whole check; the
+        // chunks are committed one after another on this connection, as the cache needs.
+        let mut cache = PreparedCache::default();
+        let mut checked = 0;
+        progress(Progress::new(STAGE, 0, total));
+        while checked < total {
+            let chunk = (total - checked).min(CHECK_CHUNK as u64) as usize;
+            let tx = self
+                .store
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // A failed chunk returns here, and the cache goes with it.
+            let done = derive::check_pending(&tx, chunk, Some(&mut cache))?;
+            tx.commit()?;
+            if done == 0 {
+                break;
+            }
+            checked += done as u64;
+            progress(Progress::new(STAGE, checked, total));
+        }
+        Ok(DuplicateCheck {
+            checked,
+            remaining: self.duplicates_unchecked()?,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        })
+    }
+}
