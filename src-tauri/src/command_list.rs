@@ -36,6 +36,7 @@ macro_rules! app_commands {
             person_counts,
             person_page,
             duplicates,
+            check_duplicates,
             merge,
             unmerge,
             not_same,

@@ -1,10 +1,13 @@
 //! Duplicates: the review queue, and the decisions on it (nansen-core's
 //! `api::duplicates`): merge, unmerge, not-same, unsure, and settling a field on
-//! which a cluster's members differ.
+//! which a cluster's members differ; and checking, a chunk a call, the persons a
+//! spreadsheet intake wrote and left to be checked.
 
-use super::{id, with, AppSession};
+use super::{blocking, id, with, AppSession};
 use crate::error::CommandResult;
-use nansen_core::api::{Candidate, ClusterReport, DuplicateQuery, Page};
+use nansen_core::api::{
+    Candidate, ClusterReport, DuplicateCheck, DuplicateQuery, Page, CHECK_CHUNK,
+};
 use nansen_core::Result;
 use serde_json::Value;
 use tauri::State;
@@ -16,6 +19,17 @@ pub async fn duplicates(
     query: Option<DuplicateQuery>,
 ) -> CommandResult<Page<Candidate>> {
     with(session, move |n| n.duplicates(&query.unwrap_or_default())).await
+}
+
+/// Checks the next chunk of waiting persons: one short transaction a call, so the
+/// window's other requests are served between two calls. The window calls it on its
+/// own, so it is not activity that keeps the store unlocked.
+#[tauri::command]
+pub async fn check_duplicates(session: State<'_, AppSession>) -> CommandResult<DuplicateCheck> {
+    blocking(session, |s| {
+        s.in_background(|n| n.check_duplicates(Some(CHECK_CHUNK as u64), &mut |_| {}))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -1,8 +1,9 @@
 // Scenario 6, a list from a spreadsheet: a small CSV (Cyrillic and Latin names, `;`
 // between cells as spreadsheet programs in Russian save it, one bad row) imported in
 // the window through the column-mapping step. The preview names the bad row's line
-// and writes nothing; after Import the persons are in the list; the same file again
-// makes nobody twice.
+// and writes nothing; after Import the persons are in the list, and the window compares
+// them with the person recorded before while the monitor works on: the pair turns up
+// in the review queue. The same file again makes nobody twice.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,6 +35,8 @@ test("a CSV list imported through the column-mapping step", async (t) => {
       ].join("\n"),
     );
     nansen(dir, ["init", "--office", "Osh", "--user", "Dilnoza"]);
+    // Recorded by hand before the list came: the list's first row is the same man.
+    nansen(dir, ["person", "add", "--name", "Karimov Aziz@uz-Latn", "--birth-date", "1975", "--sex", "male", "--identifier", "camp_id=A-117"]);
 
     await withApp(
       t,
@@ -41,7 +44,7 @@ test("a CSV list imported through the column-mapping step", async (t) => {
         await app.step("the persons list offers to import a list", async () => {
           await unlock(app);
           await nav(app, "persons");
-          await app.waitFor("[data-testid=persons-empty]");
+          await app.waitFor(async () => (await personRows(app)) === 1);
           await app.click("[data-testid=import-list]");
           await app.waitFor("[data-testid=intake-file-form]");
         });
@@ -86,9 +89,9 @@ test("a CSV list imported through the column-mapping step", async (t) => {
           assert.match(sample, /Азиз Каримов/);
           assert.match(sample, /Aziz Karimov/);
           assert.match(sample, /Gulnara Saidova/);
-          // Nothing is written by a preview.
+          // Nothing is written by a preview: the one person recorded before.
           const page = await app.execute(() => globalThis.__TAURI_INTERNALS__.invoke("person_list", { query: {} }));
-          assert.equal(page.total, 0);
+          assert.equal(page.total, 1);
         });
 
         await app.step("the refusal in Russian", async () => {
@@ -106,17 +109,27 @@ test("a CSV list imported through the column-mapping step", async (t) => {
           assert.equal(await app.text("[data-testid=intake-done]"), "Imported: 4. Imported before: 0. Refused: 1.");
           assert.equal(await app.$("[data-testid=intake-progress]").getAttribute("data-stage"), "done");
           assert.equal(await app.text("[data-testid=intake-refused-line]"), "5");
+          assert.match(await app.text("[data-testid=intake-checking]"), /compared with everyone else/);
         });
 
         await app.step("the persons are in the list, found in either script", async () => {
           await app.click("[data-testid=intake-show-persons]");
           await app.waitFor("[data-testid=person-table]");
-          await app.waitFor(async () => (await personRows(app)) === 4);
-          assert.equal(await personCount(app), "4 persons");
+          await app.waitFor(async () => (await personRows(app)) === 5);
+          assert.equal(await personCount(app), "5 persons");
           const labels = await personLabels(app);
-          assert.deepEqual(labels.sort(), ["Gulnara Saidova", "Nodira Rakhimova", "Азиз Каримов", "Дилшод Абдуллаев"].sort());
+          assert.deepEqual(labels.sort(), ["Gulnara Saidova", "Karimov Aziz", "Nodira Rakhimova", "Азиз Каримов", "Дилшод Абдуллаев"].sort());
           await searchPersons(app, "Abdullaev", async () => (await personRows(app)) === 1 && ((await personLabels(app))[0]) === "Дилшод Абдуллаев");
           assert.match(await app.text("[data-testid=person-aliases]"), /Dilshod Abdullayev/);
+        });
+
+        await app.step("compared in the background: the man recorded twice waits for review", async () => {
+          await app.waitForText("[data-testid=duplicates-badge]", "1", { timeout: 30000 });
+          await nav(app, "duplicates");
+          await app.waitFor("[data-testid=dup-pair]", { timeout: 15000 });
+          assert.match(await app.text("[data-testid=dup-pair]"), /Азиз Каримов/);
+          assert.match(await app.text("[data-testid=dup-pair]"), /Karimov Aziz/);
+          assert.equal((await app.$$("[data-testid=dup-checking]")).length, 0);
         });
 
         await app.step("the same file again: nothing new", async () => {

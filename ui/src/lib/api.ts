@@ -7,6 +7,7 @@ import type {
   BackupReport,
   Candidate,
   ClusterReport,
+  DuplicateCheck,
   DuplicateQuery,
   CountedQuery,
   Dashboard,
@@ -256,6 +257,13 @@ export const groupPage = (id: string) => call<GroupPage>("group_page", { id });
 /** One page of the review queue: disputed pairs first, then the others by score. */
 export const duplicates = (query: Partial<DuplicateQuery> = {}) =>
   call<Page<Candidate>>("duplicates", { query: { min_score: null, limit: null, after: null, ...query } });
+
+/**
+ * Compares the next chunk of persons written in bulk (a spreadsheet intake) with the
+ * rest: one short step, so other requests are served between two. Not activity: the
+ * store still locks when the person is away.
+ */
+export const checkDuplicates = () => call<DuplicateCheck>("check_duplicates");
 
 /** Judges every record the same person as the first: one cluster. */
 export const merge = (ids: string[]) => call<ClusterReport>("merge", { ids });

@@ -34,6 +34,7 @@ export const INFO: Info = {
   held_changes: 0,
   conflicts: 0,
   possible_duplicates: 0,
+  duplicates_unchecked: 0,
 };
 
 export const UNLOCKED: SessionState = {

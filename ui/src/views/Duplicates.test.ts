@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { setLanguage } from "../lib/i18n";
 import type { Candidate, CandidatePerson, ImportReport, PersonPage } from "../lib/types";
-import { mockBackend, page, unlockedSession } from "../test/backend";
+import { INFO, mockBackend, page, unlockedSession } from "../test/backend";
+import { info } from "../lib/session";
+import { unchecked } from "../lib/duplicateCheck";
 import { resetComponentTest } from "../test/reset";
 import ImportReportView from "../components/ImportReportView.svelte";
 import Duplicates from "./Duplicates.svelte";
@@ -272,6 +274,28 @@ describe("Duplicates: the review queue", () => {
       .find((li) => li.dataset.kind === "birth_dates")!;
     expect(birth.textContent).toContain("Даты рождения 1950 и 1976 расходятся на 26 лет");
     expect(screen.getByTestId("duplicates-count").textContent).toContain("2 пары ждут проверки");
+  });
+});
+
+describe("Duplicates: persons from a list still being compared", () => {
+  it("says how many are left, and takes the pairs found into the queue once nothing is on screen", async () => {
+    queue = [];
+    info.set({ ...INFO, duplicates_unchecked: 2500 });
+    render(Duplicates);
+    expect((await screen.findByTestId("dup-checking")).textContent).toContain("2,500 persons from a list are still being compared");
+    await screen.findByTestId("dup-empty");
+    const reads = backend.argsOf("duplicates").length;
+    // The window's check goes on; a pair turns up.
+    queue = [RUSTAM];
+    unchecked.set(1500);
+    expect(await shown()).toEqual(["p-osh", "p-jal"]);
+    expect(backend.argsOf("duplicates").length).toBeGreaterThan(reads);
+    expect(screen.getByTestId("dup-checking").textContent).toContain("1,500");
+    // Done: the note goes, and the pair on screen stays.
+    unchecked.set(null);
+    info.set({ ...INFO, duplicates_unchecked: 0 });
+    await waitFor(() => expect(screen.queryByTestId("dup-checking")).toBeNull());
+    expect(await shown()).toEqual(["p-osh", "p-jal"]);
   });
 });
 

@@ -112,6 +112,8 @@ const REPORT: IntakeReport = {
   created: ["01a2294c-5447-7000-bb26-cf59fae806a3", "01a2294c-5447-7000-bb26-cf59fae806a4"],
   changes: 1,
   elapsed_ms: 40,
+  // The two new persons wait to be compared with the rest.
+  unchecked: 2,
 };
 
 /** The column the mapping names at `position`. */
@@ -218,6 +220,7 @@ describe("Import a list of persons", () => {
     expect(screen.getByTestId("intake-progress").dataset.stage).toBe("done");
     expect(within(report).getAllByTestId("intake-refused-line").map((l) => l.textContent)).toEqual(["3", "4"]);
     expect(within(report).getByTestId("intake-show-persons").getAttribute("href")).toBe("#/persons");
+    expect(within(report).getByTestId("intake-checking").textContent).toContain("You can go on working meanwhile");
   });
 
   it("shows the automatic preview again when no column was changed", async () => {

@@ -52,7 +52,12 @@ version_vector: Array<OriginInfo>, records: { [key in string]: number }, waiting
 /**
  * Pairs of persons waiting for review as possible duplicates.
  */
-possible_duplicates: number, };
+possible_duplicates: number, 
+/**
+ * Persons written in bulk and not yet compared with the rest: the pairs above do
+ * not count theirs yet (`Nansen::check_duplicates`).
+ */
+duplicates_unchecked: number, };
 
 export type SessionState = { state: Lock, data_dir: string, version: string, idle_lock_minutes: number, info: Info | null, };
 
@@ -457,7 +462,12 @@ created: Array<string>,
 /**
  * Local changes written: one per batch with something new in it.
  */
-changes: number, elapsed_ms: number, };
+changes: number, elapsed_ms: number, 
+/**
+ * Persons of the store still to be checked for duplicates, these among them:
+ * [`Nansen::check_duplicates`] does it.
+ */
+unchecked: number, };
 
 export type CitedRecord = { kind: Kind, id: string, label: string, };
 
@@ -742,6 +752,16 @@ export type DuplicateQuery = {
  * Only pairs scoring at least this (default: the review threshold).
  */
 min_score?: number | null, limit?: number | null, after?: string | null, };
+
+export type DuplicateCheck = { 
+/**
+ * Persons checked now.
+ */
+checked: number, 
+/**
+ * Persons still waiting.
+ */
+remaining: number, elapsed_ms: number, };
 
 export type CandidatePerson = { id: string, label: string, name: NameValue | null, aliases: Array<NameValue>, birth_date: string | null, sex: string | null, 
 /**
