@@ -3,11 +3,18 @@
 //! Writes a CSV list of persons (a Cyrillic name, a Latin alias, sex, an approximate
 //! birth date, a camp id, a passport number and a note each) and imports it into a fresh
 //! store: first a preview (read, map, validate, check against the store; nothing
-//! written), then the import (the same, plus writing each batch as one change), then
-//! the same file again (every row already present). The goal is 10 000 persons/s.
+//! written), then the import (the same, plus writing each batch as one change), the
+//! check of the persons written for duplicates (what the CLI does next, and the app in
+//! the background), then the same file again (every row already present). The goal is
+//! 10 000 persons/s.
 //!
-//! `NANSEN_BENCH_ROWS` changes the row count (default 20 000), `NANSEN_BENCH_BATCH` the
-//! rows per change (default `BATCH_ROWS`, what `intake_persons` uses).
+//! Every row's name is a namesake (Aziz Karimov and a number), the worst case for the
+//! check: each person is compared with those of its birth decades.
+//! `NANSEN_BENCH_NAMES=realistic` brings names spread as real lists spread them instead
+//! (the scale bench's, from the duplicates bench's generator: three in ten people
+//! recorded twice). `NANSEN_BENCH_ROWS` changes the row count (default 20 000),
+//! `NANSEN_BENCH_BATCH` the rows per change (default `BATCH_ROWS`, what
+//! `intake_persons` uses).
 
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
@@ -18,6 +25,15 @@ use nansen_core::store::keyfile::KdfProfile;
 use nansen_core::Nansen;
 use std::fmt::Write as _;
 use std::time::Instant;
+
+#[path = "duplicates/generate.rs"]
+#[allow(dead_code)]
+mod generate;
+#[path = "scale/names.rs"]
+#[allow(dead_code)]
+mod names;
+#[path = "duplicates/pools.rs"]
+mod pools;
 
 /// Seconds this thread has spent on a CPU (Linux), so figures can be compared across
 /// runs on a machine that is busy with other work.
@@ -56,8 +72,12 @@ fn main() {
         .unwrap_or(BATCH_ROWS);
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("persons.csv");
+    let realistic = std::env::var("NANSEN_BENCH_NAMES").as_deref() == Ok("realistic");
     let mut text = String::from("Имя,Alias,Пол,Дата рождения,camp_id,passport,Примечание\n");
-    for i in 0..rows {
+    if realistic {
+        text = names::realistic_rows(0, rows);
+    }
+    for i in (0..rows).filter(|_| !realistic) {
         writeln!(
             text,
             "Азиз Каримов {i},Aziz Karimov {i}@uz-Latn,{},{}~,B-{i},AB{:07},listed in camp {}",

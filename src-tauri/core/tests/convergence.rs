@@ -251,9 +251,15 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
             }
             Step::Check { at, limit } => {
-                net.store_mut(idx(at))
-                    .check_duplicates(Some(limit.into()), &mut |_| {})
+                let n = net.store_mut(idx(at));
+                n.check_duplicates(Some(limit.into()), &mut |_| {})
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                // The kept count is the count of the persons waiting.
+                let waiting: i64 = n
+                    .conn()
+                    .query_row("SELECT count(*) FROM duplicate_pending", [], |r| r.get(0))
+                    .unwrap();
+                prop_assert_eq!(n.duplicates_unchecked().unwrap(), waiting as u64);
             }
             Step::AddAlias { at, target, alias } => {
                 let ps = persons(net, at);

@@ -386,8 +386,28 @@ fn count_shown(conn: &Connection, shown: i64) -> Result<()> {
 
 /// How many persons wait for their candidates.
 pub(crate) fn pending(conn: &Connection) -> Result<u64> {
-    let n: i64 = conn.query_row("SELECT count(*) FROM duplicate_pending", [], |r| r.get(0))?;
-    Ok(n as u64)
+    let n: Option<i64> = conn
+        .query_row("SELECT waiting FROM duplicate_pending_total", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(n.unwrap_or(0) as u64)
+}
+
+/// Adds `delta` to the count of persons waiting (`duplicate_pending_total`).
+fn count_pending(conn: &Connection, delta: i64) -> Result<()> {
+    if delta != 0 {
+        tick()?;
+        conn.prepare_cached(
+            "INSERT INTO duplicate_pending_total (id, waiting) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET waiting = waiting + excluded.waiting",
+        )?
+        .execute([delta])?;
+        tick()?;
+        conn.prepare_cached("DELETE FROM duplicate_pending_total WHERE waiting = 0")?
+            .execute([])?;
+    }
+    Ok(())
 }
 
 /// Works out the candidates of up to `limit` pending persons (in id order), as
@@ -433,14 +453,16 @@ pub(crate) fn refresh(
     // (key, dirty person): each key is looked up once, however many share it.
     let mut keyed: Vec<(String, u32)> = Vec::new();
     let mut born: HashMap<u32, i64> = HashMap::new();
+    // Persons waiting, gained less lost: `duplicate_pending_total`.
+    let mut waiting: i64 = 0;
     for p in dirty {
         forget(conn, p, &mut shown)?;
         tick()?;
         if when == When::Later {
-            pend.execute([p])?;
+            waiting += pend.execute([p])? as i64;
             continue;
         }
-        unpend.execute([p])?;
+        waiting -= unpend.execute([p])? as i64;
         let n = persons.number(p);
         // Never from the cache: these are the persons that changed.
         if let Some(prepared) = persons.read(conn, n, None)? {
@@ -453,6 +475,7 @@ pub(crate) fn refresh(
             }
         }
     }
+    count_pending(conn, waiting)?;
     keyed.sort_unstable();
     let mut sharing = conn.prepare_cached(
         "SELECT person FROM duplicate_blocks WHERE key = ?1 AND born BETWEEN ?2 AND ?3 LIMIT ?4",

@@ -379,7 +379,7 @@ pub(crate) fn bring_up_to_date(conn: &mut Connection, vocab: &Vocabularies) -> R
 }
 
 /// The derived tables, for `rebuild`.
-pub const TABLES: [&str; 16] = [
+pub const TABLES: [&str; 17] = [
     "record_index",
     "record_counts",
     "person_status",
@@ -396,6 +396,7 @@ pub const TABLES: [&str; 16] = [
     "duplicate_candidates",
     "duplicate_totals",
     "duplicate_pending",
+    "duplicate_pending_total",
 ];
 
 /// Adds `delta` to a count; a count that falls to zero is removed, so the table holds

@@ -7,3 +7,10 @@
 CREATE TABLE duplicate_pending (
     person TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+
+-- How many wait, kept as they come and go: the first screen shows it, and counting a
+-- million rows of the table above took most of a second. One row; none means 0.
+CREATE TABLE duplicate_pending_total (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    waiting INTEGER NOT NULL
+);
