@@ -373,3 +373,95 @@ fn a_bad_page_request_is_refused() {
         assert_eq!(e.code(), "invalid_input", "{e}");
     }
 }
+
+#[test]
+fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
+    use nansen_core::oplog::index::{page, page_within, After, Filter, Limits};
+    let mut net = Net::new(0);
+    let hq = &mut net.hq;
+    let given = ["Aziz", "Azamat", "Sherzod", "Shahlo", "Dilshod", "Karim"];
+    let surnames = ["Karimov", "Karimova", "Sharipov", "Azimov", "Toshev"];
+    let mut all = Vec::new();
+    for i in 0..90 {
+        let name = format!("{} {}", given[i % 6], surnames[(i / 6) % 5]);
+        let id = person(hq, &name, "uz-Latn");
+        if i % 4 == 0 {
+            let alias = format!("{} {}", surnames[i % 5], given[(i / 5) % 6]);
+            hq.edit(
+                Kind::Person,
+                id,
+                &json!({"add": {"aliases": [{"text": alias, "lang": "ru-Latn"}]}}),
+            )
+            .unwrap();
+        }
+        all.push(id);
+    }
+    let members: Vec<_> = all
+        .iter()
+        .step_by(3)
+        .map(|p| json!({"person": p}))
+        .collect();
+    let g = hq
+        .add(Kind::Group, &json!({"name": "Taken", "members": members}))
+        .unwrap();
+    hq.add(
+        Kind::Status,
+        &json!({"group": g, "type": "protection", "value": "detained", "effective": "2005-06"}),
+    )
+    .unwrap();
+    for p in all.iter().step_by(7) {
+        hq.delete(Kind::Person, *p).unwrap();
+    }
+    let conn = hq.conn();
+    let every = |filter: &Filter, limits: &Limits| -> (Vec<String>, bool) {
+        let (mut ids, mut capped, mut after): (Vec<String>, bool, Option<After>) =
+            (Vec::new(), false, None);
+        loop {
+            let keys = page_within(conn, Kind::Person, filter, after.as_ref(), 4, limits).unwrap();
+            capped |= keys.total_capped;
+            ids.extend(keys.rows.iter().map(|r| r.id.clone()));
+            match (keys.more, keys.rows.last()) {
+                (true, Some(last)) => after = Some(last.clone()),
+                _ => return (ids, capped),
+            }
+        }
+    };
+    // Tiny limits: every search is too broad to gather, or has too many matches to
+    // check one by one, and takes the driver or the ordered walk.
+    let tiny = Limits {
+        collect: 3,
+        scan: 5,
+        probe: 2,
+    };
+    let mut walked = 0;
+    for q in [
+        "a",
+        "aziz",
+        "sh",
+        "aziz k",
+        "k sh",
+        "sh a",
+        "karimov aziz",
+        "t",
+        "dilshod x",
+    ] {
+        for status in [None, Some("detained".to_string())] {
+            let filter = Filter {
+                words: Filter::search(Some(q)),
+                status: status.clone(),
+                ..Default::default()
+            };
+            let (exact, capped) = every(&filter, &Limits::DEFAULT);
+            assert!(!capped, "{q}: a small store is counted exactly");
+            let first = page(conn, Kind::Person, &filter, None, 4).unwrap();
+            assert_eq!(first.total as usize, exact.len(), "{q} {status:?}");
+            let (other_way, capped) = every(&filter, &tiny);
+            assert_eq!(
+                other_way, exact,
+                "{q} {status:?}: the same persons, in order"
+            );
+            walked += capped as usize;
+        }
+    }
+    assert!(walked >= 8, "most searches took the walk: {walked}");
+}

@@ -6,7 +6,8 @@
 //! - **collect**: when a search or a group narrows the list, its matches are gathered
 //!   from the narrowest index (the rarest search word's prefix range in `name_words`,
 //!   or the group's members), checked against every other condition, and sorted. Up to
-//!   [`COLLECT_LIMIT`] matches this is exact, total included.
+//!   [`COLLECT_LIMIT`] matches this is exact, total included. A word whose prefix
+//!   range holds more than [`Limits::scan`] rows is not gathered (`index/search.rs`).
 //! - **walk**: otherwise the list's own ordered index (`record_index`, `person_index`
 //!   by status, `person_places` by place and status) is read from the cursor on, each
 //!   row checked against the conditions, until the page is full. When a search matched
@@ -16,16 +17,43 @@
 //! Either way no screen reads more than a bounded number of rows, whatever the size of
 //! the store.
 
+mod search;
+
 use crate::domain::names::name_words;
 use crate::domain::Kind;
 use crate::error::Result;
 use crate::fault::tick;
 use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// How many matches a search gathers before it reads the list in order instead.
 pub const COLLECT_LIMIT: usize = 10_000;
+
+/// How much a page may read before it takes another way: [`Limits::DEFAULT`] in the
+/// app; tests pass small ones to take every way through a small store.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Matches gathered and sorted before the list is read in order instead
+    /// ([`COLLECT_LIMIT`]).
+    pub collect: usize,
+    /// Rows of one search word's range read whole; a broader word is left to the
+    /// ordered walk. Reading a range costs about half a microsecond a row: 50 000 rows
+    /// keep a search of a store of a million persons within tens of milliseconds
+    /// (300 000 took most of a second with a second, one-letter word).
+    pub scan: usize,
+    /// Matches of the rarer words checked one by one for a broader word (an index seek
+    /// each) before the ordered walk is cheaper.
+    pub probe: usize,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits {
+        collect: COLLECT_LIMIT,
+        scan: 50_000,
+        probe: 2_000,
+    };
+}
 
 /// Where a page starts: after this row of the list order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,132 +238,6 @@ fn rows(conn: &Connection, sql: &str, params: Vec<Sql>) -> Result<Vec<After>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// How many rows of one search word's range are read whole; a broader word is checked
-/// row by row instead.
-const SCAN_LIMIT: usize = 300_000;
-
-/// The listed records with a word beginning with `word`, and their sort keys; none if
-/// there are more than `cap` rows. One pass over a covering index range: sequential
-/// pages, whatever the size of the store.
-fn word_range(
-    conn: &Connection,
-    kind: Kind,
-    word: &str,
-    include_deleted: bool,
-    cap: usize,
-) -> Result<Option<HashMap<String, String>>> {
-    let (lo, hi) = prefix_range(word);
-    let mut stmt = conn.prepare_cached(
-        "SELECT entity, sort_key, shown FROM name_words WHERE kind = ?1 AND word >= ?2 AND word < ?3 LIMIT ?4",
-    )?;
-    tick()?;
-    let mut out = HashMap::new();
-    let mut n = 0;
-    let mut rows = stmt.query(rusqlite::params![kind.as_str(), lo, hi, cap as i64 + 1])?;
-    while let Some(r) = rows.next()? {
-        n += 1;
-        let shown: i64 = r.get(2)?;
-        if shown == 1 || (include_deleted && shown == 2) {
-            out.insert(r.get(0)?, r.get(1)?);
-        }
-    }
-    Ok((n <= cap).then_some(out))
-}
-
-fn has_word(conn: &Connection, entity: &str, word: &str) -> Result<bool> {
-    let (lo, hi) = prefix_range(word);
-    let mut stmt = conn.prepare_cached(
-        "SELECT 1 FROM name_words WHERE entity = ?1 AND word >= ?2 AND word < ?3 LIMIT 1",
-    )?;
-    tick()?;
-    Ok(stmt
-        .query_row(rusqlite::params![entity, lo, hi], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-/// Every record matching a name search and the filters, in list order; none when a
-/// word is too broad to read whole (the ordered walk answers those).
-fn search(conn: &Connection, kind: Kind, filter: &Filter) -> Result<Option<Vec<After>>> {
-    let mut counted = Vec::new();
-    for w in &filter.words {
-        counted.push((prefix_count(conn, kind, w, SCAN_LIMIT + 1)?, w.as_str()));
-    }
-    counted.sort();
-    let Some(mut found) = word_range(conn, kind, counted[0].1, filter.include_deleted, SCAN_LIMIT)?
-    else {
-        return Ok(None);
-    };
-    for (count, word) in &counted[1..] {
-        if *count <= SCAN_LIMIT && *count < found.len() * 8 {
-            if let Some(other) = word_range(conn, kind, word, filter.include_deleted, SCAN_LIMIT)? {
-                found.retain(|e, _| other.contains_key(e));
-                continue;
-            }
-        }
-        let mut keep = HashMap::new();
-        for (e, k) in found {
-            if has_word(conn, &e, word)? {
-                keep.insert(e, k);
-            }
-        }
-        found = keep;
-    }
-    let filtered = filter.status.is_some() || filter.place.is_some() || filter.group.is_some();
-    if filtered && found.len() > COLLECT_LIMIT * 5 {
-        return Ok(None);
-    }
-    let members: Option<std::collections::HashSet<String>> = match &filter.group {
-        Some(g) => {
-            let mut stmt = conn.prepare_cached(
-                "SELECT coalesce(m.merged_into, l.target) FROM link_state l
-                 JOIN person_index m ON m.person = l.target
-                 WHERE l.owner = ?1 AND l.link = 'members'",
-            )?;
-            tick()?;
-            let rows = stmt.query_map([g], |r| r.get::<_, String>(0))?;
-            Some(rows.collect::<rusqlite::Result<_>>()?)
-        }
-        None => None,
-    };
-    let mut out = Vec::with_capacity(found.len());
-    for (id, sort_key) in found {
-        if let Some(m) = &members {
-            if !m.contains(&id) {
-                continue;
-            }
-        }
-        if filter.status.is_some() || filter.place.is_some() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT protection, location FROM person_index WHERE person = ?1",
-            )?;
-            tick()?;
-            let (protection, location): (Option<String>, Option<String>) =
-                stmt.query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            if filter.status.is_some() && protection != filter.status {
-                continue;
-            }
-            if let Some(place) = &filter.place {
-                let Some(location) = location else { continue };
-                let mut stmt = conn.prepare_cached(
-                    "SELECT 1 FROM location_ancestors WHERE ancestor = ?1 AND location = ?2",
-                )?;
-                tick()?;
-                let within = stmt
-                    .query_row([place, &location], |_| Ok(()))
-                    .optional()?
-                    .is_some();
-                if !within && location != *place {
-                    continue;
-                }
-            }
-        }
-        out.push(After { sort_key, id });
-    }
-    out.sort_by(|a, b| (&a.sort_key, &a.id).cmp(&(&b.sort_key, &b.id)));
-    Ok(Some(out))
-}
-
 /// The page of `kind`'s list that starts after `after`.
 pub fn page(
     conn: &Connection,
@@ -344,8 +246,21 @@ pub fn page(
     after: Option<&After>,
     limit: usize,
 ) -> Result<Keys> {
+    page_within(conn, kind, filter, after, limit, &Limits::DEFAULT)
+}
+
+/// [`page`], reading within `limits`: the same rows, found another way.
+pub fn page_within(
+    conn: &Connection,
+    kind: Kind,
+    filter: &Filter,
+    after: Option<&After>,
+    limit: usize,
+    limits: &Limits,
+) -> Result<Keys> {
+    let collect = limits.collect;
     if !filter.words.is_empty() {
-        if let Some(found) = search(conn, kind, filter)? {
+        if let Some(found) = search::search(conn, kind, filter, limits)? {
             let total = found.len() as u64;
             let start = match after {
                 Some(a) => found.partition_point(|r| (&r.sort_key, &r.id) <= (&a.sort_key, &a.id)),
@@ -364,14 +279,16 @@ pub fn page(
     // The narrowest way in: the rarest search word, or the group's members.
     let mut driver: Option<(String, Vec<Sql>)> = None;
     let mut words: Vec<&String> = filter.words.iter().collect();
+    // The word the driver reads, which the conditions then leave out.
+    let mut driving: Option<&String> = None;
     if !words.is_empty() {
         let mut counted = Vec::new();
         for w in &words {
-            counted.push((prefix_count(conn, kind, w, COLLECT_LIMIT + 1)?, *w));
+            counted.push((prefix_count(conn, kind, w, collect + 1)?, *w));
         }
         counted.sort();
         let rarest = counted[0].1;
-        if counted[0].0 <= COLLECT_LIMIT || filter.group.is_none() {
+        if counted[0].0 <= collect || filter.group.is_none() {
             let (lo, hi) = prefix_range(rarest);
             driver = Some((
                 "SELECT DISTINCT entity FROM name_words WHERE kind = ? AND word >= ? AND word < ?"
@@ -379,6 +296,7 @@ pub fn page(
                 vec![text(kind.as_str()), lo, hi],
             ));
             words.retain(|w| *w != rarest);
+            driving = Some(rarest);
         }
     }
     if driver.is_none() {
@@ -409,12 +327,12 @@ pub fn page(
             id = src.id,
             from = src.from,
             cond = src.sql_where(),
-            cap = COLLECT_LIMIT + 1,
+            cap = collect + 1,
         );
         let mut params = driver_params;
         params.extend(src.params.iter().cloned());
         let mut found = rows(conn, &sql, params)?;
-        if found.len() <= COLLECT_LIMIT {
+        if found.len() <= collect {
             found.sort_by(|a, b| (&a.sort_key, &a.id).cmp(&(&b.sort_key, &b.id)));
             let total = found.len() as u64;
             let start = match after {
@@ -429,19 +347,24 @@ pub fn page(
                 total_capped: false,
             });
         }
+        // Too many to gather: the list in order, the driver's word now a condition.
+        if let Some(w) = driving {
+            let (lo, hi) = prefix_range(w);
+            src.push(word_cond(src.id), [lo, hi]);
+        }
         let mut keys = walk(conn, &src, after, limit)?;
-        keys.total = COLLECT_LIMIT as u64;
+        keys.total = collect as u64;
         keys.total_capped = true;
         return Ok(keys);
     }
     let mut keys = walk(conn, &src, after, limit)?;
     (keys.total, keys.total_capped) = match (kind, filter) {
-        (_, f) if f.text.is_some() => count_capped(conn, &src)?,
+        (_, f) if f.text.is_some() => count_capped(conn, &src, collect)?,
         (Kind::Person, f) if !f.include_deleted || f.place.is_some() => (
             count_persons(conn, f.place.as_deref(), f.status.as_deref())?,
             false,
         ),
-        (Kind::Person, f) if f.status.is_some() => count_capped(conn, &src)?,
+        (Kind::Person, f) if f.status.is_some() => count_capped(conn, &src, collect)?,
         (kind, f) => {
             let counts = record_counts(conn)?;
             let (live, deleted) = counts.get(&kind).copied().unwrap_or_default();
@@ -486,18 +409,18 @@ fn walk(conn: &Connection, src: &Source, after: Option<&After>, limit: usize) ->
     })
 }
 
-fn count_capped(conn: &Connection, src: &Source) -> Result<(u64, bool)> {
+fn count_capped(conn: &Connection, src: &Source, collect: usize) -> Result<(u64, bool)> {
     let sql = format!(
         "SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {})",
         src.from,
         src.sql_where(),
-        COLLECT_LIMIT + 1
+        collect + 1
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     tick()?;
     let n: i64 = stmt.query_row(params_from_iter(src.params.iter()), |r| r.get(0))?;
     let n = n as u64;
-    Ok((n.min(COLLECT_LIMIT as u64), n > COLLECT_LIMIT as u64))
+    Ok((n.min(collect as u64), n > collect as u64))
 }
 
 /// Live persons by current protection status ('' for none) in a place, or everywhere.
