@@ -35,10 +35,11 @@ use std::time::Instant;
 use ts_rs::TS;
 use uuid::Uuid;
 
-/// Rows per change: enough that the cost of a change (its clock, hash and log row) is
-/// spread thin, few enough that an interrupted import loses little and one change
-/// stays an audit entry a person can read.
-pub const BATCH_ROWS: usize = 500;
+/// Rows per change: enough that the cost of a change (its clock, hash, log row, the
+/// derived rows it refreshes and a durable commit) is spread thin, few enough that an
+/// interrupted import loses a fraction of a second's work and one change stays an
+/// audit entry a person can read. 500 wrote 6 209 persons/s, 2 000 wrote 8 877/s.
+pub const BATCH_ROWS: usize = 2_000;
 /// Refused rows a report lists; its count has them all.
 const REFUSALS_LISTED: usize = 10_000;
 /// Planned persons a preview shows.

@@ -284,6 +284,11 @@ fn open_connection(path: &Path, key: &[u8; 32], create: bool) -> Result<Connecti
     // are cached as they are read, so an office's small store never fills it; an intake
     // into a headquarters store of a gigabyte touches pages all over its indexes.
     conn.pragma_update(None, "cache_size", -262_144)?;
+    // The log's pages are copied into the store when it holds this many (64 MiB), not
+    // the default 1 000: a page written by many commits in a row is copied once, and a
+    // large commit does not wait on a copy of every page it wrote. An intake of 60k
+    // persons: 4 939 -> 6 209 persons/s.
+    conn.pragma_update(None, "wal_autocheckpoint", 16_000)?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
 }
