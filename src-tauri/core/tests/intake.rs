@@ -437,6 +437,15 @@ fn import_error(n: &mut Nansen, file: &Path, mapping: Option<Mapping>) -> String
     }
 }
 
+/// A headquarters store and a list of `rows` (`name,birth_date`) beside it.
+fn hq_with_list(rows: &[&str]) -> (tempfile::TempDir, Nansen, PathBuf) {
+    let text = format!("name,birth_date\n{}\n", rows.join("\n"));
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "people.csv", &text);
+    let n = store(&tmp.path().join("hq"), "HQ", true);
+    (tmp, n, file)
+}
+
 /// Every possible duplicate the store keeps (from the lowest score it keeps), as
 /// (id, id, score) in a fixed order.
 fn kept_pairs(n: &Nansen) -> Vec<(String, String, String)> {
@@ -488,10 +497,7 @@ fn an_intake_in_many_batches_keeps_the_possible_duplicates_that_a_rebuild_finds(
         "Xakimov Sh.,",
         "Dzhuraev Bobur,",
     ];
-    let text = format!("name,birth_date\n{}\n", rows.join("\n"));
-    let tmp = tempfile::tempdir().unwrap();
-    let file = write(tmp.path(), "people.csv", &text);
-    let mut n = store(&tmp.path().join("hq"), "HQ", true);
+    let (_tmp, mut n, file) = hq_with_list(&rows);
     let report = n
         .intake_persons_in_batches(&file, None, 2, &mut |_| {})
         .unwrap();
@@ -561,10 +567,7 @@ fn a_duplicate_check_cut_short_at_any_statement_changes_nothing_and_can_be_run_a
         "Khakimov Sherzod,1990",
         "Xakimov Sh.,",
     ];
-    let text = format!("name,birth_date\n{}\n", rows.join("\n"));
-    let tmp = tempfile::tempdir().unwrap();
-    let file = write(tmp.path(), "people.csv", &text);
-    let mut n = store(&tmp.path().join("hq"), "HQ", true);
+    let (_tmp, mut n, file) = hq_with_list(&rows);
     // Half of them compared as they were written, half waiting.
     n.intake_persons(&file, None, &mut |_| {}).unwrap();
     n.check_duplicates(Some(3), &mut |_| {}).unwrap();

@@ -368,19 +368,22 @@ fn forget(conn: &Connection, person: &str, shown: &mut i64) -> Result<()> {
     Ok(())
 }
 
-/// Adds `shown` to the count of pairs at the review threshold (`duplicate_totals`).
-fn count_shown(conn: &Connection, shown: i64) -> Result<()> {
-    if shown != 0 {
-        tick()?;
-        conn.prepare_cached(
-            "INSERT INTO duplicate_totals (id, shown) VALUES (1, ?1)
-             ON CONFLICT (id) DO UPDATE SET shown = shown + excluded.shown",
-        )?
-        .execute([shown])?;
-        tick()?;
-        conn.prepare_cached("DELETE FROM duplicate_totals WHERE shown = 0")?
-            .execute([])?;
+/// Adds `delta` to a one-row count (`duplicate_totals.shown`,
+/// `duplicate_pending_total.waiting`); a count that falls to zero loses its row, as a
+/// rebuild leaves none.
+fn add_to_count(conn: &Connection, table: &str, column: &str, delta: i64) -> Result<()> {
+    if delta == 0 {
+        return Ok(());
     }
+    tick()?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} (id, {column}) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET {column} = {column} + excluded.{column}"
+    ))?
+    .execute([delta])?;
+    tick()?;
+    conn.prepare_cached(&format!("DELETE FROM {table} WHERE {column} = 0"))?
+        .execute([])?;
     Ok(())
 }
 
@@ -392,22 +395,6 @@ pub(crate) fn pending(conn: &Connection) -> Result<u64> {
         })
         .optional()?;
     Ok(n.unwrap_or(0) as u64)
-}
-
-/// Adds `delta` to the count of persons waiting (`duplicate_pending_total`).
-fn count_pending(conn: &Connection, delta: i64) -> Result<()> {
-    if delta != 0 {
-        tick()?;
-        conn.prepare_cached(
-            "INSERT INTO duplicate_pending_total (id, waiting) VALUES (1, ?1)
-             ON CONFLICT (id) DO UPDATE SET waiting = waiting + excluded.waiting",
-        )?
-        .execute([delta])?;
-        tick()?;
-        conn.prepare_cached("DELETE FROM duplicate_pending_total WHERE waiting = 0")?
-            .execute([])?;
-    }
-    Ok(())
 }
 
 /// Works out the candidates of up to `limit` pending persons (in id order), as
@@ -475,7 +462,7 @@ pub(crate) fn refresh(
             }
         }
     }
-    count_pending(conn, waiting)?;
+    add_to_count(conn, "duplicate_pending_total", "waiting", waiting)?;
     keyed.sort_unstable();
     let mut sharing = conn.prepare_cached(
         "SELECT person FROM duplicate_blocks WHERE key = ?1 AND born BETWEEN ?2 AND ?3 LIMIT ?4",
@@ -546,7 +533,7 @@ pub(crate) fn refresh(
         ])?;
         shown += (score >= DEFAULT_THRESHOLD) as i64;
     }
-    count_shown(conn, shown)?;
+    add_to_count(conn, "duplicate_totals", "shown", shown)?;
     if let Some(cache) = cache {
         persons.keep(cache);
     }
