@@ -21,65 +21,65 @@
 //! holds the ~14 000 persons of an office's bundle already);
 //! `NANSEN_BENCH_NAMES=realistic` brings the intakes' persons with names spread as real
 //! lists spread them (the duplicates bench's generator), not the dense worst case below;
+//! `NANSEN_BENCH_CHECK_UP_TO=N` checks an intake's persons for duplicates only while the
+//! store holds at most N persons, and leaves the rest waiting, as the app does while its
+//! background check runs (so a run to 1M takes half an hour, not hours);
 //! `NANSEN_CLI` (a built `nansen` binary) adds the CLI's own peak memory per query.
 //!
 //! By default the persons use only 960 name combinations (24 given names, 40 surnames)
 //! with a patronymic that changes every 960 rows: a store far denser in namesakes than a
 //! real one, where every person shares its blocking keys with hundreds of others (up to
 //! `MAX_BLOCK` = 400 a key, then 400 a birth decade) and has dozens of candidate pairs.
-//! It is the worst case for duplicate detection, which every intake, group and import
-//! runs. With `NANSEN_BENCH_NAMES=realistic` the intakes bring the gold set's spread of
-//! names instead (the office's bundle of 14k stays dense).
+//! It is the worst case for duplicate detection. (The office's bundle of 14k is always
+//! dense.)
 //!
 //! # Figures on this machine (2026-11-30; 2-core VM)
 //!
-//! Realistic names (`NANSEN_BENCH_NAMES=realistic NANSEN_BENCH_SIZES=20000,100000,400000`):
+//! Realistic names, to a million persons (`NANSEN_BENCH_NAMES=realistic
+//! NANSEN_BENCH_CHECK_UP_TO=100000`: the 900 000 persons of the last intake were written
+//! and left unchecked for duplicates):
 //!
-//! | | 20 000 persons | 100 000 persons | 400 000 persons |
+//! | | 20 000 persons | 100 000 persons | 1 000 000 persons |
 //! |---|---|---|---|
-//! | store, bytes per person | 140 MB, 6 999 | 519 MB, 5 192 | 2 072 MB, 5 179 |
-//! | open + first screen | 6 + 9 ms | 6 + 16 ms | 5 + 19 ms |
-//! | name search, first page | p50 1.6, p95 3.1 ms | p50 2.7, p95 7.5 ms | p50 4.9, p95 29.4, max 95 ms |
-//! | first page by status and place | max 3.0 ms | max 3.7 ms | max 5.5 ms |
-//! | review queue, a page of 50 | 18 ms (16 259 waiting) | 19 ms (66 786) | 24 ms (633 339) |
-//! | one person's page | p95 0.3 ms | p95 0.4 ms | p95 0.8 ms |
-//! | counts by status and place | 0.04 ms | 0.01 ms | 0.01 ms |
-//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 32, 31 MB | 35, 34, 31 MB |
-//! | bulk intake up to this size | 5 589/s (into 14k) | 2 560/s, peak 482 MB | 780/s, peak 710 MB |
-//! | groups of 50 up to this size | 2 251 persons/s | 1 331/s | 1 035/s |
+//! | store, bytes per person | 149 MB, 7 452 | 558 MB, 5 581 | 4 372 MB, 4 372 |
+//! | open + first screen | 7 + 14 ms | 6 + 15 ms | 4 + 28 ms |
+//! | name search, first page | p50 1.7, p95 3.5 ms | p50 2.7, p95 8.4 ms | p50 10.1, p95 73.7, max 473 ms |
+//! | first page by status and place | max 3.8 ms | max 3.7 ms | max 10.3 ms |
+//! | review queue, a page of 50 | 26 ms (16 259 waiting) | 19 ms (66 786) | 27 ms (66 786; 900 000 persons unchecked) |
+//! | one person's page | p95 0.3 ms | p95 0.4 ms | p95 2.8 ms |
+//! | counts by status and place | 0.01 ms | 0.01 ms | 0.02 ms |
+//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 32, 30 MB | 38, 35, 31 MB |
+//! | intake up to this size: written | 14 346/s (into 14k) | 7 788/s | 3 528/s (peak 603 MB) |
+//! | … then checked for duplicates | 13 757/s | 6 880/s (3 653/s in all) | not checked |
+//! | groups of 50 up to this size | 2 201 persons/s | 1 399/s | about 880/s |
 //!
-//! Sync import of ~86k ops: 52 536 ops/s into the empty store, 14 140 ops/s (27%) into
-//! the store of 400 000 persons. The bench process's own peak after reopening the store
-//! still holds the memory of the store it closed; the CLI's is each query's.
+//! Every goal at 1M is met but bulk intake and the sync import's: name search p95 73.7
+//! ms (< 100), a filtered first page 10 ms (< 50), a person's page 2.8 ms (< 20), counts
+//! 0.02 ms (< 200), open and first screen 32 ms (< 1 500), the CLI at most 38 MB (< 300).
+//! Name search's slowest runs are each query's first after the store is opened (its
+//! pages read and decrypted cold): «Малика Т» 473 ms, "Aziz Karimov" 443, "Sh" 373; the
+//! other thirteen queries' slowest are 1–43 ms.
 //!
-//! Dense names (the default; `20000,100000`, before the allocator and the page cache
-//! below): intake 2 506 persons/s into 14k and 1 114/s from 20k to 100k (peak 328 MB),
-//! groups 2 050 and 1 201 persons/s; at 100k 7 627 bytes per person, name search p95
-//! 17.6 ms, the review queue 19 ms with 319 396 pairs waiting, the rest as above.
+//! Sync import of ~86k ops: 44 960 ops/s into the empty store, 19 049 ops/s (42%) into
+//! the store of a million persons, whose 900 000 unchecked persons have no blocks yet
+//! to compare the import's with: the figure is of the writes, not of a store fully
+//! compared. The bench process's own peak after reopening the store still holds the
+//! memory of the store it closed; the CLI's is each query's.
 //!
-//! What changed this session, and what limits the misses:
+//! What limits each figure that misses its goal:
 //!
-//! - Past 100k the intake slowed to 160–250 persons/s. A profile showed a third of the
-//!   time in glibc's allocator (consolidating and unlinking free chunks) and most of the
-//!   rest in SQLite reading and decrypting index pages of a store far larger than its
-//!   64 MiB page cache. The binaries now allocate with mimalloc, the page cache is
-//!   256 MiB, a block's members are read without a string a row, and the intake's cache
-//!   of prepared persons holds 200k and lets half go when full: 100k to 400k realistic
-//!   persons now run at 780/s.
-//! - Groups re-score a member's pairs with the group's members only (and partners who
-//!   left a group with it), no longer with every partner: 610 -> 1 201 persons/s dense.
-//! - A key shared by more than 400 persons compared nobody; it now compares within birth
-//!   decades, which costs comparisons where a name is that common (the price of finding
-//!   the Aziz Karimovs of a large store at all).
-//! - What limits intake, groups and imports is the same: each person touched is compared
-//!   with everyone sharing a key, up to 400 a key or a decade, each read from the store
-//!   unless cached, and each written row lands in indexes spread over gigabytes. The
-//!   goals of 10 000 persons/s and a flat import cost are not met.
-//! - 1M was not reached: a realistic run from 100k toward it was stopped after 27
-//!   minutes, the store at 2.5 GB (roughly half a million persons) and the intake down
-//!   to about 200 persons/s (by the store's growth); the groups of 900k persons would
-//!   have taken a quarter of an hour more. Name search's tail grows fastest (p95 29 ms,
-//!   max 95 ms at 400k), so its goal of 100 ms at 1M is the one most at risk.
+//! - **Bulk intake, 10 000 persons/s.** Writing alone: 7 883/s for 100k realistic rows
+//!   into a fresh store (13 123/s for the intake bench's namesakes), 3 528/s on average
+//!   from 100k to 1M. Each person's name words, list keys and status rows land in
+//!   indexes ordered by name, so at a million persons a change of 2 000 rows touches
+//!   pages all over gigabytes of index, each encrypted and written twice (log, then
+//!   store). The check for duplicates then costs as much again or more: each person is
+//!   compared with everyone sharing a name key, up to 400 a key or a birth decade.
+//! - **Sync import at the same cost per op at 1M, 100k ops/s, 30% of raw.** 42% of the
+//!   empty store's rate at 1M (its persons unchecked); the import still compares the
+//!   persons it brings as it applies them, in its transaction, which the intake no
+//!   longer does. Giving the import the intake's deferred check is the next step.
+//! - **Groups** (no goal) slow from 2 201 to about 880 persons/s for the same reason.
 
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
@@ -427,7 +427,9 @@ fn measure(hq: &mut Nansen, dir: &Path, roots: &[uuid::Uuid], leaves: &[uuid::Uu
         .iter()
         .enumerate()
         .map(|(i, q)| {
-            let worst = (0..5).map(|r| times[r * QUERIES.len() + i]).fold(0.0, f64::max);
+            let worst = (0..5)
+                .map(|r| times[r * QUERIES.len() + i])
+                .fold(0.0, f64::max);
             format!("{q} {worst:.0}")
         })
         .collect();
