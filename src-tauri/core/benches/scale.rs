@@ -1,5 +1,5 @@
 //! Headquarters at scale, printed (not asserted): `cargo bench -p nansen-core --bench scale`
-//! (`make bench-scale`, which also measures the CLI's peak memory).
+//! (`make bench-scale`: realistic names, checked up to 100k, and the CLI's peak memory).
 //!
 //! One headquarters store grows to 20 000, 100 000 and 1 000 000 persons of seed-like
 //! data: names in Cyrillic with a Latin alias, brought in by spreadsheet intake; groups
