@@ -30,8 +30,7 @@
 //! with a patronymic that changes every 960 rows: a store far denser in namesakes than a
 //! real one, where every person shares its blocking keys with hundreds of others (up to
 //! `MAX_BLOCK` = 400 a key, then 400 a birth decade) and has dozens of candidate pairs.
-//! It is the worst case for duplicate detection. (The office's bundle of 14k is always
-//! dense.)
+//! It is the worst case for duplicate detection (the office's 14k are always dense).
 //!
 //! # Figures on this machine (2026-11-30; 2-core VM)
 //!
@@ -63,8 +62,7 @@
 //! Sync import of ~86k ops: 44 960 ops/s into the empty store, 19 049 ops/s (42%) into
 //! the store of a million persons, whose 900 000 unchecked persons have no blocks yet
 //! to compare the import's with: the figure is of the writes, not of a store fully
-//! compared. The bench process's own peak after reopening the store still holds the
-//! memory of the store it closed; the CLI's is each query's.
+//! compared. The bench's own peak after reopening holds the closed store's memory.
 //!
 //! What limits each figure that misses its goal:
 //!
