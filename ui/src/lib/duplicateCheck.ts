@@ -11,12 +11,20 @@ import { refreshInfo, session } from "./session";
 export const unchecked = writable<number | null>(null);
 
 let running: Promise<void> | null = null;
+/** After a step failed (a full disk, a damaged store), no new start before this time. */
+let pausedUntil = 0;
 
 /** Steps between two refreshes of the counts (the badge of pairs to review). */
 const STEPS_PER_REFRESH = 10;
+/** How long a failed check waits before the next start tries again. */
+export const RETRY_AFTER_MS = 60_000;
 
-/** Compares every person still waiting, unless it is under way already. */
+/**
+ * Compares every person still waiting, unless it is under way already, or a step
+ * failed less than a minute ago (the counts refresh at once and would start it again).
+ */
 export function checkDuplicatesInBackground(): Promise<void> {
+  if (Date.now() < pausedUntil) return Promise.resolve();
   running ??= checkAll().finally(() => {
     running = null;
   });
@@ -31,12 +39,14 @@ async function checkAll(): Promise<void> {
       steps += 1;
       const finished = step.remaining === 0 || step.checked === 0;
       unchecked.set(finished ? null : step.remaining);
+      pausedUntil = 0;
       if (finished) break;
       if (steps % STEPS_PER_REFRESH === 0) await refreshInfo();
     }
-  } catch {
-    // Locked (the api's hook shows the lock screen), or the store failed: the persons
-    // stay waiting, and the next start (an unlock, the next counts) goes on.
+  } catch (e) {
+    // Locked (the api's hook shows the lock screen; the next unlock goes on), or the
+    // store failed: the persons stay waiting, and a later start tries again.
+    if (api.toApiError(e).code !== "locked") pausedUntil = Date.now() + RETRY_AFTER_MS;
   } finally {
     unchecked.set(null);
     await refreshInfo();
