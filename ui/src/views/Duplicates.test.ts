@@ -325,6 +325,7 @@ describe("The import report", () => {
     withdrawn: 0,
     attachments: 0,
     possible_duplicates: 3,
+    unchecked: 0,
     new_devices: [],
     new_revocations: [],
     effects: {
@@ -356,5 +357,11 @@ describe("The import report", () => {
     unmount();
     render(ImportReportView, { report: { ...REPORT, possible_duplicates: 0 }, applied: true });
     expect(screen.queryByTestId("import-duplicates")).toBeNull();
+    expect(screen.queryByTestId("import-checking")).toBeNull();
+  });
+
+  it("after an import, says that the persons it brought are being compared", () => {
+    render(ImportReportView, { report: { ...REPORT, unchecked: 12 }, applied: true });
+    expect(screen.getByTestId("import-checking").textContent).toContain("now being compared with everyone else");
   });
 });

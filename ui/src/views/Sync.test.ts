@@ -34,6 +34,7 @@ function report(dryRun: boolean): ImportReport {
     withdrawn: 0,
     attachments: 0,
     possible_duplicates: 0,
+    unchecked: 0,
     new_devices: [],
     new_revocations: [],
     effects: {

@@ -239,6 +239,7 @@ describe("an import preview", () => {
     withdrawn: 0,
     attachments: 0,
     possible_duplicates: 0,
+    unchecked: 0,
     new_devices: [],
     new_revocations: [],
     // The field's value here stays shown, so no field shows a new value; one conflict opens.

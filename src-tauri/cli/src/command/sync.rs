@@ -87,7 +87,20 @@ pub fn import(args: ImportArgs, global: &Global, out: &Out) -> Result<()> {
             n.import_bundle(file, &mut |_| {})
         };
         match r {
-            Ok(report) => outcomes.push(ImportOutcome::Imported(Box::new(report))),
+            Ok(mut report) => {
+                // What the bundle brought is compared now, so the report counts its
+                // possible duplicates (a preview has done so already).
+                if report.unchecked > 0 {
+                    if let Some(b) = &bar {
+                        b.suspend(|| out.check_duplicates(&mut n))?;
+                    } else {
+                        out.check_duplicates(&mut n)?;
+                    }
+                    report.unchecked = n.duplicates_unchecked()?;
+                    report.possible_duplicates = n.info()?.possible_duplicates;
+                }
+                outcomes.push(ImportOutcome::Imported(Box::new(report)))
+            }
             // A single bundle's refusal is the command's error, with its exit code.
             Err(e) if files.len() == 1 => return Err(e),
             Err(e) => {

@@ -1,8 +1,8 @@
 //! Checking persons for duplicates after they were written in bulk.
 //!
-//! A spreadsheet intake writes its persons without comparing them with the store's
-//! (`api::intake`); they wait in `duplicate_pending` and have no pairs in the review
-//! queue until checked. A check works them out in chunks, each one transaction, so
+//! A spreadsheet intake (`api::intake`) and a bundle's import write their persons
+//! without comparing them with the store's; they wait in `duplicate_pending` and have
+//! no pairs in the review queue until checked. A check works them out in chunks, each one transaction, so
 //! an interruption loses at most a chunk's work and never a person: what was not
 //! checked stays waiting, and the next check (the CLI's, or the app's as soon as the
 //! store is open again) picks it up. The pairs found are the same as if each person

@@ -184,10 +184,17 @@ impl Nansen {
             Outcome::Done(mut report) => {
                 report.file = Some(path.display().to_string());
                 report.labels = labels_of(&tx, vocab, lang, &report.effects)?;
+                if dry_run {
+                    // A preview says what would wait for review, so it compares what it
+                    // brought now; the rollback undoes it.
+                    let waiting = crate::oplog::derive::pending(&tx)? as usize;
+                    crate::oplog::derive::check_pending(&tx, waiting, None)?;
+                }
                 report.possible_duplicates = crate::oplog::duplicates::pending_duplicates(
                     &tx,
                     crate::domain::matching::DEFAULT_THRESHOLD,
                 )?;
+                report.unchecked = crate::oplog::derive::pending(&tx)?;
                 if dry_run {
                     tx.rollback()?;
                 } else {

@@ -124,12 +124,14 @@ impl Net {
         }
     }
 
-    /// Exports from one store for another and imports it there.
+    /// Exports from one store for another and imports it there, then compares the
+    /// persons it brought for duplicates, as the CLI does (the report is the import's).
     pub fn send(&mut self, from: Option<usize>, to: Option<usize>) -> ImportReport {
         let path = self.export(from, to);
-        self.store_mut(to)
-            .import_bundle(&path, &mut |_| {})
-            .expect("import")
+        let n = self.store_mut(to);
+        let report = n.import_bundle(&path, &mut |_| {}).expect("import");
+        n.check_duplicates(None, &mut |_| {}).expect("check");
+        report
     }
 
     /// Every office sends to HQ, then HQ sends to every office.

@@ -337,9 +337,15 @@ forged: number,
 withdrawn: number, attachments: number, 
 /**
  * Pairs of persons that may be the same person, waiting for review after this
- * import (see `nansen duplicates`).
+ * import (see `nansen duplicates`); a preview counts those of the persons it brings,
+ * an import only those of persons already checked (`unchecked`).
  */
-possible_duplicates: number, new_devices: Array<string>, new_revocations: Array<string>, effects: Effects, 
+possible_duplicates: number, 
+/**
+ * Persons of the store still to be compared for duplicates, this import's among them
+ * (`Nansen::check_duplicates`).
+ */
+unchecked: number, new_devices: Array<string>, new_revocations: Array<string>, effects: Effects, 
 /**
  * Labels of the records in `effects`, by id.
  */

@@ -11,7 +11,7 @@
 //! function of the records, so `rebuild` recomputes it identically; an import computes
 //! it for what it brought in the same transaction, not by a rescan.
 //!
-//! A run of writes that brings many persons at once (a spreadsheet intake) defers them:
+//! A write that brings many persons at once (a spreadsheet intake, a bundle) defers them:
 //! their blocks and pairs are removed and they wait in `duplicate_pending`, and
 //! [`check_pending`] works them out afterwards, a chunk a transaction, exactly as if
 //! they had been refreshed then. Until then a pending person has no pairs, rather than
@@ -346,9 +346,9 @@ fn regrouped(
 /// How the candidates of persons whose evidence changed are worked out.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum When {
-    /// In the same transaction: every edit, every import.
+    /// In the same transaction: every edit, and changes released from waiting.
     Now,
-    /// Later, by [`check_pending`]: the batches of a spreadsheet intake.
+    /// Later, by [`check_pending`]: the batches of a spreadsheet intake, a bundle.
     Later,
 }
 

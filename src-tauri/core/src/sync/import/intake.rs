@@ -67,8 +67,12 @@ pub struct ImportReport {
     pub withdrawn: u64,
     pub attachments: u64,
     /// Pairs of persons that may be the same person, waiting for review after this
-    /// import (see `nansen duplicates`).
+    /// import (see `nansen duplicates`); a preview counts those of the persons it brings,
+    /// an import only those of persons already checked (`unchecked`).
     pub possible_duplicates: u64,
+    /// Persons of the store still to be compared for duplicates, this import's among them
+    /// (`Nansen::check_duplicates`).
+    pub unchecked: u64,
     pub new_devices: Vec<String>,
     pub new_revocations: Vec<String>,
     pub effects: Effects,
@@ -345,7 +349,9 @@ pub fn apply(
         Some(&bundle_id),
     )?;
     causal::store_blocked(conn, candidates, &bundle_id)?;
-    derive::refresh(conn, vocab, touched, derive::When::Now)?;
+    // The persons a bundle brings are compared for duplicates after it, as a
+    // spreadsheet's are: the import's cost stays that of its writes.
+    derive::refresh(conn, vocab, touched, derive::When::Later)?;
     report.waiting = log::count_in_state(conn, ChangeState::Pending)?;
 
     // The clock: merge the newest remote timestamp unless it is implausibly far ahead.
