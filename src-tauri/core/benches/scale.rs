@@ -74,9 +74,9 @@
 //!   store). The check for duplicates then costs as much again or more: each person is
 //!   compared with everyone sharing a name key, up to 400 a key or a birth decade.
 //! - **Sync import at the same cost per op at 1M, 100k ops/s, 30% of raw.** 42% of the
-//!   empty store's rate at 1M (its persons unchecked); the import still compares the
-//!   persons it brings as it applies them, in its transaction, which the intake no
-//!   longer does. Giving the import the intake's deferred check is the next step.
+//!   empty store's rate at 1M, measured while the import still compared the persons it
+//!   brought in its transaction; it now leaves them to the check (the sync bench: about
+//!   100k ops/s into an empty store), not measured at 1M since.
 //! - **Groups** (no goal) slow from 2 201 to about 880 persons/s for the same reason.
 
 /// What the `nansen` binary and the app allocate with.
