@@ -2,10 +2,10 @@
 //!
 //! A spreadsheet intake (`api::intake`) and a bundle's import write their persons
 //! without comparing them with the store's; they wait in `duplicate_pending` and have
-//! no pairs in the review queue until checked. A check works them out in chunks, each one transaction, so
-//! an interruption loses at most a chunk's work and never a person: what was not
-//! checked stays waiting, and the next check (the CLI's, or the app's as soon as the
-//! store is open again) picks it up. The pairs found are the same as if each person
+//! no pairs in the review queue until checked. A check works them out in chunks, each
+//! one transaction, so an interruption loses at most a chunk's work and never a
+//! person: what was not checked stays waiting, and the next check (the CLI's, or the
+//! app's as soon as the store is open again) picks it up. The pairs found are the same as if each person
 //! had been compared as it was written (`oplog::derive::candidates`).
 
 use super::Nansen;
