@@ -349,11 +349,16 @@ test("at 200% zoom and at 1024x640 no screen scrolls sideways", async (t) => {
         await app.waitFor("main canvas[data-rendered=true]", { timeout: 15000 });
         // Zoomed with the charts on screen: they must redraw to their new room
         // (Chart.js fixes a canvas's width in px, which a CSS zoom does not update).
+        // The bitmap's width says what it was drawn for: the canvas's CSS
+        // max-width would squeeze a chart left at its old size into the room.
         const chartWidths = () =>
-          app.execute(() => [...document.querySelectorAll("main canvas")].map((c) => [c.clientWidth, c.parentElement.clientWidth]));
+          app.execute(() =>
+            [...document.querySelectorAll("main canvas")].map((c) => [c.clientWidth, c.parentElement.clientWidth, c.width / devicePixelRatio]),
+          );
         const before = await chartWidths();
         await zoomTo("2");
-        await app.waitFor(async () => (await chartWidths()).every(([canvas, room]) => Math.abs(canvas - room) <= 1), {
+        const drawnForTheirRoom = (widths) => widths.every(([canvas, room, drawn]) => Math.abs(canvas - room) <= 1 && Math.abs(drawn - canvas) <= 1);
+        await app.waitFor(async () => drawnForTheirRoom(await chartWidths()), {
           message: "the dashboard's charts kept their 100% width at 200%",
         });
         const after = await chartWidths();
