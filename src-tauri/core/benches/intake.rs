@@ -123,6 +123,9 @@ fn main() {
         "  {} changes, {} ms by the report",
         report.changes, report.elapsed_ms
     );
+    if std::env::var_os("NANSEN_BENCH_DBSTAT").is_some() {
+        print_table_sizes(&n, rows);
+    }
     let check = timed("checked for duplicates", rows, || {
         n.check_duplicates(None, &mut |_| {}).unwrap()
     });
@@ -131,4 +134,36 @@ fn main() {
         n.intake_persons(&file, None, &mut |_| {}).unwrap()
     });
     assert_eq!(again.already_present, rows);
+}
+
+/// Each table's and index's share of the store after the import (SQLite's `dbstat`):
+/// where the writes go.
+fn print_table_sizes(n: &Nansen, rows: u64) {
+    let mut stmt = n
+        .conn()
+        .prepare(
+            "SELECT name, count(*), sum(ncell) FROM dbstat WHERE pagetype = 'leaf'
+             GROUP BY name ORDER BY 2 DESC LIMIT 25",
+        )
+        .unwrap();
+    let sizes = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .unwrap();
+    println!(
+        "  {:<40} {:>9} {:>12}",
+        "table or index", "leaf pages", "rows/person"
+    );
+    for size in sizes {
+        let (name, pages, cells) = size.unwrap();
+        println!(
+            "  {name:<40} {pages:>9} {:>12.2}",
+            cells as f64 / rows as f64
+        );
+    }
 }

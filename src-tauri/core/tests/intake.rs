@@ -593,3 +593,37 @@ fn a_duplicate_check_cut_short_at_any_statement_changes_nothing_and_can_be_run_a
     n.rebuild().unwrap();
     assert_eq!(kept_pairs(&n), checked);
 }
+
+#[test]
+fn bulk_work_keeps_the_larger_page_cache_until_no_person_waits_to_be_checked() {
+    use nansen_core::store::{page_cache_kib, PageCache};
+    let rows = [
+        "Абдуллаев Рустам,1975~",
+        "Rustam Abdullayev,1976",
+        "Хакимов Шерзод,1990",
+    ];
+    let (tmp, mut n, file) = hq_with_list(&rows);
+    let cache = |n: &Nansen| page_cache_kib(n.conn()).unwrap();
+    assert_eq!(cache(&n), PageCache::Browse.kib());
+    assert!(PageCache::Bulk.kib() > PageCache::Browse.kib());
+
+    // Written and waiting: the check that follows reads the same pages.
+    n.intake_persons(&file, None, &mut |_| {}).unwrap();
+    assert_eq!(cache(&n), PageCache::Bulk.kib());
+    n.check_duplicates(Some(2), &mut |_| {}).unwrap();
+    assert_eq!(cache(&n), PageCache::Bulk.kib(), "one person still waits");
+    n.check_duplicates(None, &mut |_| {}).unwrap();
+    assert_eq!(
+        cache(&n),
+        PageCache::Browse.kib(),
+        "nothing waits: memory given back"
+    );
+
+    // An intake that writes nothing, and one that fails, give it back too.
+    let again = n.intake_persons(&file, None, &mut |_| {}).unwrap();
+    assert_eq!((again.imported, again.already_present), (0, 3));
+    assert_eq!(cache(&n), PageCache::Browse.kib());
+    let missing = tmp.path().join("no such list.csv");
+    assert!(n.intake_persons(&missing, None, &mut |_| {}).is_err());
+    assert_eq!(cache(&n), PageCache::Browse.kib());
+}

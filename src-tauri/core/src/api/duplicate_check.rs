@@ -5,12 +5,17 @@
 //! no pairs in the review queue until checked. A check works them out in chunks, each
 //! one transaction, so an interruption loses at most a chunk's work and never a
 //! person: what was not checked stays waiting, and the next check (the CLI's, or the
-//! app's as soon as the store is open again) picks it up. The pairs found are the same as if each person
-//! had been compared as it was written (`oplog::derive::candidates`).
+//! app's as soon as the store is open again) picks it up. The pairs found are the same
+//! as if each person had been compared as it was written (`oplog::derive::candidates`).
+//!
+//! Bulk work runs with the larger page cache ([`PageCache::Bulk`]) until nothing waits
+//! to be checked: the check right after an intake or an import reads the pages they
+//! wrote, and the app's check comes in many short calls.
 
 use super::Nansen;
 use crate::error::Result;
 use crate::oplog::derive::{self, PreparedCache};
+use crate::store::{set_page_cache, PageCache};
 use crate::sync::Progress;
 use rusqlite::TransactionBehavior;
 use serde::Serialize;
@@ -39,9 +44,35 @@ impl Nansen {
         derive::pending(self.conn())
     }
 
+    /// Runs bulk work with the bulk page cache, and gives its memory back once no
+    /// person waits to be checked, whether the work succeeded or not.
+    pub(crate) fn in_bulk<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        set_page_cache(self.conn(), PageCache::Bulk)?;
+        let result = work(self);
+        let done = self
+            .duplicates_unchecked()
+            .map_or(true, |waiting| waiting == 0);
+        let restored = if done {
+            set_page_cache(self.conn(), PageCache::Browse)
+        } else {
+            Ok(())
+        };
+        let out = result?;
+        restored?;
+        Ok(out)
+    }
+
     /// Checks up to `limit` waiting persons for duplicates (all of them when `None`),
     /// a chunk a transaction, the oldest ids first.
     pub fn check_duplicates(
+        &mut self,
+        limit: Option<u64>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<DuplicateCheck> {
+        self.in_bulk(|n| n.check_waiting(limit, progress))
+    }
+
+    fn check_waiting(
         &mut self,
         limit: Option<u64>,
         progress: &mut dyn FnMut(Progress),

@@ -311,11 +311,13 @@ impl Nansen {
     /// head that no longer verifies (a store damaged or poisoned by an older version);
     /// reports the digest before and after.
     pub fn rebuild(&mut self) -> Result<oplog::Rebuilt> {
-        let mut rebuilt = oplog::rebuild(&mut self.store.conn, &self.vocab)?;
-        let tx = self.store.conn.transaction()?;
-        rebuilt.heads_dropped = crate::sync::heads::purge_unverifiable(&tx)?;
-        tx.commit()?;
-        Ok(rebuilt)
+        self.in_bulk(|n| {
+            let mut rebuilt = oplog::rebuild(&mut n.store.conn, &n.vocab)?;
+            let tx = n.store.conn.transaction()?;
+            rebuilt.heads_dropped = crate::sync::heads::purge_unverifiable(&tx)?;
+            tx.commit()?;
+            Ok(rebuilt)
+        })
     }
 
     pub fn info(&self) -> Result<Info> {

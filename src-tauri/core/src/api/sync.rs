@@ -160,6 +160,15 @@ impl Nansen {
         dry_run: bool,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport> {
+        self.in_bulk(|n| n.apply_file(path, dry_run, progress))
+    }
+
+    fn apply_file(
+        &mut self,
+        path: &Path,
+        dry_run: bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport> {
         progress(Progress::new("verifying", 0, 0));
         let mut opened = self.open_bundle_file(path)?;
         let total = opened.changes();
