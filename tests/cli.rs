@@ -1047,6 +1047,36 @@ fn person_import_compares_the_new_persons_with_the_store_before_it_returns() {
         names.contains(&"Азиз Каримов") && names.contains(&"Karimov Aziz"),
         "{queue}"
     );
+    // Read by a person: the evidence in words with its weight, strongest first.
+    let text = s.ok(&["duplicates"]);
+    let lines: Vec<&str> = text.lines().collect();
+    let line_of = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{text}"))
+    };
+    let camp = line_of("A-117 and A-117 agree");
+    let sex = line_of("sex: Male in both");
+    assert!(lines[camp].contains("Camp"), "{text}");
+    line_of("names compared: ");
+    assert!(
+        lines
+            .iter()
+            .any(|l| (l.contains("Азиз = Aziz") || l.contains("Aziz = Азиз"))
+                && l.contains("the same name, in another script or spelling")),
+        "{text}"
+    );
+    let born = line_of("are compatible");
+    assert!(lines[born].contains("birth dates 1975"), "{text}");
+    assert!(
+        camp < sex,
+        "an agreeing camp id weighs more than the same sex:\n{text}"
+    );
+    assert!(
+        !text.contains("\"kind\""),
+        "evidence printed as JSON:\n{text}"
+    );
 }
 
 #[test]

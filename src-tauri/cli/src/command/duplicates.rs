@@ -5,6 +5,10 @@ use crate::cli::{DuplicatesArgs, MergeArgs, NotSameArgs, UnmergeArgs};
 use crate::output::Out;
 use crate::session::{open, Global};
 use nansen_core::api::{Candidate, ClusterReport, DuplicateQuery};
+use nansen_core::domain::matching::{
+    Evidence, IdentifierAgreement, NameLevel, WordMatch, WordRole,
+};
+use nansen_core::domain::vocab::Vocabularies;
 use nansen_core::ids::parse_id;
 use nansen_core::Result;
 
@@ -21,22 +25,125 @@ pub fn list(args: DuplicatesArgs, global: &Global, out: &Out) -> Result<()> {
         println!("no possible duplicates");
         return Ok(());
     }
-    out.page(&page, describe);
+    let vocab = n.vocabularies();
+    out.page(&page, |c| describe(c, vocab));
     Ok(())
 }
 
-fn describe(c: &Candidate) -> String {
+fn describe(c: &Candidate, vocab: &Vocabularies) -> String {
     let mut s = format!(
         "{:.2}  {}  {}\n      {}  {}",
         c.score, c.a.id, c.a.label, c.b.id, c.b.label
     );
-    for e in &c.evidence {
-        s.push_str(&format!("\n      · {e}"));
+    // Strongest first, for or against, as the review queue lists them.
+    let mut evidence: Vec<(f64, String)> = c
+        .evidence
+        .iter()
+        .map(|e| match serde_json::from_value::<Evidence>(e.clone()) {
+            Ok(e) => (e.weight(), in_words(&e, vocab)),
+            // Evidence of a kind this version does not know: shown as stored.
+            Err(_) => (0.0, e.to_string()),
+        })
+        .collect();
+    evidence.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
+    for (weight, text) in evidence {
+        s.push_str(&format!("\n      {weight:>+5.1}  {text}"));
     }
     if !c.verdicts.is_empty() {
         s.push_str(&format!("\n      judged: {}", c.verdicts.join(", ")));
     }
     s
+}
+
+/// One piece of evidence as the review queue words it in English; the weight (bits
+/// for one person when positive, against when negative) is printed before it.
+fn in_words(e: &Evidence, vocab: &Vocabularies) -> String {
+    let label = |list: &str, term: &str| vocab.label(list, term, "en");
+    match e {
+        Evidence::Names {
+            a,
+            a_lang,
+            b,
+            b_lang,
+            words,
+            ..
+        } => {
+            let mut s = format!("names compared: {a} ({a_lang}) and {b} ({b_lang})");
+            for w in words {
+                s.push_str(&format!("\n               {:>+5.1}  {}", w.weight, word(w)));
+            }
+            s
+        }
+        Evidence::Identifier {
+            id_type,
+            a,
+            b,
+            agreement,
+            ..
+        } => {
+            let how = match agreement {
+                IdentifierAgreement::Same => "agree",
+                IdentifierAgreement::Near => "are one character apart, perhaps a typo",
+                IdentifierAgreement::Different => "disagree",
+            };
+            format!("{}: {a} and {b} {how}", label("identifier_type", id_type))
+        }
+        Evidence::BirthDates {
+            a,
+            b,
+            compatible: true,
+            ..
+        } => format!("birth dates {a} and {b} are compatible"),
+        Evidence::BirthDates {
+            a, b, years_apart, ..
+        } => format!(
+            "birth dates {a} and {b} are {years_apart} year{} apart",
+            if *years_apart == 1 { "" } else { "s" }
+        ),
+        Evidence::Sex { a, agree: true, .. } => format!("sex: {} in both", label("sex", a)),
+        Evidence::Sex { a, b, .. } => {
+            format!("sex differs: {} and {}", label("sex", a), label("sex", b))
+        }
+        Evidence::Origin { same: true, .. } => "the same place of origin".into(),
+        Evidence::Origin { .. } => "different places of origin".into(),
+        Evidence::SameGroup { groups, .. } if groups.len() == 1 => {
+            format!("both are members of group {}", groups[0])
+        }
+        Evidence::SameGroup { groups, .. } => {
+            format!("both are members of the same {} groups", groups.len())
+        }
+        Evidence::FamilyOfEachOther { .. } => {
+            "one is recorded as family of the other: two different people".into()
+        }
+        Evidence::SharedFamily { persons, .. } if persons.len() == 1 => {
+            "linked to the same family member".into()
+        }
+        Evidence::SharedFamily { persons, .. } => {
+            format!("linked to the same {} family members", persons.len())
+        }
+    }
+}
+
+fn word(w: &WordMatch) -> String {
+    let (a, b) = (&w.a, &w.b);
+    let text = match w.level {
+        NameLevel::Exact => format!("{a} = {b}: the same name, in another script or spelling"),
+        NameLevel::Variant => {
+            format!("{a} ≈ {b}: a transliteration variant (a vowel shift or another romanisation)")
+        }
+        NameLevel::Suffix => format!("{a} ≈ {b}: the same name but for a suffix (-jon, -xon, -a)"),
+        NameLevel::Phonetic => format!("{a} ≈ {b}: sounds the same, a typo apart"),
+        NameLevel::Fuzzy => format!(
+            "{a} ~ {b}: a similar spelling ({:.0}% alike), perhaps a typo",
+            w.similarity * 100.0
+        ),
+        NameLevel::Initial => format!("{a} ~ {b}: an initial that fits"),
+        NameLevel::Different => format!("{a} ≠ {b}: different"),
+    };
+    match w.role {
+        WordRole::Patronymic => format!("{text} (patronymic)"),
+        WordRole::Name => text,
+    }
 }
 
 fn report(r: &ClusterReport) -> String {

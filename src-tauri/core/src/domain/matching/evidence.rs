@@ -1,10 +1,10 @@
 //! What a comparison shows a reviewer: each piece of evidence with the weight it added.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// How two words of two names met, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum NameLevel {
     /// The same after folding (`domain::names::search_key`): Абдуллаев / Abdullayev.
@@ -28,7 +28,7 @@ pub enum NameLevel {
 
 /// What a word of a name is: a given name or surname (their order varies), or a
 /// patronymic (Рустамович, Rustam o‘g‘li), compared only with patronymics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum WordRole {
     Name,
@@ -36,7 +36,7 @@ pub enum WordRole {
 }
 
 /// Two words, one of each name, paired by the comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct WordMatch {
     /// The word as the first record writes it.
     pub a: String,
@@ -51,7 +51,7 @@ pub struct WordMatch {
 }
 
 /// How identifiers of one type compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentifierAgreement {
     /// The same value (ignoring case, spaces and punctuation).
@@ -64,7 +64,7 @@ pub enum IdentifierAgreement {
 
 /// One piece of evidence of a comparison; `weight` is what it added to the score, a
 /// log2 likelihood ratio (positive for "same person", negative against).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Evidence {
     /// The names that met best (the shown name or any alias of each), word by word.
