@@ -595,35 +595,57 @@ fn a_duplicate_check_cut_short_at_any_statement_changes_nothing_and_can_be_run_a
 }
 
 #[test]
-fn bulk_work_keeps_the_larger_page_cache_until_no_person_waits_to_be_checked() {
-    use nansen_core::store::{page_cache_kib, PageCache};
+fn bulk_work_stays_tuned_for_it_until_no_person_waits_to_be_checked() {
+    use nansen_core::store::{workload_of, Workload};
     let rows = [
         "Абдуллаев Рустам,1975~",
         "Rustam Abdullayev,1976",
         "Хакимов Шерзод,1990",
     ];
     let (tmp, mut n, file) = hq_with_list(&rows);
-    let cache = |n: &Nansen| page_cache_kib(n.conn()).unwrap();
-    assert_eq!(cache(&n), PageCache::Browse.kib());
-    assert!(PageCache::Bulk.kib() > PageCache::Browse.kib());
+    let workload = |n: &Nansen| workload_of(n.conn()).unwrap();
+    let checkpoint = |n: &Nansen| {
+        n.conn()
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let log_bytes = |n: &Nansen| -> u64 {
+        std::fs::read_dir(n.data_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".db-wal"))
+            .map(|p| std::fs::metadata(p).unwrap().len())
+            .sum()
+    };
+    assert_eq!(workload(&n), Workload::Browse);
+    assert!(Workload::Bulk.cache_kib() > Workload::Browse.cache_kib());
 
     // Written and waiting: the check that follows reads the same pages.
     n.intake_persons(&file, None, &mut |_| {}).unwrap();
-    assert_eq!(cache(&n), PageCache::Bulk.kib());
+    assert_eq!(workload(&n), Workload::Bulk);
+    assert_eq!(checkpoint(&n), Workload::Bulk.checkpoint_pages());
     n.check_duplicates(Some(2), &mut |_| {}).unwrap();
-    assert_eq!(cache(&n), PageCache::Bulk.kib(), "one person still waits");
+    assert_eq!(workload(&n), Workload::Bulk, "one person still waits");
+    assert!(log_bytes(&n) > 0, "the log holds the bulk writes");
     n.check_duplicates(None, &mut |_| {}).unwrap();
     assert_eq!(
-        cache(&n),
-        PageCache::Browse.kib(),
+        workload(&n),
+        Workload::Browse,
         "nothing waits: memory given back"
+    );
+    assert_eq!(checkpoint(&n), Workload::Browse.checkpoint_pages());
+    assert_eq!(
+        log_bytes(&n),
+        0,
+        "the log copied into the store and emptied"
     );
 
     // An intake that writes nothing, and one that fails, give it back too.
     let again = n.intake_persons(&file, None, &mut |_| {}).unwrap();
     assert_eq!((again.imported, again.already_present), (0, 3));
-    assert_eq!(cache(&n), PageCache::Browse.kib());
+    assert_eq!(workload(&n), Workload::Browse);
     let missing = tmp.path().join("no such list.csv");
     assert!(n.intake_persons(&missing, None, &mut |_| {}).is_err());
-    assert_eq!(cache(&n), PageCache::Browse.kib());
+    assert_eq!(workload(&n), Workload::Browse);
+    assert_eq!(n.person_counts(None).unwrap().values().sum::<u64>(), 3);
 }

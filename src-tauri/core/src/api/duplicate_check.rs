@@ -8,14 +8,14 @@
 //! app's as soon as the store is open again) picks it up. The pairs found are the same
 //! as if each person had been compared as it was written (`oplog::derive::candidates`).
 //!
-//! Bulk work runs with the larger page cache ([`PageCache::Bulk`]) until nothing waits
-//! to be checked: the check right after an intake or an import reads the pages they
-//! wrote, and the app's check comes in many short calls.
+//! Bulk work runs tuned for it ([`Workload::Bulk`]: a larger page cache and log) until
+//! nothing waits to be checked: the check right after an intake or an import reads the
+//! pages they wrote, and the app's check comes in many short calls.
 
 use super::Nansen;
 use crate::error::Result;
 use crate::oplog::derive::{self, PreparedCache};
-use crate::store::{set_page_cache, PageCache};
+use crate::store::{set_workload, Workload};
 use crate::sync::Progress;
 use rusqlite::TransactionBehavior;
 use serde::Serialize;
@@ -44,16 +44,16 @@ impl Nansen {
         derive::pending(self.conn())
     }
 
-    /// Runs bulk work with the bulk page cache, and gives its memory back once no
+    /// Runs bulk work tuned for it, and gives back the memory and disk it took once no
     /// person waits to be checked, whether the work succeeded or not.
     pub(crate) fn in_bulk<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        set_page_cache(self.conn(), PageCache::Bulk)?;
+        set_workload(self.conn(), Workload::Bulk)?;
         let result = work(self);
         let done = self
             .duplicates_unchecked()
             .map_or(true, |waiting| waiting == 0);
         let restored = if done {
-            set_page_cache(self.conn(), PageCache::Browse)
+            set_workload(self.conn(), Workload::Browse)
         } else {
             Ok(())
         };

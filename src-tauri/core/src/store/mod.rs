@@ -22,6 +22,9 @@ pub mod blobs;
 pub mod keyfile;
 pub mod messages;
 pub mod migrations;
+mod workload;
+
+pub use workload::{set_workload, workload_of, Workload};
 
 use crate::error::messages as em;
 use crate::error::{Error, Result};
@@ -279,51 +282,11 @@ fn open_connection(path: &Path, key: &[u8; 32], create: bool) -> Result<Connecti
     conn.pragma_update(None, "busy_timeout", 10_000)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
-    set_page_cache(&conn, PageCache::Browse)?;
-    // The log's pages are copied into the store when it holds this many (64 MiB), not
-    // the default 1 000: a page written by many commits in a row is copied once, and a
-    // large commit does not wait on a copy of every page it wrote. An intake of 60k
-    // persons: 4 939 -> 6 209 persons/s.
-    conn.pragma_update(None, "wal_autocheckpoint", 16_000)?;
+    // A log grown by bulk work is cut back to this when it next starts over.
+    conn.pragma_update(None, "journal_size_limit", 64 << 20)?;
+    set_workload(&conn, Workload::Browse)?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
-}
-
-/// How many of the store's pages a connection keeps decrypted in memory. Every page
-/// read from disk is decrypted and its HMAC checked; a cache large enough for the
-/// working set keeps that to once per page, not once per touch. Pages are cached as
-/// they are read, so an office's small store never fills either size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageCache {
-    /// Browsing and editing: a screen touches a few pages, and a headquarters store's
-    /// busiest ones fit.
-    Browse,
-    /// An intake, a bundle's import, the duplicate check after them: their rows land
-    /// on pages all over the name-ordered indexes, which at a million persons are
-    /// larger than the browsing cache. 100 000 realistic rows into a fresh store, its
-    /// indexes about 60 MB: 6 620 persons/s with a 16 MiB cache, 10 542/s with 256 MiB.
-    Bulk,
-}
-
-impl PageCache {
-    pub const fn kib(self) -> i64 {
-        match self {
-            PageCache::Browse => 256 << 10,
-            PageCache::Bulk => 1 << 20,
-        }
-    }
-}
-
-/// Sets the page cache's size. Shrinking it gives the pages beyond the new size back at
-/// once, so the memory a bulk write took is returned when it ends.
-pub fn set_page_cache(conn: &Connection, cache: PageCache) -> Result<()> {
-    conn.pragma_update(None, "cache_size", -cache.kib())?;
-    Ok(())
-}
-
-/// The page cache's size now, in KiB.
-pub fn page_cache_kib(conn: &Connection) -> Result<i64> {
-    Ok(-conn.query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0))?)
 }
 
 fn remove_database_files(dir: &Path, name: &str) {
