@@ -1077,6 +1077,28 @@ fn person_import_compares_the_new_persons_with_the_store_before_it_returns() {
         !text.contains("\"kind\""),
         "evidence printed as JSON:\n{text}"
     );
+
+    // A group both belong to is named, not given by its id.
+    let pair: Vec<&str> = ["a", "b"]
+        .iter()
+        .map(|side| queue["items"][0][side]["id"].as_str().unwrap())
+        .collect();
+    let group = s.json(&[
+        "group",
+        "add",
+        "--name",
+        "Taken to Osh detention centre",
+        "--member",
+        pair[0],
+        "--member",
+        pair[1],
+    ]);
+    let text = s.ok(&["duplicates"]);
+    assert!(
+        text.contains("both are members of Taken to Osh detention centre"),
+        "{text}"
+    );
+    assert!(!text.contains(group["id"].as_str().unwrap()), "{text}");
 }
 
 #[test]

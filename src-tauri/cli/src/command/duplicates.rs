@@ -9,6 +9,7 @@ use nansen_core::domain::matching::{
     Evidence, IdentifierAgreement, NameLevel, WordMatch, WordRole,
 };
 use nansen_core::domain::vocab::Vocabularies;
+use nansen_core::domain::Kind;
 use nansen_core::ids::parse_id;
 use nansen_core::Result;
 
@@ -25,12 +26,25 @@ pub fn list(args: DuplicatesArgs, global: &Global, out: &Out) -> Result<()> {
         println!("no possible duplicates");
         return Ok(());
     }
-    let vocab = n.vocabularies();
-    out.page(&page, |c| describe(c, vocab));
+    let words = Words {
+        vocab: n.vocabularies(),
+        group: &|id| {
+            let id = uuid::Uuid::parse_str(id).ok()?;
+            n.get(Kind::Group, id).ok().map(|g| g.label)
+        },
+    };
+    out.page(&page, |c| describe(c, &words));
     Ok(())
 }
 
-fn describe(c: &Candidate, vocab: &Vocabularies) -> String {
+/// What the evidence's words need that it does not carry: vocabulary labels, and the
+/// names of groups.
+struct Words<'a> {
+    vocab: &'a Vocabularies,
+    group: &'a dyn Fn(&str) -> Option<String>,
+}
+
+fn describe(c: &Candidate, words: &Words) -> String {
     let mut s = format!(
         "{:.2}  {}  {}\n      {}  {}",
         c.score, c.a.id, c.a.label, c.b.id, c.b.label
@@ -40,7 +54,7 @@ fn describe(c: &Candidate, vocab: &Vocabularies) -> String {
         .evidence
         .iter()
         .map(|e| match serde_json::from_value::<Evidence>(e.clone()) {
-            Ok(e) => (e.weight(), in_words(&e, vocab)),
+            Ok(e) => (e.weight(), in_words(&e, words)),
             // Evidence of a kind this version does not know: shown as stored.
             Err(_) => (0.0, e.to_string()),
         })
@@ -57,8 +71,8 @@ fn describe(c: &Candidate, vocab: &Vocabularies) -> String {
 
 /// One piece of evidence as the review queue words it in English; the weight (bits
 /// for one person when positive, against when negative) is printed before it.
-fn in_words(e: &Evidence, vocab: &Vocabularies) -> String {
-    let label = |list: &str, term: &str| vocab.label(list, term, "en");
+fn in_words(e: &Evidence, words: &Words) -> String {
+    let label = |list: &str, term: &str| words.vocab.label(list, term, "en");
     match e {
         Evidence::Names {
             a,
@@ -106,11 +120,13 @@ fn in_words(e: &Evidence, vocab: &Vocabularies) -> String {
         }
         Evidence::Origin { same: true, .. } => "the same place of origin".into(),
         Evidence::Origin { .. } => "different places of origin".into(),
-        Evidence::SameGroup { groups, .. } if groups.len() == 1 => {
-            format!("both are members of group {}", groups[0])
-        }
         Evidence::SameGroup { groups, .. } => {
-            format!("both are members of the same {} groups", groups.len())
+            let names: Vec<String> = groups.iter().filter_map(|g| (words.group)(g)).collect();
+            match (names.is_empty(), groups.len()) {
+                (false, _) => format!("both are members of {}", names.join(", ")),
+                (true, 1) => "both are members of the same group".into(),
+                (true, n) => format!("both are members of the same {n} groups"),
+            }
         }
         Evidence::FamilyOfEachOther { .. } => {
             "one is recorded as family of the other: two different people".into()
