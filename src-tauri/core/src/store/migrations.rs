@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "duplicate_pending",
         sql: include_str!("../oplog/migrations/015_duplicate_pending.sql"),
     },
+    Migration {
+        version: 16,
+        name: "record_order_without_persons",
+        sql: include_str!("../oplog/migrations/016_record_order_without_persons.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {
