@@ -32,7 +32,7 @@
 //! `MAX_BLOCK` = 400 a key, then 400 a birth decade) and has dozens of candidate pairs.
 //! It is the worst case for duplicate detection (the office's 14k are always dense).
 //!
-//! # Figures on this machine (2026-11-30; 2-core VM)
+//! # Figures on this machine (2026-11-30, at 46d1d8c; 2-core VM)
 //!
 //! Realistic names, to a million persons (`NANSEN_BENCH_NAMES=realistic
 //! NANSEN_BENCH_CHECK_UP_TO=100000`: the 900 000 persons of the last intake were written
@@ -40,45 +40,45 @@
 //!
 //! | | 20 000 persons | 100 000 persons | 1 000 000 persons |
 //! |---|---|---|---|
-//! | store, bytes per person | 148 MB, 7 395 | 531 MB, 5 314 | 4 357 MB, 4 357 |
-//! | open + first screen | 5 + 9 ms | 9 + 15 ms | 4 + 27 ms |
-//! | name search, first page | p50 1.5, p95 2.8 ms | p50 2.5, p95 7.4 ms | p50 10.0, p95 71.0, max 367 ms |
-//! | first page by status and place | max 2.1 ms | max 3.9 ms | max 7.8 ms |
-//! | review queue, a page of 50 | 14 ms (16 259 waiting) | 18 ms (66 786) | 33 ms (66 786; 900 000 persons unchecked) |
-//! | one person's page | p95 0.4 ms | p95 0.5 ms | p95 1.5 ms |
-//! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms |
-//! | CLI peak memory (search, list, page) | 31, 31, 31 MB | 34, 33, 31 MB | 38, 35, 31 MB |
-//! | intake up to this size: written | 15 845/s (into 14k) | 11 208/s | 4 891/s (peak 1 220 MB) |
-//! | … then checked for duplicates | 4 017/s | 7 292/s (4 418/s in all) | not checked |
-//! | groups of 50 up to this size | 2 560 persons/s | 1 474/s | 1 192/s |
+//! | store, bytes per person | 146 MB, 7 302 | 522 MB, 5 219 | 4 222 MB, 4 222 |
+//! | open + first screen | 5 + 9 ms | 7 + 17 ms | 5 + 32 ms |
+//! | name search, first page | p50 1.5, p95 2.7 ms | p50 2.5, p95 7.5 ms | p50 10.6, p95 83.7, max 388 ms |
+//! | first page by status and place | max 2.1 ms | max 3.9 ms | max 9.4 ms |
+//! | review queue, a page of 50 | 14 ms (16 259 waiting) | 19 ms (66 786) | 49 ms (66 786; 900 000 persons unchecked) |
+//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.5 ms |
+//! | counts by status and place | 0.01 ms | 0.01 ms | 0.02 ms |
+//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 31 MB | 38, 35, 31 MB |
+//! | intake up to this size: written | 17 197/s (into 14k) | 12 292/s | 5 427/s (peak 1 214 MB) |
+//! | … then checked for duplicates | 4 175/s | 7 230/s (4 552/s in all) | not checked |
+//! | groups of 50 up to this size | 2 622 persons/s | 1 499/s | 1 132/s |
 //!
-//! Every goal at 1M is met but bulk intake and the sync import's: name search p95 71.0
-//! ms (< 100), a filtered first page 7.8 ms (< 50), a person's page 1.5 ms (< 20),
-//! counts 0.01 ms (< 200), open and first screen 31 ms (< 1 500), the CLI at most 38 MB
-//! (< 300). Name search's slowest runs are each query's first after the store is opened
-//! (its pages read and decrypted cold): «Малика Т» 367 ms, "Sh" 296, "Aziz Karimov" 294;
-//! the other thirteen queries' slowest are 1–37 ms.
+//! Every goal at 1M is met but bulk intake and the sync import's: name search p95 83.7
+//! ms (< 100; 68–84 over the last three runs), a filtered first page 9.4 ms (< 50), a
+//! person's page 1.5 ms (< 20), counts 0.02 ms (< 200), open and first screen 37 ms
+//! (< 1 500), the CLI at most 38 MB (< 300). Name search's slowest runs are each query's
+//! first after the store is opened (pages read and decrypted cold): «Малика Т» 388 ms,
+//! "Sh" and "Aziz Karimov" 291; the other thirteen queries' slowest are 2–45 ms.
 //!
-//! Sync import of ~86k ops, the persons it brings left to the duplicate check: 88 068
-//! ops/s into the empty store, 57 361 ops/s (65%) into the store of a million persons
-//! (42% when the import still compared them in its transaction). The bench's own peak
-//! after reopening holds the closed store's memory, and bulk work's 1 GiB page cache
-//! while 900 000 persons wait to be checked.
+//! Sync import of ~86k ops, the persons it brings left to the duplicate check: 90 415
+//! ops/s into the empty store, 48 401 ops/s (54%) into the store of a million persons
+//! (57 361, 65%, the run before; 42% when the import still compared them in its
+//! transaction). The bench's own peak after reopening holds the closed store's memory,
+//! and bulk work's 1 GiB page cache while 900 000 persons wait to be checked.
 //!
 //! What limits each figure that misses its goal:
 //!
-//! - **Bulk intake, 10 000 persons/s.** Met into a fresh store (11 227/s for 100k
-//!   realistic rows in the intake bench) and up to 100k (11 208/s); 4 891/s on average
+//! - **Bulk intake, 10 000 persons/s.** Met into a fresh store (12 059/s for 100k
+//!   realistic rows in the intake bench) and up to 100k (12 292/s); 5 427/s on average
 //!   from 100k to 1M. Each person's name words and list keys land in indexes ordered by
 //!   name, so at a million persons a change of 5 000 rows touches a page of them per
 //!   row, all over gigabytes, each page encrypted and written to the log, then copied.
 //!   The check for duplicates then costs as much again: each person is compared with
 //!   everyone sharing a name key, up to 400 a key or a birth decade.
-//! - **Sync import at the same cost per op at 1M, 30% of raw.** 65% of the empty
+//! - **Sync import at the same cost per op at 1M, 30% of raw.** 54–65% of the empty
 //!   store's rate at 1M, for the same reason; the sync bench's import reaches 100k
 //!   ops/s but 15–19% of a raw insert, as an op writes several rows (the register, the
 //!   record's table, name keys, the audit index, the change itself).
-//! - **Groups** (no goal) slow from 2 560 to 1 192 persons/s for the same reason.
+//! - **Groups** (no goal) slow from 2 622 to 1 132 persons/s for the same reason.
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
