@@ -13,14 +13,14 @@
 //! `NANSEN_BENCH_NAMES=realistic` brings names spread as real lists spread them instead
 //! (the scale bench's, from the duplicates bench's generator: three in ten people
 //! recorded twice). `NANSEN_BENCH_ROWS` changes the row count (default 20 000),
-//! `NANSEN_BENCH_BATCH` the rows per change (default `BATCH_ROWS`, what
-//! `intake_persons` uses).
+//! `NANSEN_BENCH_BATCH` the rows per change and `NANSEN_BENCH_COMMIT` the new persons
+//! per commit (defaults `BATCH_ROWS` and `COMMIT_ROWS`, what `intake_persons` uses).
 
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use nansen_core::api::{InitOptions, BATCH_ROWS};
+use nansen_core::api::{Batching, InitOptions, BATCH_ROWS, COMMIT_ROWS};
 use nansen_core::store::keyfile::KdfProfile;
 use nansen_core::Nansen;
 use std::fmt::Write as _;
@@ -66,10 +66,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let batch: usize = std::env::var("NANSEN_BENCH_BATCH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(BATCH_ROWS);
+    let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+    let batching = Batching {
+        change_rows: number("NANSEN_BENCH_BATCH").unwrap_or(BATCH_ROWS),
+        commit_rows: number("NANSEN_BENCH_COMMIT").unwrap_or(COMMIT_ROWS),
+    };
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("persons.csv");
     let realistic = std::env::var("NANSEN_BENCH_NAMES").as_deref() == Ok("realistic");
@@ -94,8 +95,10 @@ fn main() {
     }
     std::fs::write(&file, &text).unwrap();
     println!(
-        "{rows} rows, {:.1} MB of CSV, {batch} rows per change",
-        text.len() as f64 / 1_000_000.0
+        "{rows} rows, {:.1} MB of CSV, {} rows per change, committed {} new persons at a time",
+        text.len() as f64 / 1_000_000.0,
+        batching.change_rows,
+        batching.commit_rows
     );
 
     let mut n = Nansen::init(
@@ -115,7 +118,7 @@ fn main() {
     });
     assert_eq!(preview.to_import, rows);
     let report = timed("import into a fresh store", rows, || {
-        n.intake_persons_in_batches(&file, None, batch, &mut |_| {})
+        n.intake_persons_in_batches(&file, None, batching, &mut |_| {})
             .unwrap()
     });
     assert_eq!((report.imported, report.unchecked), (rows, rows));

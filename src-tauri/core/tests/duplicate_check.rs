@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::store;
+use common::{batches, store};
 use nansen_core::domain::Kind;
 use nansen_core::fault::{self, Fault};
 use nansen_core::Nansen;
@@ -80,7 +80,7 @@ fn an_intake_in_many_batches_keeps_the_possible_duplicates_that_a_rebuild_finds(
     ];
     let (_tmp, mut n, file) = hq_with_list(&rows);
     let report = n
-        .intake_persons_in_batches(&file, None, 2, &mut |_| {})
+        .intake_persons_in_batches(&file, None, batches(2, 2), &mut |_| {})
         .unwrap();
     assert_eq!(report.imported as usize, rows.len());
     assert_eq!(report.changes as usize, rows.len() / 2);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::store;
+use common::{batches, store};
 use nansen_core::api::{IntakeReport, ListQuery, Mapping, RecordSummary};
 use nansen_core::domain::Kind;
 use nansen_core::fault::{self, Fault};
@@ -296,34 +296,41 @@ fn numbered_list(rows: usize, bad_every: usize) -> (String, usize) {
 }
 
 #[test]
-fn an_import_interrupted_after_a_batch_keeps_the_batch_and_running_it_again_finishes_it() {
+fn an_import_interrupted_keeps_what_was_committed_and_running_it_again_finishes_it() {
     let tmp = tempfile::tempdir().unwrap();
     let mut n = store(&tmp.path().join("osh"), "Osh", false);
+    // Rows 7, 14 and 21 are refused. Changes of 5 rows, committed once they hold 8 new
+    // persons: rows 1-10 (9 new) are the first commit, rows 11-20 would be the second.
     let (text, valid) = numbered_list(25, 7);
     let file = write(tmp.path(), "people.csv", &text);
+    let before = n.info().unwrap().sequence;
 
-    // The disk fills up (or the power goes) while the second batch is written.
-    let mut armed = false;
-    let interrupted = n.intake_persons_in_batches(&file, None, 10, &mut |p| {
-        if p.done > 0 && !armed {
-            armed = true;
+    // The disk fills up (or the power goes) while rows 16-20 are written, after rows
+    // 11-15 were written but not yet committed.
+    let interrupted = n.intake_persons_in_batches(&file, None, batches(5, 8), &mut |p| {
+        if p.done == 15 {
             fault::arm(1, Fault::Error);
         }
     });
     fault::disarm();
     assert_eq!(interrupted.unwrap_err().code(), "injected_fault");
-    let first_batch = (1..=10).filter(|i: &usize| !i.is_multiple_of(7)).count();
+    let first_commit = (1..=10).filter(|i: &usize| !i.is_multiple_of(7)).count();
     assert_eq!(
         persons(&n, None).len(),
-        first_batch,
-        "whole batches or nothing"
+        first_commit,
+        "whole commits or nothing: the change not yet committed is gone too"
+    );
+    assert_eq!(
+        n.info().unwrap().sequence,
+        before + 2,
+        "the first commit's two changes"
     );
 
     let report = n
-        .intake_persons_in_batches(&file, None, 10, &mut |_| {})
+        .intake_persons_in_batches(&file, None, batches(5, 8), &mut |_| {})
         .unwrap();
-    assert_eq!(report.already_present as usize, first_batch);
-    assert_eq!(report.imported as usize, valid - first_batch);
+    assert_eq!(report.already_present as usize, first_commit);
+    assert_eq!(report.imported as usize, valid - first_commit);
     assert_eq!(report.refused_count, 3);
     let mut names: Vec<String> = persons(&n, None)
         .iter()
@@ -336,7 +343,7 @@ fn an_import_interrupted_after_a_batch_keeps_the_batch_and_running_it_again_fini
         .collect();
     expected.sort();
     assert_eq!(names, expected, "every valid row exactly once");
-    assert_eq!(report.changes, 2, "the two batches not written before");
+    assert_eq!(report.changes, 3, "the three changes not committed before");
 }
 
 /// A row from small sets of valid and invalid values, so that rows repeat.
@@ -368,7 +375,8 @@ proptest! {
     #[test]
     fn every_row_is_counted_once_and_importing_twice_is_importing_once(
         rows in prop::collection::vec(row(), 0..40),
-        batch in 1usize..12,
+        change_rows in 1usize..12,
+        commit_rows in 1usize..30,
     ) {
         let tmp = tempfile::tempdir().unwrap();
         let mut n = store(&tmp.path().join("s"), "Osh", false);
@@ -381,14 +389,14 @@ proptest! {
         let listed: Vec<&[&str; 4]> = rows.iter().filter(|r| r.iter().any(|c| !c.is_empty())).collect();
         let valid = listed.iter().filter(|r| is_valid(r)).count() as u64;
 
-        let first = n.intake_persons_in_batches(&file, None, batch, &mut |_| {}).unwrap();
+        let first = n.intake_persons_in_batches(&file, None, batches(change_rows, commit_rows), &mut |_| {}).unwrap();
         prop_assert_eq!(first.rows, listed.len() as u64);
         prop_assert_eq!(first.imported + first.refused_count + first.already_present, first.rows);
         prop_assert_eq!((first.imported, first.already_present), (valid, 0));
         prop_assert_eq!(persons(&n, None).len() as u64, valid);
         let once = n.digest().unwrap();
 
-        let second = n.intake_persons_in_batches(&file, None, batch, &mut |_| {}).unwrap();
+        let second = n.intake_persons_in_batches(&file, None, batches(change_rows, commit_rows), &mut |_| {}).unwrap();
         prop_assert_eq!(second.imported + second.refused_count + second.already_present, second.rows);
         prop_assert_eq!((second.imported, second.already_present), (0, valid));
         prop_assert_eq!(second.refused_count, first.refused_count);

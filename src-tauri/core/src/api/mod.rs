@@ -44,7 +44,7 @@ pub use demo::DemoReport;
 pub use devices::{ChainCheck, HeldChange};
 pub use duplicate_check::{DuplicateCheck, CHECK_CHUNK};
 pub use duplicates::{Candidate, CandidatePerson, ClusterReport, DuplicateQuery, Verdict};
-pub use intake::{IntakePreview, IntakeReport, BATCH_ROWS};
+pub use intake::{Batching, IntakePreview, IntakeReport, BATCH_ROWS, COMMIT_ROWS};
 pub use page::{Page, PageQuery};
 pub use persons::{
     ClusterMember, ClusterView, DifferingField, FamilyRef, GroupPage, GroupRef, MemberValue,
@@ -294,13 +294,6 @@ impl Nansen {
 
     pub(crate) fn commit(&mut self, ops: Vec<oplog::Op>) -> Result<oplog::Committed> {
         oplog::commit_local(&mut self.store.conn, &self.vocab, &self.author, ops)
-    }
-
-    /// [`Nansen::commit`], leaving the duplicate candidates of the persons it changes
-    /// for [`Nansen::check_duplicates`]: a spreadsheet intake's batches.
-    pub(crate) fn commit_unchecked(&mut self, ops: Vec<oplog::Op>) -> Result<oplog::Committed> {
-        let (conn, vocab, author) = (&mut self.store.conn, &self.vocab, &self.author);
-        oplog::commit_local_when(conn, vocab, author, ops, oplog::derive::When::Later)
     }
 
     pub fn digest(&self) -> Result<String> {

@@ -71,7 +71,7 @@ pub fn commit_local(
 }
 
 /// [`commit_local`], with the duplicate candidates of the persons it changes worked out
-/// `when` said: a spreadsheet intake leaves them for [`derive::check_pending`].
+/// `when` said.
 pub(crate) fn commit_local_when(
     conn: &mut Connection,
     vocab: &Vocabularies,
@@ -80,11 +80,26 @@ pub(crate) fn commit_local_when(
     when: derive::When,
 ) -> Result<Committed> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (last_seq, prev) = head(&tx, &author.device)?;
-    let mut deps = version_vector(&tx)?;
+    let committed = append_local(&tx, vocab, author, ops, when)?;
+    tx.commit()?;
+    Ok(committed)
+}
+
+/// Appends a local change and applies it inside the caller's transaction, which may
+/// hold several: a spreadsheet intake commits many batches at once, and leaves their
+/// persons' duplicate candidates for [`derive::check_pending`].
+pub(crate) fn append_local(
+    tx: &Connection,
+    vocab: &Vocabularies,
+    author: &Author,
+    ops: Vec<Op>,
+    when: derive::When,
+) -> Result<Committed> {
+    let (last_seq, prev) = head(tx, &author.device)?;
+    let mut deps = version_vector(tx)?;
     deps.remove(&author.device);
-    let clock = hlc::tick(local_clock(&tx)?, hlc::wall_millis());
-    set_local_clock(&tx, clock)?;
+    let clock = hlc::tick(local_clock(tx)?, hlc::wall_millis());
+    set_local_clock(tx, clock)?;
     let change = Change {
         v: change::CHANGE_FORMAT,
         device: author.device,
@@ -98,10 +113,9 @@ pub(crate) fn commit_local_when(
     let bytes = change.encode();
     let mut effects = Effects::default();
     let mut touched = Touched::default();
-    apply::materialise(&tx, &change, &mut effects, &mut touched)?;
-    record_applied(&tx, &change, &change::hash(&bytes), &bytes, None)?;
-    derive::refresh(&tx, vocab, touched, when)?;
-    tx.commit()?;
+    apply::materialise(tx, &change, &mut effects, &mut touched)?;
+    record_applied(tx, &change, &change::hash(&bytes), &bytes, None)?;
+    derive::refresh(tx, vocab, touched, when)?;
     Ok(Committed {
         device: change.device,
         seq: change.seq,

@@ -337,3 +337,12 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
     let n = needle.as_bytes();
     haystack.windows(n.len()).any(|w| w == n)
 }
+
+/// An intake's batching with `change_rows` rows a change and `commit_rows` new persons
+/// a commit.
+pub fn batches(change_rows: usize, commit_rows: usize) -> nansen_core::api::Batching {
+    nansen_core::api::Batching {
+        change_rows,
+        commit_rows,
+    }
+}
