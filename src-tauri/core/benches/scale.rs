@@ -32,7 +32,7 @@
 //! `MAX_BLOCK` = 400 a key, then 400 a birth decade) and has dozens of candidate pairs.
 //! It is the worst case for duplicate detection (the office's 14k are always dense).
 //!
-//! # Figures on this machine (2026-11-30, at 46d1d8c; 2-core VM)
+//! # Figures on this machine (2026-11-30, at c36f44e; 2-core VM)
 //!
 //! Realistic names, to a million persons (`NANSEN_BENCH_NAMES=realistic
 //! NANSEN_BENCH_CHECK_UP_TO=100000`: the 900 000 persons of the last intake were written
@@ -40,45 +40,38 @@
 //!
 //! | | 20 000 persons | 100 000 persons | 1 000 000 persons |
 //! |---|---|---|---|
-//! | store, bytes per person | 146 MB, 7 302 | 522 MB, 5 219 | 4 222 MB, 4 222 |
-//! | open + first screen | 5 + 9 ms | 7 + 17 ms | 5 + 32 ms |
-//! | name search, first page | p50 1.5, p95 2.7 ms | p50 2.5, p95 7.5 ms | p50 10.6, p95 83.7, max 388 ms |
-//! | first page by status and place | max 2.1 ms | max 3.9 ms | max 9.4 ms |
-//! | review queue, a page of 50 | 14 ms (16 259 waiting) | 19 ms (66 786) | 49 ms (66 786; 900 000 persons unchecked) |
-//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.5 ms |
-//! | counts by status and place | 0.01 ms | 0.01 ms | 0.02 ms |
-//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 31 MB | 38, 35, 31 MB |
-//! | intake up to this size: written | 17 197/s (into 14k) | 12 292/s | 5 427/s (peak 1 214 MB) |
-//! | … then checked for duplicates | 4 175/s | 7 230/s (4 552/s in all) | not checked |
-//! | groups of 50 up to this size | 2 622 persons/s | 1 499/s | 1 132/s |
+//! | store, bytes per person | 146 MB, 7 301 | 522 MB, 5 220 | 4 383 MB, 4 383 |
+//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 32 ms |
+//! | name search, first page | p50 1.5, p95 2.8 ms | p50 2.5, p95 7.3 ms | p50 10.1, p95 76.2, max 473 ms |
+//! | first page by status and place | max 2.1 ms | max 3.6 ms | max 9.2 ms |
+//! | review queue, a page of 50 | 15 ms (16 259 waiting) | 18 ms (66 786) | 44 ms (66 786; 900 000 persons unchecked) |
+//! | one person's page | p95 0.3 ms | p95 0.4 ms | p95 1.1 ms |
+//! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms |
+//! | CLI peak memory (search, list, page) | 31, 31, 31 MB | 33, 32, 31 MB | 38, 35, 31 MB |
+//! | intake up to this size: written | 17 318/s (into 14k) | 15 841/s | 11 139/s (peak 1 213 MB) |
+//! | … then checked for duplicates | 3 845/s | 7 194/s (4 947/s in all) | not checked |
+//! | groups of 50 up to this size | 2 455 persons/s | 1 492/s | 1 128/s |
 //!
-//! Every goal at 1M is met but bulk intake and the sync import's: name search p95 83.7
-//! ms (< 100; 68–84 over the last three runs), a filtered first page 9.4 ms (< 50), a
-//! person's page 1.5 ms (< 20), counts 0.02 ms (< 200), open and first screen 37 ms
-//! (< 1 500), the CLI at most 38 MB (< 300). Name search's slowest runs are each query's
-//! first after the store is opened (pages read and decrypted cold): «Малика Т» 388 ms,
-//! "Sh" and "Aziz Karimov" 291; the other thirteen queries' slowest are 2–45 ms.
+//! Every goal at 1M is met but the sync import's; bulk intake was 5 427/s from 100k to
+//! 1M while each change of 5 000 rows was its own commit. Name search's slowest runs
+//! are each query's first after the store is opened, its pages read and decrypted cold
+//! («Малика Т» 473 ms, "Aziz Karimov" 357, "Sh" 325); the others' slowest are 1–40 ms.
 //!
-//! Sync import of ~86k ops, the persons it brings left to the duplicate check: 90 415
-//! ops/s into the empty store, 48 401 ops/s (54%) into the store of a million persons
-//! (57 361, 65%, the run before; 42% when the import still compared them in its
-//! transaction). The bench's own peak after reopening holds the closed store's memory,
-//! and bulk work's 1 GiB page cache while 900 000 persons wait to be checked.
+//! Sync import of ~86k ops, the persons it brings left to the duplicate check, each
+//! import from an empty write-ahead log and timed until its pages are copied into the
+//! store: 83 488 ops/s into the empty store, 56 313 ops/s (67%) into the store of a
+//! million persons. The peaks at 1M hold bulk work's 1 GiB page cache (900 000 persons
+//! wait to be checked).
 //!
 //! What limits each figure that misses its goal:
 //!
-//! - **Bulk intake, 10 000 persons/s.** Met into a fresh store (12 059/s for 100k
-//!   realistic rows in the intake bench) and up to 100k (12 292/s); 5 427/s on average
-//!   from 100k to 1M. Each person's name words and list keys land in indexes ordered by
-//!   name, so at a million persons a change of 5 000 rows touches a page of them per
-//!   row, all over gigabytes, each page encrypted and written to the log, then copied.
-//!   The check for duplicates then costs as much again: each person is compared with
-//!   everyone sharing a name key, up to 400 a key or a birth decade.
-//! - **Sync import at the same cost per op at 1M, 30% of raw.** 54–65% of the empty
-//!   store's rate at 1M, for the same reason; the sync bench's import reaches 100k
-//!   ops/s but 15–19% of a raw insert, as an op writes several rows (the register, the
+//! - **Sync import at the same cost per op at 1M, 30% of raw.** The import is one
+//!   transaction, so each page it dirties is written once; but at 1M its rows land on
+//!   pages all over indexes ordered by name and place, and each page not yet cached is
+//!   read and decrypted first. The sync bench's import reaches 90–100k ops/s but 10–19%
+//!   of a raw insert of one row an op: an op writes several rows (the register, the
 //!   record's table, name keys, the audit index, the change itself).
-//! - **Groups** (no goal) slow from 2 622 to 1 132 persons/s for the same reason.
+//! - **Groups** (no goal) slow from 2 455 to 1 128 persons/s for the same reason.
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -237,9 +230,16 @@ fn office_bundle(hq: &mut Nansen, dir: &Path, name: &str, ops: u64) -> std::path
     out
 }
 
+/// Ops/s, from an empty log (no import pays for the work before it) to its own copied.
 fn import_rate(hq: &mut Nansen, bundle: &Path) -> (u64, f64) {
+    let checkpoint = |hq: &Nansen| {
+        let sql = "PRAGMA wal_checkpoint(TRUNCATE)";
+        hq.conn().query_row(sql, [], |_| Ok(())).unwrap()
+    };
+    checkpoint(hq);
     let t = Instant::now();
     let r = hq.import_bundle(bundle, &mut |_| {}).unwrap();
+    checkpoint(hq);
     let s = t.elapsed().as_secs_f64();
     (r.ops_in_bundle, r.ops_in_bundle as f64 / s)
 }
