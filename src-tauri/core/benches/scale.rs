@@ -32,7 +32,7 @@
 //! `MAX_BLOCK` = 400 a key, then 400 a birth decade) and has dozens of candidate pairs.
 //! It is the worst case for duplicate detection (the office's 14k are always dense).
 //!
-//! # Figures on this machine (2026-11-30, at c36f44e; 2-core VM)
+//! # Figures on this machine (2026-11-30, at 01c20c2; 2-core VM)
 //!
 //! Realistic names, to a million persons (`NANSEN_BENCH_NAMES=realistic
 //! NANSEN_BENCH_CHECK_UP_TO=100000`: the 900 000 persons of the last intake were written
@@ -40,28 +40,27 @@
 //!
 //! | | 20 000 persons | 100 000 persons | 1 000 000 persons |
 //! |---|---|---|---|
-//! | store, bytes per person | 146 MB, 7 301 | 522 MB, 5 220 | 4 383 MB, 4 383 |
-//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 32 ms |
-//! | name search, first page | p50 1.5, p95 2.8 ms | p50 2.5, p95 7.3 ms | p50 10.1, p95 76.2, max 473 ms |
-//! | first page by status and place | max 2.1 ms | max 3.6 ms | max 9.2 ms |
-//! | review queue, a page of 50 | 15 ms (16 259 waiting) | 18 ms (66 786) | 44 ms (66 786; 900 000 persons unchecked) |
-//! | one person's page | p95 0.3 ms | p95 0.4 ms | p95 1.1 ms |
+//! | store, bytes per person | 145 MB, 7 271 | 520 MB, 5 198 | 4 367 MB, 4 367 |
+//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms |
+//! | name search, first page | p50 1.7, p95 3.0 ms | p50 2.4, p95 7.1 ms | p50 9.6, p95 67.3, max 314 ms |
+//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms |
+//! | review queue, a page of 50 | 21 ms (16 259 waiting) | 19 ms (66 786) | 28 ms (66 786; 900 000 persons unchecked) |
+//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.0 ms |
 //! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms |
-//! | CLI peak memory (search, list, page) | 31, 31, 31 MB | 33, 32, 31 MB | 38, 35, 31 MB |
-//! | intake up to this size: written | 17 318/s (into 14k) | 15 841/s | 11 139/s (peak 1 213 MB) |
-//! | … then checked for duplicates | 3 845/s | 7 194/s (4 947/s in all) | not checked |
-//! | groups of 50 up to this size | 2 455 persons/s | 1 492/s | 1 128/s |
+//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 30 MB | 38, 35, 31 MB |
+//! | intake up to this size: written | 17 246/s (into 14k) | 15 326/s | 11 859/s (peak 1 223 MB) |
+//! | … then checked for duplicates | 6 833/s | 17 157/s (8 095/s in all) | not checked |
+//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s |
 //!
 //! Every goal at 1M is met but the sync import's; bulk intake was 5 427/s from 100k to
 //! 1M while each change of 5 000 rows was its own commit. Name search's slowest runs
 //! are each query's first after the store is opened, its pages read and decrypted cold
-//! («Малика Т» 473 ms, "Aziz Karimov" 357, "Sh" 325); the others' slowest are 1–40 ms.
+//! («Малика Т» 314 ms, "Aziz Karimov" 295, "Sh" 255); the others' slowest are 1–38 ms.
 //!
 //! Sync import of ~86k ops, the persons it brings left to the duplicate check, each
 //! import from an empty write-ahead log and timed until its pages are copied into the
-//! store: 83 488 ops/s into the empty store, 56 313 ops/s (67%) into the store of a
-//! million persons. The peaks at 1M hold bulk work's 1 GiB page cache (900 000 persons
-//! wait to be checked).
+//! store: 83 952 ops/s into the empty store, 58 908 ops/s (70%; 67% the run before)
+//! into the store of a million. The peaks at 1M hold bulk work's 1 GiB page cache.
 //!
 //! What limits each figure that misses its goal:
 //!
@@ -71,7 +70,7 @@
 //!   read and decrypted first. The sync bench's import reaches 90–100k ops/s but 10–19%
 //!   of a raw insert of one row an op: an op writes several rows (the register, the
 //!   record's table, name keys, the audit index, the change itself).
-//! - **Groups** (no goal) slow from 2 455 to 1 128 persons/s for the same reason.
+//! - **Groups** (no goal) slow from 2 432 to 1 165 persons/s for the same reason.
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
