@@ -193,23 +193,29 @@ impl Persons {
 
     /// Hands what was read to `cache`, for the next refresh of the same run.
     fn keep(self, cache: &mut PreparedCache) {
-        while !cache.persons.is_empty()
-            && cache.persons.len() + self.ids.len() > PreparedCache::MAX_PERSONS
-        {
-            // Every other one, in the map's own order: where a run compares each batch
-            // with most of the store, the persons it reads next are any of them, and
-            // half of them stay rather than none.
-            let mut every_other = false;
-            cache.persons.retain(|_, _| {
-                every_other = !every_other;
-                every_other
-            });
-        }
+        let max = PreparedCache::MAX_PERSONS;
+        thin_to(&mut cache.persons, max.saturating_sub(self.ids.len()));
         for (id, p) in self.ids.into_iter().zip(self.prepared) {
             if let Some(p) = p {
                 cache.persons.insert(id, p);
             }
         }
+        // A refresh of a large chunk of a large store can read more than the cache holds.
+        thin_to(&mut cache.persons, max);
+    }
+}
+
+/// Lets every other entry go, in the map's own order, until at most `room` are left:
+/// where a run compares each batch with most of the store, the persons it reads next
+/// are any of them, and half of them stay rather than none. Each pass drops the first
+/// of every two, so a single entry goes too.
+fn thin_to<K, V>(map: &mut HashMap<K, V>, room: usize) {
+    while map.len() > room {
+        let mut kept = true;
+        map.retain(|_, _| {
+            kept = !kept;
+            kept
+        });
     }
 }
 
@@ -538,4 +544,41 @@ pub(crate) fn refresh(
         persons.keep(cache);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_refresh_that_read_more_than_the_cache_holds_leaves_it_bounded() {
+        // A whole check of 50 000 persons of a store of a million read more than the
+        // cache holds, with one person cached: halving that one forever hung the check.
+        let mut cache = PreparedCache::default();
+        cache.persons.insert("cached".into(), None);
+        let n = PreparedCache::MAX_PERSONS + 1;
+        let read = Persons {
+            ids: (0..n).map(|i| i.to_string()).collect(),
+            number: HashMap::new(),
+            prepared: vec![Some(None); n],
+        };
+        read.keep(&mut cache);
+        let len = cache.persons.len();
+        assert!((PreparedCache::MAX_PERSONS / 2..=PreparedCache::MAX_PERSONS).contains(&len));
+    }
+
+    proptest! {
+        #[test]
+        fn thinning_leaves_at_most_the_room_and_at_least_half_of_it(n in 0usize..3000, room in 0usize..3000) {
+            let mut map: HashMap<usize, ()> = (0..n).map(|i| (i, ())).collect();
+            thin_to(&mut map, room);
+            if n <= room {
+                prop_assert_eq!(map.len(), n);
+            } else {
+                prop_assert!(map.len() <= room);
+                prop_assert!(map.len() >= room.div_ceil(2));
+            }
+        }
+    }
 }
