@@ -5,8 +5,9 @@
 //! no pairs in the review queue until checked. A check works them out in chunks of up
 //! to [`CHECK_COMMIT`], each one transaction, so an interruption loses at most a
 //! chunk's work and never a person: what was not checked stays waiting, and the next
-//! check (the CLI's, or the app's as soon as the store is open again) picks it up. The pairs found are the same
-//! as if each person had been compared as it was written (`oplog::derive::candidates`).
+//! check (the CLI's, or the app's as soon as the store is open again) picks it up. The
+//! pairs found are the same as if each person had been compared as it was written
+//! (`oplog::derive::candidates`).
 //!
 //! Bulk work runs tuned for it ([`Workload::Bulk`]: a larger page cache and log) until
 //! nothing waits to be checked: the check right after an intake or an import reads the
