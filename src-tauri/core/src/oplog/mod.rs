@@ -67,20 +67,8 @@ pub fn commit_local(
     author: &Author,
     ops: Vec<Op>,
 ) -> Result<Committed> {
-    commit_local_when(conn, vocab, author, ops, derive::When::Now)
-}
-
-/// [`commit_local`], with the duplicate candidates of the persons it changes worked out
-/// `when` said.
-pub(crate) fn commit_local_when(
-    conn: &mut Connection,
-    vocab: &Vocabularies,
-    author: &Author,
-    ops: Vec<Op>,
-    when: derive::When,
-) -> Result<Committed> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let committed = append_local(&tx, vocab, author, ops, when)?;
+    let committed = append_local(&tx, vocab, author, ops, derive::When::Now)?;
     tx.commit()?;
     Ok(committed)
 }
