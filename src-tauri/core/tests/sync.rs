@@ -344,3 +344,150 @@ fn a_full_disk_during_an_import_is_reported_and_changes_nothing() {
     net.hq.import_bundle(&bundle, &mut |_| {}).unwrap();
     assert_eq!(net.hq.digest().unwrap(), net.offices[0].digest().unwrap());
 }
+
+/// A long bundle's changes are decoded and checked on every core at once; what it is
+/// refused for must still be its first fault in bundle order, and nothing of it is
+/// written. An enrolled office that turned hostile crafts its own chain of 1 200
+/// changes (more than one core's share), signed with its own key.
+#[test]
+fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_nothing() {
+    use common::{signing_key, Crafted};
+    use nansen_core::hlc::{self, Hlc};
+    use nansen_core::oplog::change::{self, CHANGE_FORMAT};
+    use nansen_core::oplog::{Change, Op, ZERO_HASH};
+    use nansen_core::sync::bundle::{self, Counts, SignedHead};
+
+    const LENGTH: u64 = 1_200;
+    let mut net = Net::new(2);
+    let (osh, mal) = (0, 1);
+    let device = net.offices[mal].device_id();
+    let signer = signing_key(&net.offices[mal]);
+    let now = hlc::wall_millis();
+    let op = |field: &str, value: serde_json::Value| Op::Set {
+        kind: Kind::Person,
+        id: uuid::Uuid::now_v7(),
+        field: field.into(),
+        value,
+    };
+    let ops: Vec<Op> = (1..=LENGTH)
+        .map(|seq| {
+            op(
+                "name",
+                json!({"lang": "en-Latn", "text": format!("Person {seq}")}),
+            )
+        })
+        .collect();
+    // The chain as the office signs it; `frame` replaces one change's bytes as sent
+    // (its successor still names the original as predecessor, as a tampered stick's).
+    let crafted = |net: &Net, ops: &[Op], frame: &dyn Fn(u64, Vec<u8>) -> Vec<u8>| {
+        let mut c = Crafted::new(&net.offices[mal], &net.offices[osh]);
+        let mut prev = ZERO_HASH;
+        for (i, op) in ops.iter().enumerate() {
+            let seq = i as u64 + 1;
+            let bytes = Change {
+                v: CHANGE_FORMAT,
+                device,
+                seq,
+                prev,
+                hlc: Hlc::from_parts(now, seq as u16).0,
+                author: "monitor of Mal".into(),
+                deps: Default::default(),
+                ops: vec![op.clone()],
+            }
+            .encode();
+            prev = change::hash(&bytes);
+            c.changes.push(frame(seq, bytes));
+        }
+        c.heads = vec![SignedHead::sign(&signer, device, LENGTH, prev)];
+        // Declared by hand: a frame that is no change has no ops to count.
+        let frames = bundle::encode_frames(&c.changes);
+        let counts = Counts {
+            changes: LENGTH,
+            ops: LENGTH,
+            origins: 1,
+            changes_bytes: frames.len() as u64,
+            attachments: 0,
+            attachment_bytes: 0,
+        };
+        c.raw_changes = Some((bundle::compress(&frames).unwrap(), counts));
+        c.seal()
+    };
+    let digest = net.offices[osh].digest().unwrap();
+    let refused = |net: &mut Net, bundle: Vec<u8>| {
+        let path = net.bundle_path();
+        std::fs::write(&path, bundle).unwrap();
+        let err = net.offices[osh]
+            .import_bundle(&path, &mut |_| {})
+            .unwrap_err();
+        assert_eq!(net.offices[osh].digest().unwrap(), digest, "{err}");
+        err.to_string()
+    };
+
+    // A field no person has, at change 1 000: named by its number.
+    let mut bad = ops.clone();
+    bad[999] = op("shoe_size", json!(43));
+    let bundle = crafted(&net, &bad, &|_, b| b);
+    let err = refused(&mut net, bundle);
+    assert!(
+        err.contains(&format!("change {device}:1000 is malformed")),
+        "{err}"
+    );
+
+    // With a frame that is not a change at all at 300, in the first core's share: that
+    // frame is named, not the later one.
+    let not_json = |seq, bytes: Vec<u8>| {
+        if seq == 300 {
+            b"{\"v\": [".to_vec()
+        } else {
+            bytes
+        }
+    };
+    let bundle = crafted(&net, &bad, &not_json);
+    let err = refused(&mut net, bundle);
+    assert!(err.contains("malformed change"), "{err}");
+    assert!(!err.contains(":1000"), "{err}");
+
+    // A change swapped for another after its office signed the chain: the chain
+    // breaks at its successor. At 400 that comes before the malformed change, at
+    // 1 100 after it.
+    let swapped_at = |at: u64| {
+        move |seq, bytes: Vec<u8>| {
+            if seq == at {
+                String::from_utf8(bytes)
+                    .unwrap()
+                    .replace(&format!("Person {at}\""), "Person 0\"")
+                    .into_bytes()
+            } else {
+                bytes
+            }
+        }
+    };
+    let bundle = crafted(&net, &bad, &swapped_at(400));
+    let err = refused(&mut net, bundle);
+    assert!(err.contains("unbroken chain at seq 401"), "{err}");
+    let bundle = crafted(&net, &bad, &swapped_at(1_100));
+    let err = refused(&mut net, bundle);
+    assert!(
+        err.contains(&format!("change {device}:1000 is malformed")),
+        "{err}"
+    );
+    let bundle = crafted(&net, &ops, &swapped_at(1_100));
+    let err = refused(&mut net, bundle);
+    assert!(err.contains("unbroken chain at seq 1101"), "{err}");
+
+    // The honest chain goes in whole, in order.
+    let bundle = crafted(&net, &ops, &|_, b| b);
+    let path = net.bundle_path();
+    std::fs::write(&path, bundle).unwrap();
+    let report = net.offices[osh].import_bundle(&path, &mut |_| {}).unwrap();
+    assert_eq!(report.applied, LENGTH);
+    let (persons, names): (i64, i64) = net.offices[osh]
+        .conn()
+        .query_row(
+            "SELECT count(*), count(DISTINCT name) FROM person",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((persons, names), (LENGTH as i64, LENGTH as i64));
+}

@@ -83,7 +83,7 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-fn pack(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+pub(crate) fn pack(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     if bytes.len() < 128 {
         return bytes.into();
     }
@@ -248,12 +248,13 @@ pub(crate) fn next_applied_order(conn: &Connection) -> Result<i64> {
 }
 
 /// Stores an applied change at `order` in the apply order, without touching `origins`:
-/// an import advances each device's head once, at the end.
+/// an import advances each device's head once, at the end. `packed` is the change's
+/// bytes as [`pack`] leaves them (bytes not packed are kept as they are).
 pub(crate) fn insert_applied(
     conn: &Connection,
     change: &Change,
     hash: &Hash,
-    bytes: &[u8],
+    packed: &[u8],
     bundle: Option<&str>,
     order: i64,
 ) -> Result<()> {
@@ -261,7 +262,7 @@ pub(crate) fn insert_applied(
         conn,
         change,
         hash,
-        bytes,
+        packed,
         ChangeState::Applied,
         Some(order),
         bundle,
@@ -269,23 +270,23 @@ pub(crate) fn insert_applied(
 }
 
 /// Stores a change that is not applied (yet): pending, or held back. A change already
-/// stored stays as it is.
+/// stored stays as it is. `packed` as for [`insert_applied`].
 pub(crate) fn insert_unapplied(
     conn: &Connection,
     change: &Change,
     hash: &Hash,
-    bytes: &[u8],
+    packed: &[u8],
     state: ChangeState,
     bundle: &str,
 ) -> Result<()> {
-    insert(conn, change, hash, bytes, state, None, Some(bundle))
+    insert(conn, change, hash, packed, state, None, Some(bundle))
 }
 
 fn insert(
     conn: &Connection,
     change: &Change,
     hash: &Hash,
-    bytes: &[u8],
+    packed: &[u8],
     state: ChangeState,
     order: Option<i64>,
     bundle: Option<&str>,
@@ -305,7 +306,7 @@ fn insert(
         &change.prev[..],
         change.hlc as i64,
         change.author,
-        pack(bytes),
+        packed,
         state,
         order,
         hlc::wall_millis() as i64,

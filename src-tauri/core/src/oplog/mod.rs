@@ -122,7 +122,7 @@ pub(crate) fn record_applied(
     bundle: Option<&str>,
 ) -> Result<()> {
     let order = log::next_applied_order(conn)?;
-    log::insert_applied(conn, change, hash, bytes, bundle, order)?;
+    log::insert_applied(conn, change, hash, &log::pack(bytes), bundle, order)?;
     log::set_origin(conn, &change.device, change.seq, hash)
 }
 

@@ -263,12 +263,12 @@ impl Crafted {
     pub fn seal(&self) -> Vec<u8> {
         use nansen_core::sync::bundle::{self, Counts, Manifest, Sender};
         let frames = bundle::encode_frames(&self.changes);
-        let ops: u64 = self
-            .changes
-            .iter()
-            .map(|c| nansen_core::oplog::Change::decode(c).unwrap().ops.len() as u64)
-            .sum();
         let (compressed, counts) = self.raw_changes.clone().unwrap_or_else(|| {
+            let ops: u64 = self
+                .changes
+                .iter()
+                .map(|c| nansen_core::oplog::Change::decode(c).unwrap().ops.len() as u64)
+                .sum();
             (
                 bundle::compress(&frames).unwrap(),
                 Counts {

@@ -18,7 +18,8 @@ use uuid::Uuid;
 /// A verified change that may be applied once its predecessors are.
 pub(super) struct Candidate {
     pub change: Change,
-    pub bytes: Vec<u8>,
+    /// As [`log::insert_applied`] takes them.
+    pub packed: Vec<u8>,
     pub hash: Hash,
     /// Already in the `changes` table (pending, or released from being held).
     pub stored: bool,
@@ -29,7 +30,8 @@ impl Candidate {
     fn stored(change: Change, stored: log::Stored) -> Candidate {
         Candidate {
             change,
-            bytes: stored.bytes,
+            // Already stored: storing it again only moves it into the apply order.
+            packed: stored.bytes,
             hash: stored.hash,
             stored: true,
         }
@@ -114,7 +116,7 @@ pub(super) fn store_blocked(conn: &Connection, candidates: Candidates, bundle: &
                 conn,
                 &cand.change,
                 &cand.hash,
-                &cand.bytes,
+                &cand.packed,
                 ChangeState::Pending,
                 bundle,
             )?;
@@ -191,7 +193,7 @@ pub(super) fn apply_ready(
         }
         let cand = by_seq.remove(&next).expect("present");
         apply::materialise(conn, &cand.change, effects, touched)?;
-        log::insert_applied(conn, &cand.change, &cand.hash, &cand.bytes, bundle, order)?;
+        log::insert_applied(conn, &cand.change, &cand.hash, &cand.packed, bundle, order)?;
         order += 1;
         vv.insert(device, next);
         heads.insert(device, cand.hash);

@@ -215,7 +215,7 @@ impl<'c> Intake<'c> {
                     c.seq,
                     Candidate {
                         change: inc.change,
-                        bytes: inc.bytes,
+                        packed: inc.packed,
                         hash: inc.hash,
                         stored: false,
                     },
@@ -332,7 +332,7 @@ pub fn apply(
         report.released += causal::release_lifted(conn, &mut intake)?;
     }
     for (inc, state) in std::mem::take(&mut intake.held) {
-        log::insert_unapplied(conn, &inc.change, &inc.hash, &inc.bytes, state, &bundle_id)?;
+        log::insert_unapplied(conn, &inc.change, &inc.hash, &inc.packed, state, &bundle_id)?;
     }
     report.duplicates = intake.duplicates;
     report.new_changes = intake.new_changes;

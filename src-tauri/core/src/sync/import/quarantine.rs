@@ -6,7 +6,7 @@ use super::verify::{Incoming, Run};
 use crate::error::Result;
 use crate::fault::tick;
 use crate::ids::blob_uuid;
-use crate::oplog::{change, Change};
+use crate::oplog::Change;
 use crate::sync::bundle::SignedHead;
 use crate::sync::{heads, peers};
 use crate::trust;
@@ -165,11 +165,7 @@ pub(super) fn release(
         )?;
         let incoming: Vec<Incoming> = vouched
             .into_values()
-            .map(|(i, change)| Incoming {
-                change,
-                hash: change::hash(&rows[i].2),
-                bytes: rows[i].2.clone(),
-            })
+            .map(|(i, change)| Incoming::new(change, rows[i].2.clone()))
             .collect();
         released += incoming.len() as u64;
         let mut forks = Vec::new();

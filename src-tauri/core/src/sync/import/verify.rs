@@ -1,7 +1,7 @@
 //! Decrypting and checking a bundle before anything is written.
 
 use crate::error::{Error, Result};
-use crate::oplog::{change, Change, Hash};
+use crate::oplog::{change, log, Change, Hash};
 use crate::sync::bundle::{self, Manifest, SignedHead};
 use crate::sync::messages as msg;
 use crate::trust::{self, Directory};
@@ -15,6 +15,19 @@ pub struct Incoming {
     pub change: Change,
     pub bytes: Vec<u8>,
     pub hash: Hash,
+    /// The bytes as the `changes` table keeps them ([`log::pack`]).
+    pub packed: Vec<u8>,
+}
+
+impl Incoming {
+    pub fn new(change: Change, bytes: Vec<u8>) -> Incoming {
+        Incoming {
+            change,
+            hash: change::hash(&bytes),
+            packed: log::pack(&bytes).into_owned(),
+            bytes,
+        }
+    }
 }
 
 /// One origin device's contiguous changes in a bundle, and the head that ends them.
@@ -212,18 +225,23 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
         }
         return Ok(runs);
     };
-    bundle::decode_changes(part, &m.counts, |frame| {
-        let change = Change::decode(&frame).map_err(|e| Error::rejected(e.message()))?;
+    let mut frames = Vec::new();
+    let read = bundle::decode_changes(part, &m.counts, |frame| {
+        frames.push(frame);
+        Ok(())
+    });
+    // Frames read before the stream went wrong are checked first: their faults come
+    // earlier in the bundle.
+    for decoded in decode_in_parallel(frames) {
+        let (inc, malformed) = decoded?;
+        let change = &inc.change;
         ops += change.ops.len() as u64;
         if ops > m.counts.ops {
             return Err(Error::rejected(m::too_many_ops()));
         }
-        for op in &change.ops {
-            op.validate().map_err(|e| {
-                Error::rejected(msg::change_malformed(change.device, change.seq, e))
-            })?;
+        if let Some(e) = malformed {
+            return Err(e);
         }
-        let hash = change::hash(&frame);
         match runs.last_mut() {
             Some(run) if run.device == change.device => {
                 let prev = run.changes.last().expect("a run is never empty");
@@ -251,17 +269,57 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
                 });
             }
         }
-        runs.last_mut().expect("pushed").changes.push(Incoming {
-            change,
-            bytes: frame,
-            hash,
-        });
-        Ok(())
-    })?;
+        runs.last_mut().expect("pushed").changes.push(inc);
+    }
+    read?;
     if ops != m.counts.ops {
         return Err(Error::rejected(m::op_count_mismatch()));
     }
     Ok(runs)
+}
+
+/// A frame decoded into a change, and why its ops are malformed if they are.
+type Decoded = Result<(Incoming, Option<Error>)>;
+
+fn decode_frame(frame: Vec<u8>) -> Decoded {
+    let change = Change::decode(&frame).map_err(|e| Error::rejected(e.message()))?;
+    let malformed = change.ops.iter().find_map(|op| {
+        op.validate()
+            .err()
+            .map(|e| Error::rejected(msg::change_malformed(change.device, change.seq, e)))
+    });
+    Ok((Incoming::new(change, frame), malformed))
+}
+
+/// Decodes, checks, hashes and packs every frame, on every core, in bundle order.
+/// This is most of an import's work that does not touch the store (a fifth of it for
+/// the sync bench's 100 000 ops), and no frame depends on another.
+fn decode_in_parallel(frames: Vec<Vec<u8>>) -> Vec<Decoded> {
+    const MIN_PER_THREAD: usize = 256;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(frames.len() / MIN_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return frames.into_iter().map(decode_frame).collect();
+    }
+    let per_thread = frames.len().div_ceil(threads);
+    let mut frames = frames.into_iter();
+    let chunks: Vec<Vec<Vec<u8>>> = (0..threads)
+        .map(|_| frames.by_ref().take(per_thread).collect())
+        .collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(move || chunk.into_iter().map(decode_frame).collect::<Vec<_>>())
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Each run must end at exactly one head of its device, and a bundle carries no other
