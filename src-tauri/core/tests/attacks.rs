@@ -344,7 +344,8 @@ fn peak_kib() -> u64 {
 const BOMB_CEILING_KIB: u64 = 48 * 1024;
 
 /// Attack 4: a decompression bomb from an enrolled device. 256 MiB of zeros (64 Mi
-/// empty frames) compress to a few kilobytes; today's limit let it through.
+/// empty frames) compress to a few kilobytes; today's limit let it through. Millions of
+/// tiny frames, all decoded before any was checked, would have taken gigabytes.
 #[test]
 fn attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling() {
     const TEST: &str = "attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling";
@@ -393,10 +394,30 @@ fn attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling() {
         attachment_bytes: 0,
     };
     let repeated = zstd::bulk::compress(&repeated, 19).unwrap();
+    // Two million frames of one byte each, none of them a change: within every declared
+    // limit, and about a kilobyte each once decoded into a refusal.
+    let mut state = 0x9e37_79b9_u32;
+    let tiny: Vec<Vec<u8>> = (0..2_000_000)
+        .map(|_| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            vec![(state >> 24) as u8]
+        })
+        .collect();
+    let tiny = nansen_core::sync::bundle::encode_frames(&tiny);
+    let tiny_counts = Counts {
+        changes: 2_000_000,
+        ops: 2_000_000,
+        origins: 1,
+        changes_bytes: tiny.len() as u64,
+        attachments: 0,
+        attachment_bytes: 0,
+    };
+    let tiny = zstd::bulk::compress(&tiny, 3).unwrap();
     for (what, part, counts) in [
         ("empty frames, declared", bomb.clone(), honest_looking),
         ("empty frames, understated", bomb, understated),
         ("one change repeated", repeated, repeated_counts),
+        ("tiny frames that are no changes", tiny, tiny_counts),
     ] {
         let mut c = Crafted::new(&net.offices[0], &net.hq);
         c.raw_changes = Some((part, counts));

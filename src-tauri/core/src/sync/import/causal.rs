@@ -18,20 +18,31 @@ use uuid::Uuid;
 /// A verified change that may be applied once its predecessors are.
 pub(super) struct Candidate {
     pub change: Change,
-    /// As [`log::insert_applied`] takes them.
-    pub packed: Vec<u8>,
+    pub bytes: Vec<u8>,
+    /// The bytes packed for the log ahead of time ([`pack_new`]).
+    pub packed: Option<Vec<u8>>,
     pub hash: Hash,
     /// Already in the `changes` table (pending, or released from being held).
     pub stored: bool,
 }
 
 impl Candidate {
+    /// The bytes as the log keeps them. A change already stored is only moved into the
+    /// apply order: its bytes are not written again, so they are not packed again.
+    fn packed(&self) -> std::borrow::Cow<'_, [u8]> {
+        match &self.packed {
+            Some(p) => p.as_slice().into(),
+            None if self.stored => self.bytes.as_slice().into(),
+            None => log::pack(&self.bytes),
+        }
+    }
+
     /// A change already in the `changes` table.
     fn stored(change: Change, stored: log::Stored) -> Candidate {
         Candidate {
             change,
-            // Already stored: storing it again only moves it into the apply order.
-            packed: stored.bytes,
+            bytes: stored.bytes,
+            packed: None,
             hash: stored.hash,
             stored: true,
         }
@@ -39,6 +50,36 @@ impl Candidate {
 }
 
 pub(super) type Candidates = HashMap<Uuid, BTreeMap<u64, Candidate>>;
+
+/// Packs the new candidates for the log on every core: compressing a change costs as
+/// much as decoding it, and none depends on another.
+pub(super) fn pack_new(candidates: &mut Candidates) {
+    const MIN_PER_THREAD: usize = 256;
+    let mut new: Vec<&mut Candidate> = candidates
+        .values_mut()
+        .flat_map(BTreeMap::values_mut)
+        .filter(|c| !c.stored)
+        .collect();
+    let pack = |share: &mut [&mut Candidate]| {
+        for c in share {
+            c.packed = Some(log::pack(&c.bytes).into_owned());
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(new.len() / MIN_PER_THREAD).max(1);
+    let per_thread = new.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let mut shares = new.chunks_mut(per_thread);
+        let mine = shares.next();
+        for share in shares {
+            // A share no thread could be started for is packed when it is stored.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || pack(share));
+        }
+        if let Some(share) = mine {
+            pack(share);
+        }
+    });
+}
 
 /// Applies changes whose claimed time has come, and whatever was waiting on them: run
 /// when a store is opened, so they do not wait for the next import.
@@ -116,7 +157,7 @@ pub(super) fn store_blocked(conn: &Connection, candidates: Candidates, bundle: &
                 conn,
                 &cand.change,
                 &cand.hash,
-                &cand.packed,
+                &cand.packed(),
                 ChangeState::Pending,
                 bundle,
             )?;
@@ -193,7 +234,14 @@ pub(super) fn apply_ready(
         }
         let cand = by_seq.remove(&next).expect("present");
         apply::materialise(conn, &cand.change, effects, touched)?;
-        log::insert_applied(conn, &cand.change, &cand.hash, &cand.packed, bundle, order)?;
+        log::insert_applied(
+            conn,
+            &cand.change,
+            &cand.hash,
+            &cand.packed(),
+            bundle,
+            order,
+        )?;
         order += 1;
         vv.insert(device, next);
         heads.insert(device, cand.hash);

@@ -215,7 +215,8 @@ impl<'c> Intake<'c> {
                     c.seq,
                     Candidate {
                         change: inc.change,
-                        packed: inc.packed,
+                        bytes: inc.bytes,
+                        packed: None,
                         hash: inc.hash,
                         stored: false,
                     },
@@ -332,13 +333,21 @@ pub fn apply(
         report.released += causal::release_lifted(conn, &mut intake)?;
     }
     for (inc, state) in std::mem::take(&mut intake.held) {
-        log::insert_unapplied(conn, &inc.change, &inc.hash, &inc.packed, state, &bundle_id)?;
+        log::insert_unapplied(
+            conn,
+            &inc.change,
+            &inc.hash,
+            &log::pack(&inc.bytes),
+            state,
+            &bundle_id,
+        )?;
     }
     report.duplicates = intake.duplicates;
     report.new_changes = intake.new_changes;
     report.held += intake.held_revoked;
     report.clock_ahead = intake.clock_ahead;
     let mut candidates = std::mem::take(&mut intake.candidates);
+    causal::pack_new(&mut candidates);
     causal::load_waiting(conn, &mut candidates)?;
     let mut touched = Touched::default();
     report.applied = causal::apply_ready(

@@ -1,7 +1,7 @@
 //! Decrypting and checking a bundle before anything is written.
 
 use crate::error::{Error, Result};
-use crate::oplog::{change, log, Change, Hash};
+use crate::oplog::{change, Change, Hash};
 use crate::sync::bundle::{self, Manifest, SignedHead};
 use crate::sync::messages as msg;
 use crate::trust::{self, Directory};
@@ -15,8 +15,6 @@ pub struct Incoming {
     pub change: Change,
     pub bytes: Vec<u8>,
     pub hash: Hash,
-    /// The bytes as the `changes` table keeps them ([`log::pack`]).
-    pub packed: Vec<u8>,
 }
 
 impl Incoming {
@@ -24,7 +22,6 @@ impl Incoming {
         Incoming {
             change,
             hash: change::hash(&bytes),
-            packed: log::pack(&bytes).into_owned(),
             bytes,
         }
     }
@@ -216,33 +213,93 @@ pub fn open(
 /// Decodes the changes part into one run per origin device, checking as it goes that
 /// each run is contiguous and hash-chained and that the totals match the manifest.
 fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
-    let mut runs: Vec<Run> = Vec::new();
-    let mut seen: HashSet<Uuid> = HashSet::new();
-    let mut ops = 0u64;
     let Some(part) = part else {
         if m.counts.changes != 0 || m.counts.ops != 0 {
             return Err(Error::rejected(m::change_count_mismatch()));
         }
-        return Ok(runs);
+        return Ok(Vec::new());
     };
-    let mut frames = Vec::new();
+    let mut runs = Runs::new(m.counts.ops);
+    let mut batch = Batch::default();
     let read = bundle::decode_changes(part, &m.counts, |frame| {
-        frames.push(frame);
+        if batch.push(frame) {
+            runs.take(batch.take())?;
+        }
         Ok(())
     });
     // Frames read before the stream went wrong are checked first: their faults come
     // earlier in the bundle.
-    for decoded in decode_in_parallel(frames) {
-        let (inc, malformed) = decoded?;
+    runs.take(batch.take())?;
+    read?;
+    if runs.ops != m.counts.ops {
+        return Err(Error::rejected(m::op_count_mismatch()));
+    }
+    Ok(runs.runs)
+}
+
+/// Frames waiting to be decoded together. A batch is bounded, so a bundle of millions
+/// of tiny frames that are no changes costs no more than one batch of them before it
+/// is refused.
+#[derive(Default)]
+struct Batch {
+    frames: Vec<Vec<u8>>,
+    bytes: usize,
+}
+
+impl Batch {
+    const FRAMES: usize = 4_096;
+    const BYTES: usize = 8 << 20;
+
+    /// Adds a frame; true when the batch is full.
+    fn push(&mut self, frame: Vec<u8>) -> bool {
+        self.bytes += frame.len();
+        self.frames.push(frame);
+        self.frames.len() >= Self::FRAMES || self.bytes >= Self::BYTES
+    }
+
+    fn take(&mut self) -> Vec<Vec<u8>> {
+        self.bytes = 0;
+        std::mem::take(&mut self.frames)
+    }
+}
+
+/// The runs read so far, and their ops.
+struct Runs {
+    runs: Vec<Run>,
+    seen: HashSet<Uuid>,
+    ops: u64,
+    declared_ops: u64,
+}
+
+impl Runs {
+    fn new(declared_ops: u64) -> Runs {
+        Runs {
+            runs: Vec::new(),
+            seen: HashSet::new(),
+            ops: 0,
+            declared_ops,
+        }
+    }
+
+    /// Decodes a batch of frames and checks each, in bundle order.
+    fn take(&mut self, frames: Vec<Vec<u8>>) -> Result<()> {
+        for decoded in decode_in_parallel(frames) {
+            let (inc, malformed) = decoded?;
+            self.push(inc, malformed)?;
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, inc: Incoming, malformed: Option<Error>) -> Result<()> {
         let change = &inc.change;
-        ops += change.ops.len() as u64;
-        if ops > m.counts.ops {
+        self.ops += change.ops.len() as u64;
+        if self.ops > self.declared_ops {
             return Err(Error::rejected(m::too_many_ops()));
         }
         if let Some(e) = malformed {
             return Err(e);
         }
-        match runs.last_mut() {
+        match self.runs.last_mut() {
             Some(run) if run.device == change.device => {
                 let prev = run.changes.last().expect("a run is never empty");
                 if change.seq != prev.change.seq + 1 || change.prev != prev.hash {
@@ -253,10 +310,10 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
                 }
             }
             _ => {
-                if !seen.insert(change.device) {
+                if !self.seen.insert(change.device) {
                     return Err(Error::rejected(msg::scattered_run(change.device)));
                 }
-                runs.push(Run {
+                self.runs.push(Run {
                     device: change.device,
                     changes: Vec::new(),
                     head: SignedHead {
@@ -269,56 +326,60 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
                 });
             }
         }
-        runs.last_mut().expect("pushed").changes.push(inc);
+        self.runs.last_mut().expect("pushed").changes.push(inc);
+        Ok(())
     }
-    read?;
-    if ops != m.counts.ops {
-        return Err(Error::rejected(m::op_count_mismatch()));
-    }
-    Ok(runs)
 }
 
 /// A frame decoded into a change, and why its ops are malformed if they are.
 type Decoded = Result<(Incoming, Option<Error>)>;
 
-fn decode_frame(frame: Vec<u8>) -> Decoded {
-    let change = Change::decode(&frame).map_err(|e| Error::rejected(e.message()))?;
+fn decode_frame(frame: &[u8]) -> Decoded {
+    let change = Change::decode(frame).map_err(|e| Error::rejected(e.message()))?;
     let malformed = change.ops.iter().find_map(|op| {
         op.validate()
             .err()
             .map(|e| Error::rejected(msg::change_malformed(change.device, change.seq, e)))
     });
-    Ok((Incoming::new(change, frame), malformed))
+    Ok((Incoming::new(change, frame.to_vec()), malformed))
 }
 
-/// Decodes, checks, hashes and packs every frame, on every core, in bundle order.
-/// This is most of an import's work that does not touch the store (a fifth of it for
-/// the sync bench's 100 000 ops), and no frame depends on another.
+/// Decodes, checks and hashes frames on every core, in bundle order: no frame depends
+/// on another, and this and packing the new ones for the log (`causal::pack_new`) were
+/// a fifth of the sync bench's import on one core.
 fn decode_in_parallel(frames: Vec<Vec<u8>>) -> Vec<Decoded> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    decode_on(&frames, cores)
+}
+
+fn decode_on(frames: &[Vec<u8>], threads: usize) -> Vec<Decoded> {
     const MIN_PER_THREAD: usize = 256;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(frames.len() / MIN_PER_THREAD)
-        .max(1);
+    let decode = |share: &[Vec<u8>]| share.iter().map(|f| decode_frame(f)).collect::<Vec<_>>();
+    let threads = threads.min(frames.len() / MIN_PER_THREAD).max(1);
     if threads == 1 {
-        return frames.into_iter().map(decode_frame).collect();
+        return decode(frames);
     }
-    let per_thread = frames.len().div_ceil(threads);
-    let mut frames = frames.into_iter();
-    let chunks: Vec<Vec<Vec<u8>>> = (0..threads)
-        .map(|_| frames.by_ref().take(per_thread).collect())
-        .collect();
+    let shares: Vec<&[Vec<u8>]> = frames.chunks(frames.len().div_ceil(threads)).collect();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                scope.spawn(move || chunk.into_iter().map(decode_frame).collect::<Vec<_>>())
+        let others: Vec<_> = shares[1..]
+            .iter()
+            .map(|&share| {
+                let worker = std::thread::Builder::new().spawn_scoped(scope, move || decode(share));
+                (share, worker)
             })
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        // This thread decodes the first share, and any share no thread could be
+        // started for.
+        let mut decoded = decode(shares[0]);
+        for (share, worker) in others {
+            decoded.extend(match worker {
+                Ok(worker) => worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => decode(share),
+            });
+        }
+        decoded
     })
 }
 
@@ -353,4 +414,63 @@ fn attach_heads(runs: &mut [Run], heads: Vec<SignedHead>, keys: &Keys) -> Result
         run.head = head;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Kind;
+    use crate::oplog::change::CHANGE_FORMAT;
+    use crate::oplog::{Op, ZERO_HASH};
+    use serde_json::json;
+
+    /// What a decoded frame came to, comparable across runs.
+    fn outcome(d: &Decoded) -> String {
+        match d {
+            Ok((inc, malformed)) => format!(
+                "{} {} {:?}",
+                inc.change.seq,
+                hex::encode(inc.hash),
+                malformed.as_ref().map(Error::to_string)
+            ),
+            Err(e) => format!("refused: {e}"),
+        }
+    }
+
+    #[test]
+    fn frames_decoded_on_any_number_of_threads_come_back_as_one_thread_decodes_them() {
+        let device = Uuid::now_v7();
+        // Changes, a malformed one every 97th, a frame that is no change every 89th.
+        let frames: Vec<Vec<u8>> = (1..=1_001u64)
+            .map(|seq| {
+                if seq % 89 == 0 {
+                    return format!("not a change {seq}").into_bytes();
+                }
+                let field = if seq % 97 == 0 { "shoe_size" } else { "name" };
+                Change {
+                    v: CHANGE_FORMAT,
+                    device,
+                    seq,
+                    prev: if seq == 1 { ZERO_HASH } else { [7; 32] },
+                    hlc: seq,
+                    author: "monitor".into(),
+                    deps: Default::default(),
+                    ops: vec![Op::Set {
+                        kind: Kind::Person,
+                        id: Uuid::now_v7(),
+                        field: field.into(),
+                        value: json!({"lang": "en-Latn", "text": format!("Person {seq}")}),
+                    }],
+                }
+                .encode()
+            })
+            .collect();
+        let one: Vec<String> = decode_on(&frames, 1).iter().map(outcome).collect();
+        assert_eq!(one.len(), frames.len());
+        assert!(one[88].starts_with("refused") && one[96].contains("shoe_size"));
+        for threads in [2, 3, 4, 7] {
+            let many: Vec<String> = decode_on(&frames, threads).iter().map(outcome).collect();
+            assert_eq!(many, one, "{threads} threads");
+        }
+    }
 }
