@@ -60,14 +60,15 @@
 //! Sync import of ~86k ops, the persons it brings left to the duplicate check, each
 //! import from an empty write-ahead log and timed until its pages are copied into the
 //! store: 83 952 ops/s into the empty store, 58 908 ops/s (70%; 67% the run before)
-//! into the store of a million. The peaks at 1M hold bulk work's 1 GiB page cache.
+//! into the store of a million; with the decoding on both cores (0b0bba9), 86 886 and
+//! 60 011 ops/s (69%). The peaks at 1M hold bulk work's 1 GiB page cache.
 //!
 //! What limits each figure that misses its goal:
 //!
 //! - **Sync import at the same cost per op at 1M, 30% of raw.** The import is one
 //!   transaction, so each page it dirties is written once; but at 1M its rows land on
 //!   pages all over indexes ordered by name and place, and each page not yet cached is
-//!   read and decrypted first. The sync bench's import reaches 90–100k ops/s but 10–19%
+//!   read and decrypted first. The sync bench's import reaches 98–107k ops/s but 11–15%
 //!   of a raw insert of one row an op: an op writes several rows (the register, the
 //!   record's table, name keys, the audit index, the change itself).
 //! - **Groups** (no goal) slow from 2 432 to 1 165 persons/s for the same reason.

@@ -410,7 +410,7 @@ fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_noth
             attachment_bytes: 0,
         };
         c.raw_changes = Some((bundle::compress(&frames).unwrap(), counts));
-        c.seal()
+        c
     };
     let digest = net.offices[osh].digest().unwrap();
     let refused = |net: &mut Net, bundle: Vec<u8>| {
@@ -426,7 +426,20 @@ fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_noth
     // A field no person has, at change 1 000: named by its number.
     let mut bad = ops.clone();
     bad[999] = op("shoe_size", json!(43));
-    let bundle = crafted(&net, &bad, &|_, b| b);
+    let bundle = crafted(&net, &bad, &|_, b| b).seal();
+    let err = refused(&mut net, bundle);
+    assert!(
+        err.contains(&format!("change {device}:1000 is malformed")),
+        "{err}"
+    );
+
+    // One frame more than the manifest declares: the stream goes wrong at the last
+    // frame, after the malformed one, which is named.
+    let mut understated = crafted(&net, &bad, &|_, b| b);
+    if let Some((_, counts)) = understated.raw_changes.as_mut() {
+        counts.changes -= 1;
+    }
+    let bundle = understated.seal();
     let err = refused(&mut net, bundle);
     assert!(
         err.contains(&format!("change {device}:1000 is malformed")),
@@ -442,7 +455,7 @@ fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_noth
             bytes
         }
     };
-    let bundle = crafted(&net, &bad, &not_json);
+    let bundle = crafted(&net, &bad, &not_json).seal();
     let err = refused(&mut net, bundle);
     assert!(err.contains("malformed change"), "{err}");
     assert!(!err.contains(":1000"), "{err}");
@@ -462,21 +475,21 @@ fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_noth
             }
         }
     };
-    let bundle = crafted(&net, &bad, &swapped_at(400));
+    let bundle = crafted(&net, &bad, &swapped_at(400)).seal();
     let err = refused(&mut net, bundle);
     assert!(err.contains("unbroken chain at seq 401"), "{err}");
-    let bundle = crafted(&net, &bad, &swapped_at(1_100));
+    let bundle = crafted(&net, &bad, &swapped_at(1_100)).seal();
     let err = refused(&mut net, bundle);
     assert!(
         err.contains(&format!("change {device}:1000 is malformed")),
         "{err}"
     );
-    let bundle = crafted(&net, &ops, &swapped_at(1_100));
+    let bundle = crafted(&net, &ops, &swapped_at(1_100)).seal();
     let err = refused(&mut net, bundle);
     assert!(err.contains("unbroken chain at seq 1101"), "{err}");
 
     // The honest chain goes in whole, in order.
-    let bundle = crafted(&net, &ops, &|_, b| b);
+    let bundle = crafted(&net, &ops, &|_, b| b).seal();
     let path = net.bundle_path();
     std::fs::write(&path, bundle).unwrap();
     let report = net.offices[osh].import_bundle(&path, &mut |_| {}).unwrap();
