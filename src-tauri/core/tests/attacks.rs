@@ -354,11 +354,11 @@ fn attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling() {
         let (dir, bundle) = spec.split_once('\n').unwrap();
         let mut n = Nansen::open(Path::new(dir), PASS).unwrap();
         let before = peak_kib();
-        let outcome = match n.import_bundle(Path::new(bundle), &mut |_| {}) {
-            Ok(_) => "imported".to_string(),
-            Err(e) => e.code().to_string(),
+        let (outcome, why) = match n.import_bundle(Path::new(bundle), &mut |_| {}) {
+            Ok(_) => ("imported".to_string(), String::new()),
+            Err(e) => (e.code().to_string(), e.to_string()),
         };
-        println!("BOMB {outcome} {} {}", before, peak_kib());
+        println!("BOMB {outcome} {} {} {why}", before, peak_kib());
         return;
     }
     let mut net = Net::new(1);
@@ -397,13 +397,12 @@ fn attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling() {
     // Two million frames of one byte each, none of them a change: within every declared
     // limit, and about a kilobyte each once decoded into a refusal.
     let mut state = 0x9e37_79b9_u32;
-    let tiny: Vec<Vec<u8>> = (0..2_000_000)
-        .map(|_| {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            vec![(state >> 24) as u8]
-        })
-        .collect();
-    let tiny = nansen_core::sync::bundle::encode_frames(&tiny);
+    let mut tiny = Vec::with_capacity(10_000_000);
+    for _ in 0..2_000_000 {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        tiny.extend_from_slice(&1u32.to_be_bytes());
+        tiny.push((state >> 24) as u8);
+    }
     let tiny_counts = Counts {
         changes: 2_000_000,
         ops: 2_000_000,
@@ -413,11 +412,17 @@ fn attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling() {
         attachment_bytes: 0,
     };
     let tiny = zstd::bulk::compress(&tiny, 3).unwrap();
-    for (what, part, counts) in [
-        ("empty frames, declared", bomb.clone(), honest_looking),
-        ("empty frames, understated", bomb, understated),
-        ("one change repeated", repeated, repeated_counts),
-        ("tiny frames that are no changes", tiny, tiny_counts),
+    for (what, part, counts, why) in [
+        ("empty frames, declared", bomb.clone(), honest_looking, None),
+        ("empty frames, understated", bomb, understated, None),
+        ("one change repeated", repeated, repeated_counts, None),
+        // Refused for what they are, not for a limit.
+        (
+            "tiny frames that are no changes",
+            tiny,
+            tiny_counts,
+            Some("malformed change"),
+        ),
     ] {
         let mut c = Crafted::new(&net.offices[0], &net.hq);
         c.raw_changes = Some((part, counts));
@@ -439,6 +444,9 @@ fn attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling() {
         let (before, after): (u64, u64) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
         println!("{what}: {} KiB more at the peak", after - before);
         assert_eq!(fields[0], "bundle_rejected", "{what}");
+        if let Some(why) = why {
+            assert!(fields[3..].join(" ").contains(why), "{what}: {line}");
+        }
         assert!(
             after - before < BOMB_CEILING_KIB,
             "{what}: the import took {} KiB",

@@ -345,10 +345,10 @@ fn a_full_disk_during_an_import_is_reported_and_changes_nothing() {
     assert_eq!(net.hq.digest().unwrap(), net.offices[0].digest().unwrap());
 }
 
-/// A long bundle's changes are decoded and checked on every core at once; what it is
-/// refused for must still be its first fault in bundle order, and nothing of it is
-/// written. An enrolled office that turned hostile crafts its own chain of 1 200
-/// changes (more than one core's share), signed with its own key.
+/// A long bundle's changes are decoded in batches, each on every core at once; what it
+/// is refused for must still be its first fault in bundle order, and nothing of it is
+/// written. An enrolled office that turned hostile crafts its own chain of 4 500
+/// changes (more than one batch of 4 096), signed with its own key.
 #[test]
 fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_nothing() {
     use common::{signing_key, Crafted};
@@ -357,7 +357,7 @@ fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_noth
     use nansen_core::oplog::{Change, Op, ZERO_HASH};
     use nansen_core::sync::bundle::{self, Counts, SignedHead};
 
-    const LENGTH: u64 = 1_200;
+    const LENGTH: u64 = 4_500;
     let mut net = Net::new(2);
     let (osh, mal) = (0, 1);
     let device = net.offices[mal].device_id();
@@ -423,31 +423,34 @@ fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_noth
         err.to_string()
     };
 
-    // A field no person has, at change 1 000: named by its number.
-    let mut bad = ops.clone();
-    bad[999] = op("shoe_size", json!(43));
-    let bundle = crafted(&net, &bad, &|_, b| b).seal();
-    let err = refused(&mut net, bundle);
-    assert!(
-        err.contains(&format!("change {device}:1000 is malformed")),
-        "{err}"
-    );
+    let malformed_at = |at: usize| {
+        let mut bad = ops.clone();
+        bad[at - 1] = op("shoe_size", json!(43));
+        bad
+    };
+    let names = |err: &str, seq: u64| err.contains(&format!("change {device}:{seq} is malformed"));
 
-    // One frame more than the manifest declares: the stream goes wrong at the last
-    // frame, after the malformed one, which is named.
-    let mut understated = crafted(&net, &bad, &|_, b| b);
-    if let Some((_, counts)) = understated.raw_changes.as_mut() {
-        counts.changes -= 1;
+    // A field no person has, at change 1 000 (in the first batch of frames decoded
+    // together) or 4 200 (in the second): named by its number.
+    let (early, late) = (malformed_at(1_000), malformed_at(4_200));
+    for (bad, seq) in [(&early, 1_000), (&late, 4_200)] {
+        let bundle = crafted(&net, bad, &|_, b| b).seal();
+        let err = refused(&mut net, bundle);
+        assert!(names(&err, seq), "{err}");
+
+        // One frame more than the manifest declares: the stream goes wrong at the
+        // last frame, after the malformed one, which is named.
+        let mut understated = crafted(&net, bad, &|_, b| b);
+        if let Some((_, counts)) = understated.raw_changes.as_mut() {
+            counts.changes -= 1;
+        }
+        let bundle = understated.seal();
+        let err = refused(&mut net, bundle);
+        assert!(names(&err, seq), "{err}");
     }
-    let bundle = understated.seal();
-    let err = refused(&mut net, bundle);
-    assert!(
-        err.contains(&format!("change {device}:1000 is malformed")),
-        "{err}"
-    );
 
-    // With a frame that is not a change at all at 300, in the first core's share: that
-    // frame is named, not the later one.
+    // With a frame that is not a change at all at 300, in the first thread's share:
+    // that frame is named, not the later one.
     let not_json = |seq, bytes: Vec<u8>| {
         if seq == 300 {
             b"{\"v\": [".to_vec()
@@ -455,14 +458,13 @@ fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_noth
             bytes
         }
     };
-    let bundle = crafted(&net, &bad, &not_json).seal();
+    let bundle = crafted(&net, &early, &not_json).seal();
     let err = refused(&mut net, bundle);
     assert!(err.contains("malformed change"), "{err}");
-    assert!(!err.contains(":1000"), "{err}");
+    assert!(!names(&err, 1_000), "{err}");
 
     // A change swapped for another after its office signed the chain: the chain
-    // breaks at its successor. At 400 that comes before the malformed change, at
-    // 1 100 after it.
+    // breaks at its successor, before or after the malformed change.
     let swapped_at = |at: u64| {
         move |seq, bytes: Vec<u8>| {
             if seq == at {
@@ -475,18 +477,16 @@ fn a_long_bundle_is_refused_for_its_first_fault_in_bundle_order_and_changes_noth
             }
         }
     };
-    let bundle = crafted(&net, &bad, &swapped_at(400)).seal();
+    let bundle = crafted(&net, &early, &swapped_at(400)).seal();
     let err = refused(&mut net, bundle);
     assert!(err.contains("unbroken chain at seq 401"), "{err}");
-    let bundle = crafted(&net, &bad, &swapped_at(1_100)).seal();
+    let bundle = crafted(&net, &late, &swapped_at(4_300)).seal();
     let err = refused(&mut net, bundle);
-    assert!(
-        err.contains(&format!("change {device}:1000 is malformed")),
-        "{err}"
-    );
-    let bundle = crafted(&net, &ops, &swapped_at(1_100)).seal();
+    assert!(names(&err, 4_200), "{err}");
+    // Across the batches' boundary, at 4 096.
+    let bundle = crafted(&net, &ops, &swapped_at(4_096)).seal();
     let err = refused(&mut net, bundle);
-    assert!(err.contains("unbroken chain at seq 1101"), "{err}");
+    assert!(err.contains("unbroken chain at seq 4097"), "{err}");
 
     // The honest chain goes in whole, in order.
     let bundle = crafted(&net, &ops, &|_, b| b).seal();

@@ -222,6 +222,11 @@ fn read_runs(part: Option<&[u8]>, m: &Manifest) -> Result<Vec<Run>> {
     let mut runs = Runs::new(m.counts.ops);
     let mut batch = Batch::default();
     let read = bundle::decode_changes(part, &m.counts, |frame| {
+        // A large frame waits until the frames before it are checked: a fault among
+        // them stops the import before the frame is decoded.
+        if !batch.has_room_for(&frame) {
+            runs.take(batch.take())?;
+        }
         if batch.push(frame) {
             runs.take(batch.take())?;
         }
@@ -249,6 +254,10 @@ struct Batch {
 impl Batch {
     const FRAMES: usize = 4_096;
     const BYTES: usize = 8 << 20;
+
+    fn has_room_for(&self, frame: &[u8]) -> bool {
+        self.frames.is_empty() || self.bytes + frame.len() <= Self::BYTES
+    }
 
     /// Adds a frame; true when the batch is full.
     fn push(&mut self, frame: Vec<u8>) -> bool {
@@ -281,9 +290,18 @@ impl Runs {
         }
     }
 
-    /// Decodes a batch of frames and checks each, in bundle order.
+    /// Decodes a batch of frames and checks each, in bundle order. On one thread, the
+    /// first fault stops the decoding.
     fn take(&mut self, frames: Vec<Vec<u8>>) -> Result<()> {
-        for decoded in decode_in_parallel(frames) {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads_for(frames.len(), cores) == 1 {
+            for frame in frames {
+                let (inc, malformed) = decode_frame(frame)?;
+                self.push(inc, malformed)?;
+            }
+            return Ok(());
+        }
+        for decoded in decode_on(&frames, cores) {
             let (inc, malformed) = decoded?;
             self.push(inc, malformed)?;
         }
@@ -334,28 +352,35 @@ impl Runs {
 /// A frame decoded into a change, and why its ops are malformed if they are.
 type Decoded = Result<(Incoming, Option<Error>)>;
 
-fn decode_frame(frame: &[u8]) -> Decoded {
-    let change = Change::decode(frame).map_err(|e| Error::rejected(e.message()))?;
+fn decode_frame(frame: Vec<u8>) -> Decoded {
+    let change = Change::decode(&frame).map_err(|e| Error::rejected(e.message()))?;
     let malformed = change.ops.iter().find_map(|op| {
         op.validate()
             .err()
             .map(|e| Error::rejected(msg::change_malformed(change.device, change.seq, e)))
     });
-    Ok((Incoming::new(change, frame.to_vec()), malformed))
+    Ok((Incoming::new(change, frame), malformed))
 }
 
-/// Decodes, checks and hashes frames on every core, in bundle order: no frame depends
-/// on another, and this and packing the new ones for the log (`causal::pack_new`) were
-/// a fifth of the sync bench's import on one core.
-fn decode_in_parallel(frames: Vec<Vec<u8>>) -> Vec<Decoded> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    decode_on(&frames, cores)
+/// Frames a thread takes at least: fewer are not worth starting one for.
+const MIN_PER_THREAD: usize = 256;
+
+fn threads_for(frames: usize, cores: usize) -> usize {
+    cores.min(frames / MIN_PER_THREAD).max(1)
 }
 
+/// Decodes, checks and hashes frames on `threads` threads, in bundle order: no frame
+/// depends on another, and this and packing the new ones for the log
+/// (`causal::pack_new`) were a fifth of the sync bench's import on one core. A batch
+/// holds at most [`Batch::BYTES`], so copying each frame to its thread is cheap.
 fn decode_on(frames: &[Vec<u8>], threads: usize) -> Vec<Decoded> {
-    const MIN_PER_THREAD: usize = 256;
-    let decode = |share: &[Vec<u8>]| share.iter().map(|f| decode_frame(f)).collect::<Vec<_>>();
-    let threads = threads.min(frames.len() / MIN_PER_THREAD).max(1);
+    let decode = |share: &[Vec<u8>]| {
+        share
+            .iter()
+            .map(|f| decode_frame(f.clone()))
+            .collect::<Vec<_>>()
+    };
+    let threads = threads_for(frames.len(), threads);
     if threads == 1 {
         return decode(frames);
     }
@@ -441,7 +466,7 @@ mod tests {
     fn frames_decoded_on_any_number_of_threads_come_back_as_one_thread_decodes_them() {
         let device = Uuid::now_v7();
         // Changes, a malformed one every 97th, a frame that is no change every 89th.
-        let frames: Vec<Vec<u8>> = (1..=1_001u64)
+        let frames: Vec<Vec<u8>> = (1..=2_001u64)
             .map(|seq| {
                 if seq % 89 == 0 {
                     return format!("not a change {seq}").into_bytes();
