@@ -57,6 +57,9 @@
 //! [`MAX_CHANGES_BYTES`] in all, and at most [`MAX_EXPANSION`] times the compressed
 //! size. So importing a bundle of N bytes costs memory in proportion to its declared
 //! content and never more than a few times [`MAX_CHANGES_BYTES`] plus the file itself.
+//! The import decodes frames in batches of at most 4 096 frames or 8 MiB, on every
+//! core, and checks each batch before it reads the next (`sync::import::verify`): a
+//! bundle refused for an early frame costs at most a batch, and the next frame.
 //! Format 1 bundles (whose escrow key and sender office were not authenticated) are
 //! refused with a message that says to update the sender.
 
