@@ -382,18 +382,22 @@ fn attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling() {
         attachments: 0,
         attachment_bytes: 0,
     };
+    // A changes part of frames of one op each, as its manifest declares it.
+    let declared = |frames: Vec<u8>, changes: u64, level: i32| {
+        let counts = Counts {
+            changes,
+            ops: changes,
+            origins: 1,
+            changes_bytes: frames.len() as u64,
+            attachments: 0,
+            attachment_bytes: 0,
+        };
+        (zstd::bulk::compress(&frames, level).unwrap(), counts)
+    };
     // One genuine change repeated: each frame valid on its own.
     let own = change_of(&mut net);
-    let repeated: Vec<u8> = nansen_core::sync::bundle::encode_frames(vec![own.clone(); 200_000]);
-    let repeated_counts = Counts {
-        changes: 200_000,
-        ops: 200_000,
-        origins: 1,
-        changes_bytes: repeated.len() as u64,
-        attachments: 0,
-        attachment_bytes: 0,
-    };
-    let repeated = zstd::bulk::compress(&repeated, 19).unwrap();
+    let repeated = nansen_core::sync::bundle::encode_frames(vec![own.clone(); 200_000]);
+    let (repeated, repeated_counts) = declared(repeated, 200_000, 19);
     // Two million frames of one byte each, none of them a change: within every declared
     // limit, and about a kilobyte each once decoded into a refusal.
     let mut state = 0x9e37_79b9_u32;
@@ -403,15 +407,7 @@ fn attack_4_a_decompression_bomb_is_refused_within_a_small_memory_ceiling() {
         tiny.extend_from_slice(&1u32.to_be_bytes());
         tiny.push((state >> 24) as u8);
     }
-    let tiny_counts = Counts {
-        changes: 2_000_000,
-        ops: 2_000_000,
-        origins: 1,
-        changes_bytes: tiny.len() as u64,
-        attachments: 0,
-        attachment_bytes: 0,
-    };
-    let tiny = zstd::bulk::compress(&tiny, 3).unwrap();
+    let (tiny, tiny_counts) = declared(tiny, 2_000_000, 3);
     for (what, part, counts, why) in [
         ("empty frames, declared", bomb.clone(), honest_looking, None),
         ("empty frames, understated", bomb, understated, None),

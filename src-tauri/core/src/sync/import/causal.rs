@@ -54,7 +54,6 @@ pub(super) type Candidates = HashMap<Uuid, BTreeMap<u64, Candidate>>;
 /// Packs the new candidates for the log on every core: compressing a change costs as
 /// much as decoding it, and none depends on another.
 pub(super) fn pack_new(candidates: &mut Candidates) {
-    const MIN_PER_THREAD: usize = 256;
     let mut new: Vec<&mut Candidate> = candidates
         .values_mut()
         .flat_map(BTreeMap::values_mut)
@@ -65,8 +64,7 @@ pub(super) fn pack_new(candidates: &mut Candidates) {
             c.packed = Some(log::pack(&c.bytes).into_owned());
         }
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = cores.min(new.len() / MIN_PER_THREAD).max(1);
+    let threads = super::threads_for(new.len(), super::cores());
     let per_thread = new.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let mut shares = new.chunks_mut(per_thread);

@@ -39,3 +39,16 @@ pub use causal::apply_due;
 pub use intake::{apply, ForkEvidence, ImportReport, Outcome};
 pub use quarantine::{count as count_unverified, unverified, Unverified};
 pub use verify::{open, Incoming, Opened, Run, SenderInfo};
+
+/// Items a thread takes at least when work is shared out over the cores: fewer are not
+/// worth starting one for.
+const MIN_PER_THREAD: usize = 256;
+
+/// Threads to share `items` out over, given `cores`.
+fn threads_for(items: usize, cores: usize) -> usize {
+    cores.min(items / MIN_PER_THREAD).max(1)
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

@@ -1,5 +1,6 @@
 //! Decrypting and checking a bundle before anything is written.
 
+use super::{cores, threads_for};
 use crate::error::{Error, Result};
 use crate::oplog::{change, Change, Hash};
 use crate::sync::bundle::{self, Manifest, SignedHead};
@@ -293,7 +294,7 @@ impl Runs {
     /// Decodes a batch of frames and checks each, in bundle order. On one thread, the
     /// first fault stops the decoding.
     fn take(&mut self, frames: Vec<Vec<u8>>) -> Result<()> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cores = cores();
         if threads_for(frames.len(), cores) == 1 {
             for frame in frames {
                 let (inc, malformed) = decode_frame(frame)?;
@@ -360,13 +361,6 @@ fn decode_frame(frame: Vec<u8>) -> Decoded {
             .map(|e| Error::rejected(msg::change_malformed(change.device, change.seq, e)))
     });
     Ok((Incoming::new(change, frame), malformed))
-}
-
-/// Frames a thread takes at least: fewer are not worth starting one for.
-const MIN_PER_THREAD: usize = 256;
-
-fn threads_for(frames: usize, cores: usize) -> usize {
-    cores.min(frames / MIN_PER_THREAD).max(1)
 }
 
 /// Decodes, checks and hashes frames on `threads` threads, in bundle order: no frame
