@@ -4,18 +4,11 @@
 //! One headquarters store grows to 20 000, 100 000 and 1 000 000 persons of seed-like
 //! data: names in Cyrillic with a Latin alias, brought in by spreadsheet intake; groups
 //! of 50 (a detention event and a protection status each) at places in a three-level
-//! tree. At each size it prints, against issue 9's goals:
-//!
-//! | what                                   | goal                          |
-//! |----------------------------------------|-------------------------------|
-//! | name search, first page, any script    | p95 < 30 ms (100k), < 100 ms (1M) |
-//! | first page by status and place, sorted | < 50 ms at 1M                 |
-//! | one person's page                      | < 20 ms at 1M                 |
-//! | counts by status and place             | < 200 ms at 1M                |
-//! | open the store and show the first screen | < 1.5 s at 1M (KDF apart)   |
-//! | peak memory of any of these            | < 300 MB at 1M                |
-//! | bulk intake                            | ≥ 10 000 persons/s            |
-//! | sync import of 100k ops                | the same per op at 1M as empty |
+//! tree. At each size it prints, against issue 9's goals: name search's first page in
+//! any script (p95 < 30 ms at 100k, < 100 ms at 1M), the first page by status and place
+//! (< 50 ms at 1M), a person's page (< 20 ms), counts (< 200 ms), opening and the first
+//! screen (< 1.5 s, the KDF apart), the CLI's peak memory for these (< 300 MB), bulk
+//! intake (≥ 10 000 persons/s), and a sync import as cheap per op at 1M as when empty.
 //!
 //! `NANSEN_BENCH_SIZES` (default `20000,100000,1000000`) changes the sizes (the first
 //! holds the ~14 000 persons of an office's bundle already);
@@ -26,52 +19,48 @@
 //! background check runs (so a run to 1M takes half an hour, not hours);
 //! `NANSEN_CLI` (a built `nansen` binary) adds the CLI's own peak memory per query.
 //!
-//! By default the persons use only 960 name combinations (24 given names, 40 surnames)
-//! with a patronymic that changes every 960 rows: a store far denser in namesakes than a
-//! real one, where every person shares its blocking keys with hundreds of others (up to
-//! `MAX_BLOCK` = 400 a key, then 400 a birth decade) and has dozens of candidate pairs.
-//! It is the worst case for duplicate detection (the office's 14k are always dense).
+//! By default the persons use 960 name combinations with a patronymic that changes every
+//! 960 rows: each shares its blocking keys with hundreds (up to `MAX_BLOCK` a key, then a
+//! decade), the worst case for duplicate detection (the office's 14k are always dense).
 //!
-//! # Figures on this machine (2026-11-30, at 01c20c2; 2-core VM)
+//! # Figures (2-core VMs; realistic names, `NANSEN_BENCH_CHECK_UP_TO=100000`: the
+//! 900 000 persons of the last intake written and left unchecked for duplicates)
 //!
-//! Realistic names, to a million persons (`NANSEN_BENCH_NAMES=realistic
-//! NANSEN_BENCH_CHECK_UP_TO=100000`: the 900 000 persons of the last intake were written
-//! and left unchecked for duplicates):
+//! Two VMs of one kind: A (at 01c20c2) kept the store in the kernel's page cache; B (at
+//! 6e22fe7, the day's second run) pages out file pages unused for a second (DAMON), so
+//! a page SQLite has not cached is read from the disk.
 //!
-//! | | 20 000 persons | 100 000 persons | 1 000 000 persons |
-//! |---|---|---|---|
-//! | store, bytes per person | 145 MB, 7 271 | 520 MB, 5 198 | 4 367 MB, 4 367 |
-//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms |
-//! | name search, first page | p50 1.7, p95 3.0 ms | p50 2.4, p95 7.1 ms | p50 9.6, p95 67.3, max 314 ms |
-//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms |
-//! | review queue, a page of 50 | 21 ms (16 259 waiting) | 19 ms (66 786) | 28 ms (66 786; 900 000 persons unchecked) |
-//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.0 ms |
-//! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms |
-//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 30 MB | 38, 35, 31 MB |
-//! | intake up to this size: written | 17 246/s (into 14k) | 15 326/s | 11 859/s (peak 1 223 MB) |
-//! | … then checked for duplicates | 6 833/s | 17 157/s (8 095/s in all) | not checked |
-//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s |
+//! | | 20 000 | 100 000 | 1 000 000 persons, A | 1 000 000, B |
+//! |---|---|---|---|---|
+//! | store, bytes per person | 7 271 | 5 198 | 4 367 | 4 401 |
+//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms | 6 + 97 ms |
+//! | name search, first page | p95 3.0 ms | p95 7.1 ms | p50 9.6, p95 67, max 314 ms | p50 12.2, p95 133, max 1 980 ms |
+//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms | max 28 ms |
+//! | review queue, a page of 50 | 21 ms | 19 ms | 28 ms | 114 ms |
+//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.0 ms | p95 5.4 ms |
+//! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms | 0.01 ms |
+//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 30 MB | 38, 35, 31 MB | 38, 35, 31 MB |
+//! | intake up to this size: written | 17 246/s | 15 326/s | 11 859/s (peak 1.2 GB) | 9 461/s (the run before 8 925) |
+//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s | 1 002/s |
+//! | sync import, share of the rate into the empty store | | | 67–70% | 46% (the run before 16%) |
 //!
-//! Every goal at 1M is met but the sync import's; bulk intake was 5 427/s from 100k to
-//! 1M while each change of 5 000 rows was its own commit. Name search's slowest runs
-//! are each query's first after the store is opened, its pages read and decrypted cold
-//! («Малика Т» 314 ms, "Aziz Karimov" 295, "Sh" 255); the others' slowest are 1–38 ms.
-//!
-//! Sync import of ~86k ops, the persons it brings left to the duplicate check, each
-//! import from an empty write-ahead log and timed until its pages are copied into the
-//! store: 83 952 ops/s into the empty store, 58 908 ops/s (70%; 67% the run before)
-//! into the store of a million; with the decoding on both cores (0b0bba9), 86 886 and
-//! 60 011 ops/s (69%). The peaks at 1M hold bulk work's 1 GiB page cache.
+//! (20k, 100k: A's; B's within a fifth.) On B a search's slowest run is its first after
+//! opening («Aziz Karimov» 1 980 ms, «Малика Т» 1 921, «Sh» 1 223, others 2–148): a fifth
+//! of the runs, so they set the p95. Cold from disk at 100k, a person's page reads 55
+//! pages (5 ms), a search 742–1 769 (87–183 ms): a listed person is read from 8 tables.
 //!
 //! What limits each figure that misses its goal:
 //!
-//! - **Sync import at the same cost per op at 1M, 30% of raw.** The import is one
-//!   transaction, so each page it dirties is written once; but at 1M its rows land on
-//!   pages all over indexes ordered by name and place, and each page not yet cached is
-//!   read and decrypted first. The sync bench's import reaches 98–107k ops/s but 11–15%
-//!   of a raw insert of one row an op: an op writes several rows (the register, the
-//!   record's table, name keys, the audit index, the change itself).
-//! - **Groups** (no goal) slow from 2 432 to 1 165 persons/s for the same reason.
+//! - **Name search at 1M on B** (p95 133 ms, goal 100): those cold first reads.
+//! - **Sync import, the same cost per op at 1M.** On B (one run, no groups): 82% of the
+//!   empty store's rate; 95% with `name_words_by_prefix` dropped first, 96% with the
+//!   person list's name order too. Left is placing each new name's words (four a
+//!   person) among four million ordered by word: nearly a page read, decrypted,
+//!   encrypted and written each. Any name-ordered index pays it as a row lands; moving
+//!   it off the import needs staged indexes (an LSM, as FTS5's segments) that every
+//!   search reads twice. B's runs vary from 16% to 82%.
+//! - **Intake from 100k to 1M on B** (8 925–9 461/s): that index again; each commit
+//!   of 100 000 rows rewrites most of its pages. Groups slow with size likewise.
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -237,6 +226,7 @@ fn import_rate(hq: &mut Nansen, bundle: &Path) -> (u64, f64) {
         hq.conn().query_row(sql, [], |_| Ok(())).unwrap()
     };
     checkpoint(hq);
+    settle();
     let t = Instant::now();
     let r = hq.import_bundle(bundle, &mut |_| {}).unwrap();
     checkpoint(hq);
@@ -351,6 +341,15 @@ fn store_bytes(dir: &Path) -> u64 {
         .sum()
 }
 
+/// Flushes every write to disk (seconds taken), so no figure waits on earlier write-back.
+/// `sync(1)`: closing a store file here would drop this process's POSIX locks (SIGBUS).
+fn settle() -> f64 {
+    let t = Instant::now();
+    let status = std::process::Command::new("sync").status().unwrap();
+    assert!(status.success(), "sync: {status}");
+    t.elapsed().as_secs_f64()
+}
+
 /// Peak resident memory of the `nansen` binary running one command on the store.
 fn cli_peak_mb(cli: &str, dir: &Path, args: &[&str]) -> f64 {
     let out = std::process::Command::new("/usr/bin/env")
@@ -373,9 +372,10 @@ fn measure(hq: &mut Nansen, dir: &Path, roots: &[uuid::Uuid], leaves: &[uuid::Uu
     let data = dir.join("hq");
     let bytes = store_bytes(&data);
     println!(
-        "store: {:.1} MB, {:.0} bytes per person",
+        "store: {:.1} MB, {:.0} bytes per person (the writes before flushed to the disk in {:.1} s)",
         bytes as f64 / 1e6,
-        bytes as f64 / persons as f64
+        bytes as f64 / persons as f64,
+        settle()
     );
 
     // Open and show the first screen: unlock (KDF apart), info, the first page of
