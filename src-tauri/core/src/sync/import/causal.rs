@@ -54,29 +54,15 @@ pub(super) type Candidates = HashMap<Uuid, BTreeMap<u64, Candidate>>;
 /// Packs the new candidates for the log on every core: compressing a change costs as
 /// much as decoding it, and none depends on another.
 pub(super) fn pack_new(candidates: &mut Candidates) {
-    let mut new: Vec<&mut Candidate> = candidates
+    let new: Vec<&mut Candidate> = candidates
         .values_mut()
         .flat_map(BTreeMap::values_mut)
         .filter(|c| !c.stored)
         .collect();
-    let pack = |share: &mut [&mut Candidate]| {
-        for c in share {
-            c.packed = Some(log::pack(&c.bytes).into_owned());
-        }
-    };
-    let threads = super::threads_for(new.len(), super::cores());
-    let per_thread = new.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let mut shares = new.chunks_mut(per_thread);
-        let mine = shares.next();
-        for share in shares {
-            // A share no thread could be started for is packed when it is stored.
-            let _ = std::thread::Builder::new().spawn_scoped(scope, move || pack(share));
-        }
-        if let Some(share) = mine {
-            pack(share);
-        }
-    });
+    let packed = super::map_on_cores(&new, super::cores(), |c| log::pack(&c.bytes).into_owned());
+    for (c, p) in new.into_iter().zip(packed) {
+        c.packed = Some(p);
+    }
 }
 
 /// Applies changes whose claimed time has come, and whatever was waiting on them: run

@@ -49,6 +49,36 @@ fn threads_for(items: usize, cores: usize) -> usize {
     cores.min(items / MIN_PER_THREAD).max(1)
 }
 
+/// `f` of every item, in order, the items shared out over `cores` threads: this thread
+/// takes the first share, and any share no thread could be started for.
+fn map_on_cores<T: Sync, R: Send>(items: &[T], cores: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let map = |share: &[T]| share.iter().map(&f).collect::<Vec<R>>();
+    let threads = threads_for(items.len(), cores);
+    if threads == 1 {
+        return map(items);
+    }
+    let shares: Vec<&[T]> = items.chunks(items.len().div_ceil(threads)).collect();
+    std::thread::scope(|scope| {
+        let others: Vec<_> = shares[1..]
+            .iter()
+            .map(|&share| {
+                let worker = std::thread::Builder::new().spawn_scoped(scope, move || map(share));
+                (share, worker)
+            })
+            .collect();
+        let mut out = map(shares[0]);
+        for (share, worker) in others {
+            out.extend(match worker {
+                Ok(worker) => worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => map(share),
+            });
+        }
+        out
+    })
+}
+
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -1,6 +1,6 @@
 //! Decrypting and checking a bundle before anything is written.
 
-use super::{cores, threads_for};
+use super::{cores, map_on_cores, threads_for};
 use crate::error::{Error, Result};
 use crate::oplog::{change, Change, Hash};
 use crate::sync::bundle::{self, Manifest, SignedHead};
@@ -368,38 +368,7 @@ fn decode_frame(frame: Vec<u8>) -> Decoded {
 /// (`causal::pack_new`) were a fifth of the sync bench's import on one core. A batch
 /// holds at most [`Batch::BYTES`], so copying each frame to its thread is cheap.
 fn decode_on(frames: &[Vec<u8>], threads: usize) -> Vec<Decoded> {
-    let decode = |share: &[Vec<u8>]| {
-        share
-            .iter()
-            .map(|f| decode_frame(f.clone()))
-            .collect::<Vec<_>>()
-    };
-    let threads = threads_for(frames.len(), threads);
-    if threads == 1 {
-        return decode(frames);
-    }
-    let shares: Vec<&[Vec<u8>]> = frames.chunks(frames.len().div_ceil(threads)).collect();
-    std::thread::scope(|scope| {
-        let others: Vec<_> = shares[1..]
-            .iter()
-            .map(|&share| {
-                let worker = std::thread::Builder::new().spawn_scoped(scope, move || decode(share));
-                (share, worker)
-            })
-            .collect();
-        // This thread decodes the first share, and any share no thread could be
-        // started for.
-        let mut decoded = decode(shares[0]);
-        for (share, worker) in others {
-            decoded.extend(match worker {
-                Ok(worker) => worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                Err(_) => decode(share),
-            });
-        }
-        decoded
-    })
+    map_on_cores(frames, threads, |f| decode_frame(f.clone()))
 }
 
 /// Each run must end at exactly one head of its device, and a bundle carries no other
