@@ -76,6 +76,8 @@ describe("the count line of a paged list", () => {
 
   it("says 'or more' when the backend stopped counting, until every page is shown", () => {
     expect(line(100, 10000, true, false)).toBe("10,000 persons or more, showing 100");
+    // A lower bound below the rows shown (the backend counted what one page read).
+    expect(line(150, 51, true, false)).toBe("150 persons or more, showing 150");
     // The last page arrived: the rows are the whole list.
     expect(line(10250, 10000, true, true)).toBe("10,250 persons");
   });

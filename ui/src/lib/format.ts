@@ -118,7 +118,8 @@ export function pageCount(
   if (page.complete && !page.capped) return t(countKey, { count: page.total });
   // Every page shown: the rows are the whole list, whatever the count said.
   if (page.complete) return t(countKey, { count: page.shown });
-  const whole = t(countKey, { count: page.total });
+  // A lower bound is at least the rows already shown.
+  const whole = t(countKey, { count: page.capped ? Math.max(page.total, page.shown) : page.total });
   const what = page.capped ? t("paging.or_more", { what: whole }) : whole;
   return t("paging.partial", { what, shown: page.shown });
 }

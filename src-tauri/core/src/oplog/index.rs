@@ -4,18 +4,22 @@
 //! A page is found one of two ways, whichever touches fewer rows:
 //!
 //! - **collect**: when a search or a group narrows the list, its matches are gathered
-//!   from the narrowest index (the rarest search word's prefix range in `name_words`,
-//!   or the group's members), checked against every other condition, and sorted. Up to
-//!   [`COLLECT_LIMIT`] matches this is exact, total included. A word whose prefix
-//!   range holds more than [`Limits::scan`] rows is not gathered (`index/search.rs`).
+//!   from the narrowest index and sorted: the rarest search word's prefix range in
+//!   `name_words`, whose rows carry every word of their record, so the other words are
+//!   checked on the row read (`index/search.rs`); or the group's members. Each is
+//!   then checked against the filters. When the range or the group holds at most
+//!   [`COLLECT_LIMIT`] rows this is exact, total included.
 //! - **walk**: otherwise the list's own ordered index (`record_index`, `person_index`
 //!   by status, `person_places` by place and status) is read from the cursor on, each
-//!   row checked against the conditions, until the page is full. When a search matched
-//!   more than [`COLLECT_LIMIT`] rows, matches are dense enough that this stops early,
-//!   and the total is given as "at least".
+//!   row checked against the conditions, until the page is full. The person list's
+//!   name order covers the words, so a broad search reads the next rows of one index
+//!   and nothing else. Every word of such a search begins more than [`COLLECT_LIMIT`]
+//!   names, so matches are dense and the walk stops early; the total is then "at
+//!   least" what the rows read showed.
 //!
 //! Either way no screen reads more than a bounded number of rows, whatever the size of
-//! the store.
+//! the store: a search reads at most [`COLLECT_LIMIT`] rows of each word's range, the
+//! rarest first.
 
 mod search;
 
@@ -34,24 +38,14 @@ pub const COLLECT_LIMIT: usize = 10_000;
 /// app; tests pass small ones to take every way through a small store.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Matches gathered and sorted before the list is read in order instead
-    /// ([`COLLECT_LIMIT`]).
+    /// Rows of the rarest search word's range, or members of a group, gathered and
+    /// sorted before the list is read in order instead ([`COLLECT_LIMIT`]).
     pub collect: usize,
-    /// Rows of one search word's range read whole; a broader word is left to the
-    /// ordered walk. Reading a range costs about half a microsecond a row: 50 000 rows
-    /// keep a search of a store of a million persons within tens of milliseconds
-    /// (300 000 took most of a second with a second, one-letter word).
-    pub scan: usize,
-    /// Matches of the rarer words checked one by one for a broader word (an index seek
-    /// each) before the ordered walk is cheaper.
-    pub probe: usize,
 }
 
 impl Limits {
     pub const DEFAULT: Limits = Limits {
         collect: COLLECT_LIMIT,
-        scan: 50_000,
-        probe: 2_000,
     };
 }
 
@@ -104,6 +98,9 @@ struct Source {
     params: Vec<Sql>,
     sort_key: &'static str,
     id: &'static str,
+    /// The column holding each row's folded name words, where the list's rows carry
+    /// them (migration 17).
+    words: Option<&'static str>,
 }
 
 impl Source {
@@ -147,6 +144,7 @@ fn source(kind: Kind, filter: &Filter) -> Source {
             params: vec![text(kind.as_str())],
             sort_key: "x.sort_key",
             id: "x.id",
+            words: None,
         };
         if live {
             s.conds.push("x.deleted = 0".into());
@@ -160,6 +158,7 @@ fn source(kind: Kind, filter: &Filter) -> Source {
             params: vec![text(place)],
             sort_key: "x.sort_key",
             id: "x.person",
+            words: None,
         };
         if let Some(status) = &filter.status {
             s.push("x.protection = ?".into(), [text(status)]);
@@ -173,6 +172,7 @@ fn source(kind: Kind, filter: &Filter) -> Source {
             params: vec![],
             sort_key: "x.sort_key",
             id: "x.person",
+            words: Some("x.words"),
         };
         if let Some(status) = &filter.status {
             s.push("x.protection = ?".into(), [text(status)]);
@@ -184,10 +184,14 @@ fn source(kind: Kind, filter: &Filter) -> Source {
     };
     if let Some(group) = &filter.group {
         let id = s.id;
-        s.push(
-            format!("{id} IN (SELECT target FROM link_state WHERE owner = ? AND link = 'members')"),
-            [text(group)],
-        );
+        let members = if kind == Kind::Person {
+            // A merged-away member is listed as its cluster.
+            "SELECT coalesce(m.merged_into, l.target) FROM link_state l
+             JOIN person_index m ON m.person = l.target WHERE l.owner = ? AND l.link = 'members'"
+        } else {
+            "SELECT target FROM link_state WHERE owner = ? AND link = 'members'"
+        };
+        s.push(format!("{id} IN ({members})"), [text(group)]);
     }
     if let Some((columns, needle)) = &filter.text {
         let table = kind.spec().table;
@@ -209,23 +213,22 @@ fn source(kind: Kind, filter: &Filter) -> Source {
     s
 }
 
-fn word_cond(id: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM name_words w WHERE w.entity = {id} AND w.word >= ? AND w.word < ?)"
-    )
-}
-
-/// How many name words of `kind` begin with `word`, counted up to `cap`.
-fn prefix_count(conn: &Connection, kind: Kind, word: &str, cap: usize) -> Result<usize> {
-    let (lo, hi) = prefix_range(word);
-    let mut stmt = conn.prepare_cached(
-        "SELECT count(*) FROM (SELECT 1 FROM name_words WHERE kind = ?1 AND word >= ?2 AND word < ?3 LIMIT ?4)",
-    )?;
-    tick()?;
-    let n: i64 = stmt.query_row(rusqlite::params![kind.as_str(), lo, hi, cap as i64], |r| {
-        r.get(0)
-    })?;
-    Ok(n as usize)
+/// A record of the list must have a word beginning with `word`: checked on the list's
+/// own row where it carries the words (`person_index`, whose name order covers them),
+/// else in `name_words`.
+fn push_word(src: &mut Source, word: &str) {
+    if let Some(words) = src.words {
+        src.push(format!("instr(' ' || {words}, ' ' || ?) > 0"), [text(word)]);
+    } else {
+        let (lo, hi) = prefix_range(word);
+        src.push(
+            format!(
+                "EXISTS (SELECT 1 FROM name_words w WHERE w.entity = {} AND w.word >= ? AND w.word < ?)",
+                src.id
+            ),
+            [lo, hi],
+        );
+    }
 }
 
 fn rows(conn: &Connection, sql: &str, params: Vec<Sql>) -> Result<Vec<After>> {
@@ -261,99 +264,45 @@ pub fn page_within(
     limits: &Limits,
 ) -> Result<Keys> {
     let collect = limits.collect;
-    if !filter.words.is_empty() {
-        if let Some(found) = search::search(conn, kind, filter, limits)? {
-            let total = found.len() as u64;
-            let start = match after {
-                Some(a) => found.partition_point(|r| (&r.sort_key, &r.id) <= (&a.sort_key, &a.id)),
-                None => 0,
-            };
-            let rest = &found[start..];
-            return Ok(Keys {
-                more: rest.len() > limit,
-                rows: rest.iter().take(limit).cloned().collect(),
-                total,
-                total_capped: false,
-            });
-        }
-    }
     let mut src = source(kind, filter);
-    // The narrowest way in: the rarest search word, or the group's members.
-    let mut driver: Option<(String, Vec<Sql>)> = None;
-    let mut words: Vec<&String> = filter.words.iter().collect();
-    // The word the driver reads, which the conditions then leave out.
-    let mut driving: Option<&String> = None;
-    if !words.is_empty() {
-        let mut counted = Vec::new();
-        for w in &words {
-            counted.push((prefix_count(conn, kind, w, collect + 1)?, *w));
+    let mut search_at_least = None;
+    if !filter.words.is_empty() {
+        match search::search(conn, kind, filter, limits)? {
+            search::Gathered::All(found) => return Ok(page_of(&found, after, limit)),
+            search::Gathered::Broad { at_least } => search_at_least = Some(at_least),
         }
-        counted.sort();
-        let rarest = counted[0].1;
-        if counted[0].0 <= collect || filter.group.is_none() {
-            let (lo, hi) = prefix_range(rarest);
-            driver = Some((
-                "SELECT DISTINCT entity FROM name_words WHERE kind = ? AND word >= ? AND word < ?"
-                    .into(),
-                vec![text(kind.as_str()), lo, hi],
-            ));
-            words.retain(|w| *w != rarest);
-            driving = Some(rarest);
+        for w in &filter.words {
+            push_word(&mut src, w);
         }
     }
-    if driver.is_none() {
-        if let Some(group) = &filter.group {
-            driver = Some((
-                "SELECT DISTINCT target AS entity FROM link_state WHERE owner = ? AND link = 'members' AND target IS NOT NULL"
-                    .into(),
-                vec![text(group)],
-            ));
-        }
-    }
-    for w in &words {
-        let (lo, hi) = prefix_range(w);
-        src.push(word_cond(src.id), [lo, hi]);
-    }
-
-    if let Some((mut driver_sql, driver_params)) = driver {
+    if let Some(group) = &filter.group {
+        // A group narrows the list more than broad words: its members, gathered.
+        let driver = "SELECT DISTINCT target AS entity FROM link_state
+            WHERE owner = ? AND link = 'members' AND target IS NOT NULL";
+        let mut driver = driver.to_string();
         if kind == Kind::Person {
-            // A match on a merged-away person is a match on its cluster.
-            driver_sql = format!(
+            // A merged-away member is listed as its cluster.
+            driver = format!(
                 "SELECT DISTINCT coalesce(m.merged_into, m.person) AS entity
-                 FROM ({driver_sql}) i JOIN person_index m ON m.person = i.entity"
+                 FROM ({driver}) i JOIN person_index m ON m.person = i.entity"
             );
         }
         let sql = format!(
-            "SELECT {sk}, {id} FROM ({driver_sql}) d CROSS JOIN {from} WHERE {id} = d.entity AND {cond} LIMIT {cap}",
+            "SELECT {sk}, {id} FROM ({driver}) d CROSS JOIN {from} WHERE {id} = d.entity AND {cond} LIMIT {cap}",
             sk = src.sort_key,
             id = src.id,
             from = src.from,
             cond = src.sql_where(),
             cap = collect + 1,
         );
-        let mut params = driver_params;
+        let mut params = vec![text(group)];
         params.extend(src.params.iter().cloned());
         let mut found = rows(conn, &sql, params)?;
         if found.len() <= collect {
             found.sort_by(|a, b| (&a.sort_key, &a.id).cmp(&(&b.sort_key, &b.id)));
-            let total = found.len() as u64;
-            let start = match after {
-                Some(a) => found.partition_point(|r| (&r.sort_key, &r.id) <= (&a.sort_key, &a.id)),
-                None => 0,
-            };
-            let rest = &found[start..];
-            return Ok(Keys {
-                more: rest.len() > limit,
-                rows: rest.iter().take(limit).cloned().collect(),
-                total,
-                total_capped: false,
-            });
+            return Ok(page_of(&found, after, limit));
         }
-        // Too many to gather: the list in order, the driver's word now a condition.
-        if let Some(w) = driving {
-            let (lo, hi) = prefix_range(w);
-            src.push(word_cond(src.id), [lo, hi]);
-        }
+        // Too many to gather: the list in order.
         let mut keys = walk(conn, &src, after, limit)?;
         keys.total = collect as u64;
         keys.total_capped = true;
@@ -361,6 +310,17 @@ pub fn page_within(
     }
     let mut keys = walk(conn, &src, after, limit)?;
     (keys.total, keys.total_capped) = match (kind, filter) {
+        (_, f) if !f.words.is_empty() => {
+            let seen = keys.rows.len() as u64 + u64::from(keys.more);
+            if after.is_none() && !keys.more {
+                (seen, false)
+            } else {
+                // Matches of the words alone bound the total only with no filter beside.
+                let plain = f.status.is_none() && f.place.is_none() && f.text.is_none();
+                let at_least = search_at_least.filter(|_| plain).unwrap_or(0);
+                (at_least.max(seen), true)
+            }
+        }
         (_, f) if f.text.is_some() => count_capped(conn, &src, collect)?,
         (Kind::Person, f) if !f.include_deleted || f.place.is_some() => (
             count_persons(conn, f.place.as_deref(), f.status.as_deref())?,
@@ -382,6 +342,21 @@ pub fn page_within(
         }
     };
     Ok(keys)
+}
+
+/// The page after `after` of every match, in list order.
+fn page_of(found: &[After], after: Option<&After>, limit: usize) -> Keys {
+    let start = match after {
+        Some(a) => found.partition_point(|r| (&r.sort_key, &r.id) <= (&a.sort_key, &a.id)),
+        None => 0,
+    };
+    let rest = &found[start..];
+    Keys {
+        more: rest.len() > limit,
+        rows: rest.iter().take(limit).cloned().collect(),
+        total: found.len() as u64,
+        total_capped: false,
+    }
 }
 
 /// Reads the list's ordered index from the cursor on.
@@ -518,6 +493,33 @@ pub fn in_conflict(conn: &Connection, entity: &str) -> Result<bool> {
 mod tests {
     use super::*;
     use crate::store::migrations::{migrate, MIGRATIONS};
+
+    #[test]
+    fn a_broad_search_walks_the_person_list_from_its_name_order_alone() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let filter = Filter {
+            words: Filter::search(Some("sh t")),
+            ..Default::default()
+        };
+        let mut src = source(Kind::Person, &filter);
+        for w in &filter.words {
+            push_word(&mut src, w);
+        }
+        let (sql, params) = walk_sql(&src, None, 50);
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = plan.join("; ");
+        assert!(
+            plan.contains("COVERING INDEX person_index_in_order"),
+            "{plan}"
+        );
+        assert!(!plan.contains("name_words"), "{plan}");
+    }
 
     #[test]
     fn a_page_of_any_kind_walks_an_index_in_name_order_without_sorting() {

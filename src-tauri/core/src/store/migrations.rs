@@ -96,6 +96,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "record_order_without_persons",
         sql: include_str!("../oplog/migrations/016_record_order_without_persons.sql"),
     },
+    Migration {
+        version: 17,
+        name: "person_words",
+        sql: include_str!("../oplog/migrations/017_person_words.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {
@@ -230,6 +235,47 @@ mod tests {
             .query_row("SELECT name FROM person WHERE id = 'p1'", [], |r| r.get(0))
             .unwrap();
         assert!(name.contains('X'));
+    }
+
+    /// Migration 17 writes each record's words as the derive does: sorted, one space
+    /// apart, on every name word row and on a person's list row.
+    #[test]
+    fn migration_17_puts_each_records_sorted_words_on_its_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &MIGRATIONS[..16]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO person_index (person, sort_key, deleted) VALUES ('p1', 'k', 0), ('p2', 'j', 0);
+             INSERT INTO name_words (entity, word, kind, shown, sort_key) VALUES
+                ('p1', 'karimov', 'person', 1, 'k'), ('p1', 'aziz', 'person', 1, 'k'),
+                ('p1', 'azizovich', 'person', 1, 'k'), ('g1', 'osh', 'group', 1, 'o');",
+        )
+        .unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let rows: Vec<(String, String)> = conn
+            .prepare("SELECT entity, words FROM name_words ORDER BY entity, word")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let p1 = "aziz azizovich karimov".to_string();
+        assert_eq!(
+            rows,
+            [
+                ("g1".into(), "osh".into()),
+                ("p1".into(), p1.clone()),
+                ("p1".into(), p1.clone()),
+                ("p1".into(), p1.clone()),
+            ]
+        );
+        let listed: Vec<(String, String)> = conn
+            .prepare("SELECT person, words FROM person_index ORDER BY person")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(listed, [("p1".into(), p1), ("p2".into(), String::new())]);
     }
 
     /// A store from before migration 7, poisoned the ways issue 7 showed: a forged

@@ -18,6 +18,7 @@
 
 mod candidates;
 pub(crate) mod clusters;
+mod names;
 mod persons;
 
 pub(crate) use candidates::evidence as person_evidence;
@@ -27,7 +28,6 @@ pub use candidates::{PreparedCache, MAX_BLOCK, STORED_FROM};
 use crate::oplog::state::row_of;
 
 use crate::domain::labels;
-use crate::domain::names::name_words;
 use crate::domain::schema::{DELETED, JUDGEMENTS};
 use crate::domain::vocab::Vocabularies;
 use crate::domain::Kind;
@@ -36,6 +36,7 @@ use crate::fault::tick;
 pub use crate::oplog::timeline::{facts, status_entries, Fact};
 pub(crate) use crate::oplog::timeline::{groups_of, members_of};
 use crate::oplog::timeline::{is_deleted, owners_linking, targets_of, text};
+use names::write_names;
 use persons::write_person;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
@@ -474,71 +475,6 @@ fn write_record(
             (kind.as_str(), &deleted.to_string()),
             1,
         )?;
-    }
-    Ok(())
-}
-
-/// The folded words of a record's shown name and present aliases.
-fn own_words(
-    conn: &Connection,
-    kind: Kind,
-    id: &str,
-    fields: &Map<String, Value>,
-) -> Result<BTreeSet<String>> {
-    let mut words = BTreeSet::new();
-    let name = fields.get(kind.spec().label_field);
-    let text = name
-        .and_then(|n| n.get("text").or(Some(n)))
-        .and_then(Value::as_str);
-    words.extend(text.map(name_words).unwrap_or_default());
-    let mut stmt =
-        conn.prepare_cached("SELECT elem FROM link_state WHERE owner = ?1 AND link = 'aliases'")?;
-    tick()?;
-    for elem in stmt.query_map([id], |r| r.get::<_, String>(0))? {
-        let elem: Value = serde_json::from_str(&elem?)?;
-        if let Some(t) = elem.get("text").and_then(Value::as_str) {
-            words.extend(name_words(t));
-        }
-    }
-    Ok(words)
-}
-
-/// The folded words of a record's shown name and present aliases; a cluster's
-/// representative has every member's, so a search for any of them finds the cluster.
-fn write_names(
-    conn: &Connection,
-    vocab: &Vocabularies,
-    kind: Kind,
-    id: &str,
-    fields: &Map<String, Value>,
-) -> Result<()> {
-    let mut words = own_words(conn, kind, id, fields)?;
-    let mut shown = if is_deleted(fields) { 2 } else { 1 };
-    if kind == Kind::Person {
-        match clusters::cluster_of(conn, id)? {
-            Some(rep) if rep != id => shown = 0,
-            Some(_) => {
-                for member in clusters::members(conn, id)? {
-                    if member != id {
-                        if let Some(f) = row_of(conn, Kind::Person, &member)? {
-                            words.extend(own_words(conn, kind, &member, &f)?);
-                        }
-                    }
-                }
-            }
-            None => {}
-        }
-    }
-    let sort_key = labels::sort_key(vocab, kind, fields);
-    let mut del = conn.prepare_cached("DELETE FROM name_words WHERE entity = ?1")?;
-    tick()?;
-    del.execute([id])?;
-    let mut ins = conn.prepare_cached(
-        "INSERT OR IGNORE INTO name_words (entity, word, kind, shown, sort_key) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for w in words {
-        tick()?;
-        ins.execute(params![id, w, kind.as_str(), shown, sort_key])?;
     }
     Ok(())
 }

@@ -149,9 +149,11 @@ pub(super) fn write_person(
     if old.as_ref() == Some(&new) {
         return Ok(());
     }
+    // A new row takes the words `write_names` wrote (it keeps them up to date after).
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO person_index (person, sort_key, deleted, protection, location, merged_into)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO person_index (person, sort_key, deleted, protection, location, merged_into, words)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+            coalesce((SELECT words FROM name_words WHERE entity = ?1 LIMIT 1), ''))
          ON CONFLICT (person) DO UPDATE SET sort_key = excluded.sort_key, deleted = excluded.deleted,
             protection = excluded.protection, location = excluded.location,
             merged_into = excluded.merged_into",

@@ -1,97 +1,109 @@
-//! Name search that gathers every match: the rarest word's prefix range read whole,
-//! the other words' ranges intersected with it (or checked match by match), the
-//! filters applied, and the matches sorted in list order. See the parent module for
-//! when this is the way taken.
+//! Name search by gathering: the rarest word's prefix range read whole, each row
+//! carrying every word of its record (migration 17), so the other words are checked
+//! on the row itself; then the list filters; then the matches sorted in list order.
+//! See the parent module for when this is the way taken.
 
-use super::{prefix_count, prefix_range, After, Filter, Limits};
+use super::{After, Filter, Limits};
 use crate::domain::Kind;
 use crate::error::Result;
 use crate::fault::tick;
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-/// The listed records with a word beginning with `word`, and their sort keys; none if
-/// there are more than `cap` rows. One pass over a covering index range: sequential
-/// pages, whatever the size of the store.
-fn word_range(
+/// What reading the rarest word's range found.
+pub(super) enum Gathered {
+    /// Every match, in list order.
+    All(Vec<After>),
+    /// Every word has more than [`Limits::collect`] rows: the ordered walk answers.
+    /// At least this many records match the words (the filters left aside).
+    Broad { at_least: u64 },
+}
+
+/// Whether the space-separated folded `words` of a record include a word that begins
+/// with each of `wanted`.
+pub(super) fn has_words(words: &str, wanted: &[&str]) -> bool {
+    wanted
+        .iter()
+        .all(|w| words.split(' ').any(|have| have.starts_with(w)))
+}
+
+/// How many rows of `kind`'s name words begin with `word`, counted up to `cap`.
+fn prefix_count(conn: &Connection, kind: Kind, word: &str, cap: usize) -> Result<usize> {
+    let (lo, hi) = super::prefix_range(word);
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM name_words WHERE kind = ?1 AND word >= ?2 AND word < ?3 LIMIT ?4)",
+    )?;
+    tick()?;
+    let n: i64 = stmt.query_row(rusqlite::params![kind.as_str(), lo, hi, cap as i64], |r| {
+        r.get(0)
+    })?;
+    Ok(n as usize)
+}
+
+/// The listed records among the first `cap` rows of `word`'s range whose words
+/// include all of `wanted`, with their sort keys.
+fn matches_in_range(
     conn: &Connection,
     kind: Kind,
     word: &str,
+    wanted: &[&str],
     include_deleted: bool,
     cap: usize,
-) -> Result<Option<HashMap<String, String>>> {
-    let (lo, hi) = prefix_range(word);
+) -> Result<HashMap<String, String>> {
+    let (lo, hi) = super::prefix_range(word);
     let mut stmt = conn.prepare_cached(
-        "SELECT entity, sort_key, shown FROM name_words WHERE kind = ?1 AND word >= ?2 AND word < ?3 LIMIT ?4",
+        "SELECT entity, sort_key, shown, words FROM name_words
+         WHERE kind = ?1 AND word >= ?2 AND word < ?3 LIMIT ?4",
     )?;
     tick()?;
     let mut out = HashMap::new();
-    let mut n = 0;
-    let mut rows = stmt.query(rusqlite::params![kind.as_str(), lo, hi, cap as i64 + 1])?;
+    let mut rows = stmt.query(rusqlite::params![kind.as_str(), lo, hi, cap as i64])?;
     while let Some(r) = rows.next()? {
-        n += 1;
         let shown: i64 = r.get(2)?;
-        if shown == 1 || (include_deleted && shown == 2) {
+        let listed = shown == 1 || (include_deleted && shown == 2);
+        if listed && has_words(r.get_ref(3)?.as_str()?, wanted) {
             out.insert(r.get(0)?, r.get(1)?);
         }
     }
-    Ok((n <= cap).then_some(out))
+    Ok(out)
 }
 
-fn has_word(conn: &Connection, entity: &str, word: &str) -> Result<bool> {
-    let (lo, hi) = prefix_range(word);
-    let mut stmt = conn.prepare_cached(
-        "SELECT 1 FROM name_words WHERE entity = ?1 AND word >= ?2 AND word < ?3 LIMIT 1",
-    )?;
-    tick()?;
-    Ok(stmt
-        .query_row(rusqlite::params![entity, lo, hi], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-/// Every record matching a name search and the filters, in list order; none when a
-/// word is too broad to read whole, or too many matches are left to check one by one
-/// against a broad word (the ordered walk answers those).
+/// Every record matching a name search and the filters, in list order; or, when each
+/// word is too broad to gather, how many records are known to match.
 pub(super) fn search(
     conn: &Connection,
     kind: Kind,
     filter: &Filter,
     limits: &Limits,
-) -> Result<Option<Vec<After>>> {
-    let scan = limits.scan;
-    let mut counted = Vec::new();
-    for w in &filter.words {
-        counted.push((prefix_count(conn, kind, w, scan + 1)?, w.as_str()));
-    }
-    counted.sort();
-    let Some(mut found) = word_range(conn, kind, counted[0].1, filter.include_deleted, scan)?
-    else {
-        return Ok(None);
-    };
-    for (count, word) in &counted[1..] {
-        if *count <= scan && *count < found.len() * 8 {
-            if let Some(other) = word_range(conn, kind, word, filter.include_deleted, scan)? {
-                found.retain(|e, _| other.contains_key(e));
-                continue;
-            }
+) -> Result<Gathered> {
+    let collect = limits.collect;
+    // The rarest word: each counted only as far as the rarest before it, longest (the
+    // likeliest rarest) first, so a broad word costs no more to rule out than the
+    // rarest costs to read.
+    let mut words: Vec<&str> = filter.words.iter().map(String::as_str).collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    let mut rarest = (usize::MAX, words[0]);
+    for w in &words {
+        let n = prefix_count(conn, kind, w, rarest.0.min(collect) + 1)?;
+        if n < rarest.0 {
+            rarest = (n, w);
         }
-        if found.len() > limits.probe {
-            return Ok(None);
-        }
-        let mut keep = HashMap::new();
-        for (e, k) in found {
-            if has_word(conn, &e, word)? {
-                keep.insert(e, k);
-            }
-        }
-        found = keep;
     }
-    let filtered = filter.status.is_some() || filter.place.is_some() || filter.group.is_some();
-    if filtered && found.len() > limits.collect * 5 {
-        return Ok(None);
+    let others: Vec<&str> = words.iter().copied().filter(|w| *w != rarest.1).collect();
+    let found = matches_in_range(
+        conn,
+        kind,
+        rarest.1,
+        &others,
+        filter.include_deleted,
+        collect + 1,
+    )?;
+    if rarest.0 > collect {
+        return Ok(Gathered::Broad {
+            at_least: found.len() as u64,
+        });
     }
-    let members: Option<std::collections::HashSet<String>> = match &filter.group {
+    let members: Option<HashSet<String>> = match &filter.group {
         Some(g) => {
             let mut stmt = conn.prepare_cached(
                 "SELECT coalesce(m.merged_into, l.target) FROM link_state l
@@ -111,33 +123,52 @@ pub(super) fn search(
                 continue;
             }
         }
-        if filter.status.is_some() || filter.place.is_some() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT protection, location FROM person_index WHERE person = ?1",
-            )?;
-            tick()?;
-            let (protection, location): (Option<String>, Option<String>) =
-                stmt.query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            if filter.status.is_some() && protection != filter.status {
-                continue;
-            }
-            if let Some(place) = &filter.place {
-                let Some(location) = location else { continue };
-                let mut stmt = conn.prepare_cached(
-                    "SELECT 1 FROM location_ancestors WHERE ancestor = ?1 AND location = ?2",
-                )?;
-                tick()?;
-                let within = stmt
-                    .query_row([place, &location], |_| Ok(()))
-                    .optional()?
-                    .is_some();
-                if !within && location != *place {
-                    continue;
-                }
-            }
+        if (filter.status.is_some() || filter.place.is_some())
+            && !in_status_and_place(conn, &id, filter)?
+        {
+            continue;
         }
         out.push(After { sort_key, id });
     }
     out.sort_by(|a, b| (&a.sort_key, &a.id).cmp(&(&b.sort_key, &b.id)));
-    Ok(Some(out))
+    Ok(Gathered::All(out))
+}
+
+fn in_status_and_place(conn: &Connection, person: &str, filter: &Filter) -> Result<bool> {
+    let mut stmt =
+        conn.prepare_cached("SELECT protection, location FROM person_index WHERE person = ?1")?;
+    tick()?;
+    let (protection, location): (Option<String>, Option<String>) =
+        stmt.query_row([person], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if filter.status.is_some() && protection != filter.status {
+        return Ok(false);
+    }
+    let Some(place) = &filter.place else {
+        return Ok(true);
+    };
+    let Some(location) = location else {
+        return Ok(false);
+    };
+    let mut stmt = conn
+        .prepare_cached("SELECT 1 FROM location_ancestors WHERE ancestor = ?1 AND location = ?2")?;
+    tick()?;
+    let within = stmt
+        .query_row([place, &location], |_| Ok(()))
+        .optional()?
+        .is_some();
+    Ok(within || location == *place)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_words;
+
+    #[test]
+    fn a_record_has_a_word_when_one_of_its_words_begins_with_it() {
+        assert!(has_words("aziz karimov", &["kar", "a"]));
+        assert!(has_words("aziz karimov", &[]));
+        assert!(!has_words("aziz karimov", &["zi"]));
+        assert!(!has_words("aziz karimov", &["karimova"]));
+        assert!(!has_words("", &["a"]));
+    }
 }
