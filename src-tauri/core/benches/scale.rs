@@ -26,41 +26,41 @@
 //! # Figures (2-core VMs; realistic names, `NANSEN_BENCH_CHECK_UP_TO=100000`: the
 //! 900 000 persons of the last intake written and left unchecked for duplicates)
 //!
-//! Two VMs of one kind: A (at 01c20c2) kept the store in the kernel's page cache; B (at
-//! 6e22fe7, the day's second run) pages out file pages unused for a second (DAMON), so
-//! a page SQLite has not cached is read from the disk.
+//! Two VMs of one kind: A (at 01c20c2) kept the store in the kernel's page cache; B
+//! pages out file pages unused for a second (DAMON), so a page SQLite has not cached is
+//! read from the disk. B1 at 6e22fe7; B2 at 7763894, where name word rows carry their
+//! record's words and the person list's name order covers them (migration 17).
 //!
-//! | | 20 000 | 100 000 | 1 000 000 persons, A | 1 000 000, B |
-//! |---|---|---|---|---|
-//! | store, bytes per person | 7 271 | 5 198 | 4 367 | 4 401 |
-//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms | 6 + 97 ms |
-//! | name search, first page | p95 3.0 ms | p95 7.1 ms | p50 9.6, p95 67, max 314 ms | p50 12.2, p95 133, max 1 980 ms |
-//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms | max 28 ms |
-//! | review queue, a page of 50 | 21 ms | 19 ms | 28 ms | 114 ms |
-//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.0 ms | p95 5.4 ms |
-//! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms | 0.01 ms |
-//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 30 MB | 38, 35, 31 MB | 38, 35, 31 MB |
-//! | intake up to this size: written | 17 246/s | 15 326/s | 11 859/s (peak 1.2 GB) | 9 461/s (the run before 8 925) |
-//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s | 1 002/s |
-//! | sync import, share of the rate into the empty store | | | 67–70% | 46% (the run before 16%) |
+//! | | 20 000 | 100 000 | 1 000 000, A | 1 000 000, B1 | 1 000 000, B2 |
+//! |---|---|---|---|---|---|
+//! | store, bytes per person | 7 271 | 5 198 | 4 367 | 4 401 | 4 818 |
+//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms | 6 + 97 ms | 7 + 98 ms |
+//! | name search, first page | p95 3.0 ms | p95 7.1 ms | p95 67, max 314 ms | p95 133, max 1 980 ms | p50 6.7, **p95 60**, max 137 ms |
+//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms | max 28 ms | max 23 ms |
+//! | review queue, a page of 50 | 21 ms | 19 ms | 28 ms | 114 ms | 106 ms |
+//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.0 ms | p95 5.4 ms | p95 4.7 ms |
+//! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms | 0.01 ms | 0.02 ms |
+//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 30 MB | 38, 35, 31 MB | 38, 35, 31 MB | 38, 35, 32 MB |
+//! | intake up to this size: written | 17 246/s | 15 326/s | 11 859/s (peak 1.2 GB) | 8 925–9 461/s | 7 965/s |
+//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s | 1 002/s | 1 017/s |
+//! | sync import, share of the rate into the empty store | | | 67–70% | 16–46% | 53% |
 //!
-//! (20k, 100k: A's; B's within a fifth.) On B a search's slowest run is its first after
-//! opening («Aziz Karimov» 1 980 ms, «Малика Т» 1 921, «Sh» 1 223, others 2–148): a fifth
-//! of the runs, so they set the p95. Cold from disk at 100k, a person's page reads 55
-//! pages (5 ms), a search 742–1 769 (87–183 ms): a listed person is read from 8 tables.
+//! (20k, 100k: A's; B2's within a fifth, search p95 3.1 and 8.5 ms.) On B1 a search's
+//! slowest run was its first after opening («Малика Т» 1 921 ms): a word too broad to
+//! gather was checked record by record, a page read anywhere for each. On B2 the first
+//! runs take 3–137 ms; from a cold disk, store reopened, 16–98 ms at 1M.
 //!
 //! What limits each figure that misses its goal:
 //!
-//! - **Name search at 1M on B** (p95 133 ms, goal 100): those cold first reads.
-//! - **Sync import, the same cost per op at 1M.** On B (one run, no groups): 82% of the
-//!   empty store's rate; 95% with `name_words_by_prefix` dropped first, 96% with the
-//!   person list's name order too. Left is placing each new name's words (four a
-//!   person) among four million ordered by word: nearly a page read, decrypted,
-//!   encrypted and written each. Any name-ordered index pays it as a row lands; moving
-//!   it off the import needs staged indexes (an LSM, as FTS5's segments) that every
-//!   search reads twice. B's runs vary from 16% to 82%.
-//! - **Intake from 100k to 1M on B** (8 925–9 461/s): that index again; each commit
-//!   of 100 000 rows rewrites most of its pages. Groups slow with size likewise.
+//! - **Sync import, the same cost per op at 1M.** On B1 (one run, no groups): 82% of the
+//!   empty store's rate, 95% with `name_words_by_prefix` dropped first: placing each
+//!   new name's words (four a person) among four million ordered by word costs nearly
+//!   a page read, decrypted, encrypted and written each. Moving that off the import
+//!   needs staged indexes (an LSM, as FTS5's segments) that every search reads twice.
+//! - **Intake from 100k to 1M on B** (7 965/s): that index again, each commit of
+//!   100 000 rows rewriting most of its pages; its rows now carry their record's words
+//!   (a tenth more bytes per person), which cost B2 a sixth of B1's rate for searches
+//!   a twentieth as slow cold. Groups slow with size likewise.
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
