@@ -5,8 +5,9 @@
 -- - several words: the rarest word's range is read, and each row shows whether the
 --   record also has the others; checking them was a page read anywhere in the store
 --   for every record of that range;
--- - a word too broad to gather: the person list is walked in order, and its name-order
---   index now covers whether a row is listed and has the words.
+-- - a word too broad to gather, or a name too common to check each match's status: the
+--   person list is walked in order, and its name-order indexes (of all, and by status)
+--   now cover whether a row is listed and has the words.
 --
 -- Both tables are written anew in key order: rewriting their rows in place, each one
 -- longer, split most pages (100 s at a million persons).
@@ -51,7 +52,8 @@ INSERT INTO person_index_17 (person, sort_key, deleted, protection, location, me
 DROP TABLE person_index;
 ALTER TABLE person_index_17 RENAME TO person_index;
 CREATE INDEX person_index_in_order ON person_index(sort_key, person, merged_into, deleted, words);
-CREATE INDEX person_index_by_protection ON person_index(protection, sort_key, person)
+CREATE INDEX person_index_by_protection
+    ON person_index(protection, sort_key, person, merged_into, deleted, words)
     WHERE protection IS NOT NULL;
 CREATE INDEX person_index_by_location ON person_index(location) WHERE location IS NOT NULL;
 
