@@ -495,6 +495,17 @@ mod tests {
     use super::*;
     use crate::store::migrations::{migrate, MIGRATIONS};
 
+    /// SQLite's plan for a query, its steps joined by "; ".
+    fn query_plan(conn: &Connection, sql: &str, params: Vec<Sql>) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(params_from_iter(params), |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        plan.join("; ")
+    }
+
     #[test]
     fn a_broad_search_walks_the_person_list_from_its_name_order_alone() {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -513,13 +524,7 @@ mod tests {
                 push_word(&mut src, w);
             }
             let (sql, params) = walk_sql(&src, None, 50);
-            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let plan: Vec<String> = stmt
-                .query_map(rusqlite::params_from_iter(params), |r| r.get(3))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            let plan = plan.join("; ");
+            let plan = query_plan(&conn, &sql, params);
             assert!(plan.contains(&format!("COVERING INDEX {index}")), "{plan}");
             assert!(!plan.contains("name_words"), "{plan}");
             assert!(!plan.contains("TEMP B-TREE"), "{plan}");
@@ -532,13 +537,7 @@ mod tests {
         migrate(&mut conn, MIGRATIONS).unwrap();
         for kind in Kind::ALL {
             let (sql, params) = walk_sql(&source(kind, &Filter::default()), None, 50);
-            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let plan: Vec<String> = stmt
-                .query_map(rusqlite::params_from_iter(params), |r| r.get(3))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            let plan = plan.join("; ");
+            let plan = query_plan(&conn, &sql, params);
             let index = if kind == Kind::Person {
                 "person_index_in_order"
             } else {

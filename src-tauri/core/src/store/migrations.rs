@@ -251,13 +251,15 @@ mod tests {
         )
         .unwrap();
         migrate(&mut conn, MIGRATIONS).unwrap();
-        let rows: Vec<(String, String)> = conn
-            .prepare("SELECT entity, words FROM name_words ORDER BY entity, word")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let pairs = |sql: &str| -> Vec<(String, String)> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let rows = pairs("SELECT entity, words FROM name_words ORDER BY entity, word");
         let p1 = "aziz azizovich karimov".to_string();
         assert_eq!(
             rows,
@@ -268,13 +270,7 @@ mod tests {
                 ("p1".into(), p1.clone()),
             ]
         );
-        let listed: Vec<(String, String)> = conn
-            .prepare("SELECT person, words FROM person_index ORDER BY person")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let listed = pairs("SELECT person, words FROM person_index ORDER BY person");
         assert_eq!(listed, [("p1".into(), p1), ("p2".into(), String::new())]);
     }
 
