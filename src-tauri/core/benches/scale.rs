@@ -28,22 +28,22 @@
 //!
 //! Two VMs of one kind: A (at 01c20c2) kept the store in the kernel's page cache; B
 //! pages out file pages unused for a second (DAMON), so a page SQLite has not cached is
-//! read from the disk. B1 at 6e22fe7; B2 at 7763894, where name word rows carry their
-//! record's words and the person list's name order covers them (migration 17).
+//! read from the disk. B1 at 6e22fe7; B2 at 7763894 and 4550c13, where name word rows
+//! carry their record's words and the person list's name order covers them (mig. 17).
 //!
 //! | | 20 000 | 100 000 | 1 000 000, A | 1 000 000, B1 | 1 000 000, B2 |
 //! |---|---|---|---|---|---|
-//! | store, bytes per person | 7 271 | 5 198 | 4 367 | 4 401 | 4 818 |
-//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms | 6 + 97 ms | 7 + 98 ms |
-//! | name search, first page | p95 3.0 ms | p95 7.1 ms | p95 67, max 314 ms | p95 133, max 1 980 ms | p50 6.7, **p95 60**, max 137 ms |
-//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms | max 28 ms | max 23 ms |
-//! | review queue, a page of 50 | 21 ms | 19 ms | 28 ms | 114 ms | 106 ms |
-//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.0 ms | p95 5.4 ms | p95 4.7 ms |
-//! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms | 0.01 ms | 0.02 ms |
-//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 30 MB | 38, 35, 31 MB | 38, 35, 31 MB | 38, 35, 32 MB |
-//! | intake up to this size: written | 17 246/s | 15 326/s | 11 859/s (peak 1.2 GB) | 8 925–9 461/s | 7 965/s |
-//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s | 1 002/s | 1 017/s |
-//! | sync import, share of the rate into the empty store | | | 67–70% | 16–46% | 53% |
+//! | store, bytes per person | 7 271 | 5 198 | 4 367 | 4 401 | 4 818–5 465 |
+//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms | 6 + 97 ms | 6–7 + 75–98 ms |
+//! | name search, first page | p95 3.0 ms | p95 7.1 ms | p95 67, max 314 ms | p95 133, max 1 980 ms | p50 6.5–6.7, **p95 55–60**, max 73–137 ms |
+//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms | max 28 ms | max 23–41 ms |
+//! | review queue, a page of 50 | 21 ms | 19 ms | 28 ms | 114 ms | 106–158 ms |
+//! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.0 ms | p95 5.4 ms | p95 2.9–4.7 ms |
+//! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms | 0.01 ms | 0.01–0.02 ms |
+//! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 30 MB | 38, 35, 31 MB | 38, 35, 31 MB | 38–40, 35–36, 32–33 MB |
+//! | intake up to this size: written | 17 246/s | 15 326/s | 11 859/s (peak 1.2 GB) | 8 925–9 461/s | 7 965–8 715/s |
+//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s | 1 002/s | 994–1 017/s |
+//! | sync import, share of the rate into the empty store | | | 67–70% | 16–46% | 50–53% |
 //!
 //! (20k, 100k: A's; B2's within a fifth, search p95 3.1 and 8.5 ms.) On B1 a search's
 //! slowest run was its first after opening («Малика Т» 1 921 ms): a word too broad to
@@ -57,7 +57,7 @@
 //!   new name's words (four a person) among four million ordered by word costs nearly
 //!   a page read, decrypted, encrypted and written each. Moving that off the import
 //!   needs staged indexes (an LSM, as FTS5's segments) that every search reads twice.
-//! - **Intake from 100k to 1M on B** (7 965/s): that index again, each commit of
+//! - **Intake from 100k to 1M on B** (7 965–8 715/s): that index again, each commit of
 //!   100 000 rows rewriting most of its pages; its rows now carry their record's words
 //!   (a tenth more bytes per person), which cost B2 a sixth of B1's rate for searches
 //!   a twentieth as slow cold. Groups slow with size likewise.
