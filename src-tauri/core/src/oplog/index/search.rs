@@ -43,7 +43,7 @@ fn prefix_count(conn: &Connection, kind: Kind, word: &str, cap: usize) -> Result
 }
 
 /// The listed records among the first `cap` rows of `word`'s range whose words
-/// include all of `wanted`, with their sort keys.
+/// include all of `wanted`, with their sort keys; and the rows read.
 fn matches_in_range(
     conn: &Connection,
     kind: Kind,
@@ -51,7 +51,7 @@ fn matches_in_range(
     wanted: &[&str],
     include_deleted: bool,
     cap: usize,
-) -> Result<HashMap<String, String>> {
+) -> Result<(HashMap<String, String>, usize)> {
     let (lo, hi) = super::prefix_range(word);
     let mut stmt = conn.prepare_cached(
         "SELECT entity, sort_key, shown, words FROM name_words
@@ -59,15 +59,17 @@ fn matches_in_range(
     )?;
     tick()?;
     let mut out = HashMap::new();
+    let mut read = 0;
     let mut rows = stmt.query(rusqlite::params![kind.as_str(), lo, hi, cap as i64])?;
     while let Some(r) = rows.next()? {
+        read += 1;
         let shown: i64 = r.get(2)?;
         let listed = shown == 1 || (include_deleted && shown == 2);
         if listed && has_words(r.get_ref(3)?.as_str()?, wanted) {
             out.insert(r.get(0)?, r.get(1)?);
         }
     }
-    Ok(out)
+    Ok((out, read))
 }
 
 /// Every record matching a name search and the filters, in list order; or, when each
@@ -81,18 +83,20 @@ pub(super) fn search(
     let collect = limits.collect;
     // The rarest word: each counted only as far as the rarest before it, longest (the
     // likeliest rarest) first, so a broad word costs no more to rule out than the
-    // rarest costs to read.
+    // rarest costs to read. A single word is read at once.
     let mut words: Vec<&str> = filter.words.iter().map(String::as_str).collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     let mut rarest = (usize::MAX, words[0]);
-    for w in &words {
-        let n = prefix_count(conn, kind, w, rarest.0.min(collect) + 1)?;
-        if n < rarest.0 {
-            rarest = (n, w);
+    if words.len() > 1 {
+        for w in &words {
+            let n = prefix_count(conn, kind, w, rarest.0.min(collect) + 1)?;
+            if n < rarest.0 {
+                rarest = (n, w);
+            }
         }
     }
     let others: Vec<&str> = words.iter().copied().filter(|w| *w != rarest.1).collect();
-    let found = matches_in_range(
+    let (found, read) = matches_in_range(
         conn,
         kind,
         rarest.1,
@@ -101,7 +105,7 @@ pub(super) fn search(
         collect + 1,
     )?;
     let at_least = found.len() as u64;
-    if rarest.0 > collect {
+    if read > collect {
         return Ok(Gathered::Walk { at_least });
     }
     if kind == Kind::Person
