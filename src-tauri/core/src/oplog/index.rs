@@ -119,6 +119,11 @@ impl Source {
     }
 }
 
+/// A group's members as the person list shows them: a merged-away member as its
+/// cluster. One anonymous parameter, the group, so that it fits in a larger query.
+const GROUP_MEMBERS_LISTED: &str = "SELECT coalesce(m.merged_into, l.target) FROM link_state l
+    JOIN person_index m ON m.person = l.target WHERE l.owner = ? AND l.link = 'members'";
+
 fn text(s: &str) -> Sql {
     Sql::Text(s.to_string())
 }
@@ -186,9 +191,7 @@ fn source(kind: Kind, filter: &Filter) -> Source {
     if let Some(group) = &filter.group {
         let id = s.id;
         let members = if kind == Kind::Person {
-            // A merged-away member is listed as its cluster.
-            "SELECT coalesce(m.merged_into, l.target) FROM link_state l
-             JOIN person_index m ON m.person = l.target WHERE l.owner = ? AND l.link = 'members'"
+            GROUP_MEMBERS_LISTED
         } else {
             "SELECT target FROM link_state WHERE owner = ? AND link = 'members'"
         };

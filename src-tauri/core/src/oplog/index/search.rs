@@ -118,11 +118,7 @@ pub(super) fn search(
     }
     let members: Option<HashSet<String>> = match &filter.group {
         Some(g) => {
-            let mut stmt = conn.prepare_cached(
-                "SELECT coalesce(m.merged_into, l.target) FROM link_state l
-                 JOIN person_index m ON m.person = l.target
-                 WHERE l.owner = ?1 AND l.link = 'members'",
-            )?;
+            let mut stmt = conn.prepare_cached(super::GROUP_MEMBERS_LISTED)?;
             tick()?;
             let rows = stmt.query_map([g], |r| r.get::<_, String>(0))?;
             Some(rows.collect::<rusqlite::Result<_>>()?)
