@@ -13,14 +13,15 @@
 //! `NANSEN_BENCH_NAMES=realistic` brings names spread as real lists spread them instead
 //! (the scale bench's, from the duplicates bench's generator: three in ten people
 //! recorded twice). `NANSEN_BENCH_ROWS` changes the row count (default 20 000),
-//! `NANSEN_BENCH_BATCH` the rows per change and `NANSEN_BENCH_COMMIT` the new persons
-//! per commit (defaults `BATCH_ROWS` and `COMMIT_ROWS`, what `intake_persons` uses).
+//! `NANSEN_BENCH_BATCH` the rows per change, `NANSEN_BENCH_COMMIT` the new persons per
+//! commit and `NANSEN_BENCH_COMMIT_SHARE` their least share of the store's (defaults
+//! `BATCH_ROWS`, `COMMIT_ROWS` and `COMMIT_SHARE`, what `intake_persons` uses).
 
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use nansen_core::api::{Batching, InitOptions, BATCH_ROWS, COMMIT_ROWS};
+use nansen_core::api::{Batching, InitOptions, BATCH_ROWS, COMMIT_ROWS, COMMIT_SHARE};
 use nansen_core::store::keyfile::KdfProfile;
 use nansen_core::Nansen;
 use std::fmt::Write as _;
@@ -70,6 +71,10 @@ fn main() {
     let batching = Batching {
         change_rows: number("NANSEN_BENCH_BATCH").unwrap_or(BATCH_ROWS),
         commit_rows: number("NANSEN_BENCH_COMMIT").unwrap_or(COMMIT_ROWS),
+        commit_share: std::env::var("NANSEN_BENCH_COMMIT_SHARE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(COMMIT_SHARE),
     };
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("persons.csv");
@@ -95,10 +100,12 @@ fn main() {
     }
     std::fs::write(&file, &text).unwrap();
     println!(
-        "{rows} rows, {:.1} MB of CSV, {} rows per change, committed {} new persons at a time",
+        "{rows} rows, {:.1} MB of CSV, {} rows per change, committed {} new persons at a time \
+         (and {} of the store's)",
         text.len() as f64 / 1_000_000.0,
         batching.change_rows,
-        batching.commit_rows
+        batching.commit_rows,
+        batching.commit_share
     );
 
     let mut n = Nansen::init(

@@ -44,7 +44,7 @@ pub use demo::DemoReport;
 pub use devices::{ChainCheck, HeldChange};
 pub use duplicate_check::{DuplicateCheck, CHECK_CHUNK};
 pub use duplicates::{Candidate, CandidatePerson, ClusterReport, DuplicateQuery, Verdict};
-pub use intake::{Batching, IntakePreview, IntakeReport, BATCH_ROWS, COMMIT_ROWS};
+pub use intake::{Batching, IntakePreview, IntakeReport, BATCH_ROWS, COMMIT_ROWS, COMMIT_SHARE};
 pub use page::{Page, PageQuery};
 pub use persons::{
     ClusterMember, ClusterView, DifferingField, FamilyRef, GroupPage, GroupRef, MemberValue,

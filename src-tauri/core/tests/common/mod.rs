@@ -339,10 +339,11 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
 }
 
 /// An intake's batching with `change_rows` rows a change and `commit_rows` new persons
-/// a commit.
+/// a commit, however many the store holds.
 pub fn batches(change_rows: usize, commit_rows: usize) -> nansen_core::api::Batching {
     nansen_core::api::Batching {
         change_rows,
         commit_rows,
+        commit_share: 0.0,
     }
 }
