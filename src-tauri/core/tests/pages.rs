@@ -401,12 +401,40 @@ fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
         .step_by(3)
         .map(|p| json!({"person": p}))
         .collect();
+    // Two groups with statuses at two camps of one country.
+    let country = hq
+        .add(
+            Kind::Location,
+            &json!({"name": "Kyrgyzstan", "type": "country"}),
+        )
+        .unwrap();
+    let mut camp = |name: &str| {
+        hq.add(
+            Kind::Location,
+            &json!({"name": name, "type": "camp", "parent": country}),
+        )
+        .unwrap()
+    };
+    let (camp_a, camp_b) = (camp("Camp A"), camp("Camp B"));
     let g = hq
         .add(Kind::Group, &json!({"name": "Taken", "members": members}))
         .unwrap();
     hq.add(
         Kind::Status,
-        &json!({"group": g, "type": "protection", "value": "detained", "effective": "2005-06"}),
+        &json!({"group": g, "type": "protection", "value": "detained", "effective": "2005-06", "location": camp_a}),
+    )
+    .unwrap();
+    let others: Vec<_> = all[1..]
+        .iter()
+        .step_by(3)
+        .map(|p| json!({"person": p}))
+        .collect();
+    let g2 = hq
+        .add(Kind::Group, &json!({"name": "At risk", "members": others}))
+        .unwrap();
+    hq.add(
+        Kind::Status,
+        &json!({"group": g2, "type": "protection", "value": "at_risk", "effective": "2005-07", "location": camp_b}),
     )
     .unwrap();
     // Clusters: a search finds one by any member's words, and lists it once (some of
@@ -480,15 +508,27 @@ fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
     ] {
         // Whether the words alone take the walk under `common`.
         let mut words_walk = false;
-        for (status, group, include_deleted) in [
-            (None, None, false),
-            (Some("detained".to_string()), None, false),
-            (None, Some(g.to_string()), false),
-            (None, None, true),
+        let detained = || Some("detained".to_string());
+        for (status, place, group, include_deleted) in [
+            (None, None, None, false),
+            (detained(), None, None, false),
+            (None, None, Some(g.to_string()), false),
+            (None, None, None, true),
+            (None, Some(country), None, true),
+            (None, Some(camp_b), None, false),
+            (detained(), Some(country), None, false),
+            (detained(), Some(camp_b), None, false),
+            (
+                Some("at_risk".into()),
+                Some(country),
+                Some(g2.to_string()),
+                false,
+            ),
         ] {
             let filter = Filter {
                 words: Filter::search(Some(q)),
                 status: status.clone(),
+                place: place.map(|p| p.to_string()),
                 group: group.clone(),
                 include_deleted,
                 ..Default::default()
@@ -501,7 +541,7 @@ fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
                 let (other_way, capped, most) = every(&filter, limits);
                 assert_eq!(
                     other_way, exact,
-                    "{q} {status:?} {group:?} {limits:?}: the same persons, in order"
+                    "{q} {status:?} {place:?} {group:?} {include_deleted} {limits:?}: the same persons, in order"
                 );
                 assert!(
                     most as usize <= exact.len(),
@@ -510,15 +550,27 @@ fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
                 );
                 if !is_common {
                     walked += capped as usize;
-                } else if status.is_none() && group.is_none() && !include_deleted {
+                } else if status.is_none() && place.is_none() && group.is_none() && !include_deleted
+                {
                     words_walk = capped;
-                } else if status.is_some() && capped && !words_walk {
+                } else if status.is_some() && place.is_none() && capped && !words_walk {
                     walked_by_status += 1;
                 }
             }
         }
     }
     assert!(walked >= 16, "most searches took the walk: {walked}");
+    // The camps' persons are the country's, and a place narrows the search.
+    let at = |place: Uuid| {
+        let filter = Filter {
+            words: Filter::search(Some("a")),
+            place: Some(place.to_string()),
+            ..Default::default()
+        };
+        every(&filter, &Limits::DEFAULT).0.len()
+    };
+    let (a, b, both) = (at(camp_a), at(camp_b), at(country));
+    assert!(a > 0 && b > 0 && a + b == both, "{a} + {b} = {both}");
     // A name with more matches than are checked for a status one by one (about
     // √(1.3 · persons): 9 here) walks the persons of that status in order.
     assert!(

@@ -493,21 +493,22 @@ pub fn in_conflict(conn: &Connection, entity: &str) -> Result<bool> {
     Ok(stmt.query_row([entity], |_| Ok(())).optional()?.is_some())
 }
 
+/// SQLite's plan for a query, its steps joined by "; ".
+#[cfg(test)]
+fn query_plan(conn: &Connection, sql: &str, params: Vec<Sql>) -> String {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let plan: Vec<String> = stmt
+        .query_map(params_from_iter(params), |r| r.get(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    plan.join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::migrations::{migrate, MIGRATIONS};
-
-    /// SQLite's plan for a query, its steps joined by "; ".
-    fn query_plan(conn: &Connection, sql: &str, params: Vec<Sql>) -> String {
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let plan: Vec<String> = stmt
-            .query_map(params_from_iter(params), |r| r.get(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        plan.join("; ")
-    }
 
     #[test]
     fn a_broad_search_walks_the_person_list_from_its_name_order_alone() {

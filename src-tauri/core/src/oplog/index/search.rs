@@ -125,21 +125,21 @@ pub(super) fn search(
         }
         None => None,
     };
-    let mut out = Vec::with_capacity(found.len());
-    for (id, sort_key) in found {
-        if let Some(m) = &members {
-            if !m.contains(&id) {
-                continue;
+    let mut out: Vec<After> = found
+        .into_iter()
+        .filter(|(id, _)| members.as_ref().is_none_or(|m| m.contains(id)))
+        .map(|(id, sort_key)| After { sort_key, id })
+        .collect();
+    out.sort_by(|a, b| (&a.sort_key, &a.id).cmp(&(&b.sort_key, &b.id)));
+    if kind == Kind::Person && (filter.status.is_some() || filter.place.is_some()) {
+        let mut kept = Vec::with_capacity(out.len());
+        for a in out {
+            if in_status_and_place(conn, &a, filter)? {
+                kept.push(a);
             }
         }
-        if (filter.status.is_some() || filter.place.is_some())
-            && !in_status_and_place(conn, &id, filter)?
-        {
-            continue;
-        }
-        out.push(After { sort_key, id });
+        out = kept;
     }
-    out.sort_by(|a, b| (&a.sort_key, &a.id).cmp(&(&b.sort_key, &b.id)));
     Ok(Gathered::All(out))
 }
 
@@ -155,34 +155,77 @@ fn walk_instead(conn: &Connection, limits: &Limits) -> Result<usize> {
     Ok(even.max(limits.collect / 10))
 }
 
-fn in_status_and_place(conn: &Connection, person: &str, filter: &Filter) -> Result<bool> {
-    let mut stmt =
-        conn.prepare_cached("SELECT protection, location FROM person_index WHERE person = ?1")?;
-    tick()?;
-    let (protection, location): (Option<String>, Option<String>) =
-        stmt.query_row([person], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    if filter.status.is_some() && protection != filter.status {
-        return Ok(false);
-    }
-    let Some(place) = &filter.place else {
-        return Ok(true);
+/// Whether a live person is at a place and has a status (`?1` sort key, `?2` id,
+/// `?3` place, `?4` status): the walk's own rows (`person_places`), by their primary
+/// key (SQLite's name for it), which SQLite would otherwise look up by the person.
+const AT_PLACE_WITH_STATUS: &str = "SELECT 1 FROM person_places
+    INDEXED BY sqlite_autoindex_person_places_1 WHERE sort_key = ?1 AND person = ?2 AND ancestor = ?3 AND protection = ?4";
+/// Whether a live person is at a place, whatever their status.
+const AT_PLACE: &str = "SELECT 1 FROM person_places INDEXED BY person_places_in_order
+    WHERE sort_key = ?1 AND person = ?2 AND ancestor = ?3";
+/// Whether a person has a status (`?3`), wherever they are.
+const WITH_STATUS: &str = "SELECT 1 FROM person_index INDEXED BY person_index_by_protection
+    WHERE sort_key = ?1 AND person = ?2 AND protection = ?3";
+
+/// Whether a person (a match, in list order) is listed with the filter's status, at
+/// its place. Each is looked up by its list key within the status's or the place's own
+/// range, as the walk reads them, so the matches' lookups fall in that range page
+/// after page rather than anywhere in the store; and a place holds whom the walk finds
+/// there (a live person at it or at a place within it).
+fn in_status_and_place(conn: &Connection, person: &After, filter: &Filter) -> Result<bool> {
+    let mut args = vec![person.sort_key.as_str(), person.id.as_str()];
+    let sql = match (&filter.place, &filter.status) {
+        (Some(place), Some(status)) => {
+            args.extend([place.as_str(), status.as_str()]);
+            AT_PLACE_WITH_STATUS
+        }
+        (Some(place), None) => {
+            args.push(place);
+            AT_PLACE
+        }
+        (None, Some(status)) => {
+            args.push(status);
+            WITH_STATUS
+        }
+        (None, None) => return Ok(true),
     };
-    let Some(location) = location else {
-        return Ok(false);
-    };
-    let mut stmt = conn
-        .prepare_cached("SELECT 1 FROM location_ancestors WHERE ancestor = ?1 AND location = ?2")?;
+    let mut stmt = conn.prepare_cached(sql)?;
     tick()?;
-    let within = stmt
-        .query_row([place, &location], |_| Ok(()))
+    Ok(stmt
+        .query_row(rusqlite::params_from_iter(args), |_| Ok(()))
         .optional()?
-        .is_some();
-    Ok(within || location == *place)
+        .is_some())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::has_words;
+    use super::{has_words, AT_PLACE, AT_PLACE_WITH_STATUS, WITH_STATUS};
+    use crate::oplog::index::query_plan;
+    use crate::store::migrations::{migrate, MIGRATIONS};
+
+    #[test]
+    fn a_match_is_checked_by_its_key_in_the_place_or_status_it_is_filtered_by() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        for (sql, index) in [
+            (AT_PLACE_WITH_STATUS, "USING PRIMARY KEY"),
+            (AT_PLACE, "USING COVERING INDEX person_places_in_order"),
+            (
+                WITH_STATUS,
+                "USING COVERING INDEX person_index_by_protection",
+            ),
+        ] {
+            let params = ["k", "p", "l", "s"][..sql.matches('?').count()]
+                .iter()
+                .map(|v| rusqlite::types::Value::Text(v.to_string()))
+                .collect();
+            let plan = query_plan(&conn, sql, params);
+            assert!(plan.contains(index), "{plan}");
+            // Every key column compared: one row looked up, not a range read.
+            let key_columns = sql.matches(" = ?").count();
+            assert_eq!(plan.matches("=?").count(), key_columns, "{plan}");
+        }
+    }
 
     #[test]
     fn a_record_has_a_word_when_one_of_its_words_begins_with_it() {
