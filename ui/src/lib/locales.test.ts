@@ -74,7 +74,34 @@ function englishOf(english: Map<string, string>, key: string): string | undefine
 const FILES = ["", "errors/"] as const;
 const OTHERS = LANGUAGES.filter((l) => l !== "en");
 
+/** Keys written twice in one object of a JSON text, which JSON.parse drops silently. */
+function repeatedKeys(text: string): string[] {
+  const objects: Set<string>[] = [];
+  const repeated: string[] = [];
+  // A whole string (a key with its colon) or a brace: braces inside strings are skipped.
+  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"\s*:?|[{}]/g)) {
+    if (token === "{") objects.push(new Set());
+    else if (token === "}") objects.pop();
+    else if (token.endsWith(":")) {
+      const key = JSON.parse(token.slice(0, -1)) as string;
+      const keys = objects[objects.length - 1];
+      if (keys.has(key)) repeated.push(key);
+      keys.add(key);
+    }
+  }
+  return repeated;
+}
+
 describe("locales", () => {
+  it("repeat no key within an object (the last would hide the first)", () => {
+    expect(repeatedKeys('{"a": {"b": "{", "c": 1}, "d": {"b": 2, "b": 3}}')).toEqual(["b"]);
+    for (const dir of FILES) {
+      for (const lng of LANGUAGES) {
+        expect(repeatedKeys(readFileSync(join(LOCALES, `${dir}${lng}.json`), "utf8")), `${dir}${lng}.json`).toEqual([]);
+      }
+    }
+  });
+
   it("are en, ky, ru and uz, each with an interface file and an error file", () => {
     expect([...LANGUAGES].sort()).toEqual(["en", "ky", "ru", "uz"]);
     const names = (dir: string) =>

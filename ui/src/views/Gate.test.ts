@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { setLanguage } from "../lib/i18n";
 import { session } from "../lib/session";
-import type { Strength } from "../lib/types";
+import type { SessionState, Strength } from "../lib/types";
 import { mockBackend, UNLOCKED } from "../test/backend";
 import { resetComponentTest } from "../test/reset";
 import FirstRun from "./FirstRun.svelte";
@@ -87,6 +87,22 @@ describe("Unlock", () => {
       expect(state).toBe("unlocked");
     });
     expect(backend.argsOf("unlock")).toEqual([{ passphrase: "correct horse battery staple" }]);
+  });
+
+  it("says what a long unlock is likely doing (an upgrade), lest the app be closed", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let finish: (state: SessionState) => void = () => {};
+    mockBackend({ unlock: () => new Promise<SessionState>((resolve) => (finish = resolve)) });
+    render(Unlock);
+    await fireEvent.input(screen.getByTestId("unlock-passphrase"), { target: { value: "correct horse battery staple" } });
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    // The key derivation alone takes about a second: nothing is said meanwhile.
+    await act(() => vi.advanceTimersByTime(3000));
+    expect(screen.queryByTestId("unlock-slow")).toBeNull();
+    await act(() => vi.advanceTimersByTime(1500));
+    expect(screen.getByTestId("unlock-slow").textContent).toContain("Keep the app open");
+    finish(UNLOCKED);
+    await vi.waitFor(() => expect(screen.queryByTestId("unlock-slow")).toBeNull());
   });
 });
 
