@@ -28,27 +28,27 @@
 //!
 //! Two VMs of one kind: A (at 01c20c2) kept the store in the kernel's page cache; B
 //! pages out file pages unused for a second (DAMON), so a page SQLite has not cached is
-//! read from the disk. B1 at 6e22fe7; B2 at 7763894 and 4550c13, where name word rows
-//! carry their record's words and the person list's name order covers them (mig. 17).
+//! read from the disk. B1 at 6e22fe7; B2 at 7763894, 4550c13, 5c2b18a: name word rows
+//! carry their record's words, and the person list's name order covers them (mig. 17).
 //!
 //! | | 20 000 | 100 000 | 1 000 000, A | 1 000 000, B1 | 1 000 000, B2 |
 //! |---|---|---|---|---|---|
 //! | store, bytes per person | 7 271 | 5 198 | 4 367 | 4 401 | 4 818–5 465 |
-//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms | 6 + 97 ms | 6–7 + 75–98 ms |
-//! | name search, first page | p95 3.0 ms | p95 7.1 ms | p95 67, max 314 ms | p95 133, max 1 980 ms | p50 6.5–6.7, **p95 55–60**, max 73–137 ms |
-//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms | max 28 ms | max 23–41 ms |
-//! | review queue, a page of 50 | 21 ms | 19 ms | 28 ms | 114 ms | 106–158 ms |
+//! | open + first screen | 5 + 9 ms | 6 + 15 ms | 5 + 31 ms | 6 + 97 ms | 6–7 + 73–98 ms |
+//! | name search, first page | p95 3.0 ms | p95 7.1 ms | p95 67, max 314 ms | p95 133, max 1 980 ms | p50 6.5–7.0, **p95 49–60**, max 63–137 ms |
+//! | first page by status and place | max 2.8 ms | max 3.8 ms | max 7.5 ms | max 28 ms | max 20–41 ms |
+//! | review queue, a page of 50 | 21 ms | 19 ms | 28 ms | 114 ms | 79–158 ms |
 //! | one person's page | p95 0.3 ms | p95 0.5 ms | p95 1.0 ms | p95 5.4 ms | p95 2.9–4.7 ms |
 //! | counts by status and place | 0.01 ms | 0.01 ms | 0.01 ms | 0.01 ms | 0.01–0.02 ms |
 //! | CLI peak memory (search, list, page) | 31, 31, 30 MB | 33, 33, 30 MB | 38, 35, 31 MB | 38, 35, 31 MB | 38–40, 35–36, 32–33 MB |
 //! | intake up to this size: written | 17 246/s | 15 326/s | 11 859/s (peak 1.2 GB) | 8 925–9 461/s | 7 965–8 715/s |
-//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s | 1 002/s | 994–1 017/s |
-//! | sync import, share of the rate into the empty store | | | 67–70% | 16–46% | 50–53% |
+//! | groups of 50 up to this size | 2 432 persons/s | 1 491/s | 1 165/s | 1 002/s | 994–1 046/s |
+//! | sync import, share of the rate into the empty store | | | 67–70% | 16–46% | 50–59% |
 //!
-//! (20k, 100k: A's; B2's within a fifth, search p95 3.1 and 8.5 ms.) On B1 a search's
-//! slowest run was its first after opening («Малика Т» 1 921 ms): a word too broad to
-//! gather was checked record by record, a page read anywhere for each. On B2 the first
-//! runs take 3–137 ms; from a cold disk, store reopened, 16–98 ms at 1M.
+//! (20k, 100k: A's; B2's within a fifth, search p95 3.1 and 6.9–8.5 ms.) On B1 a
+//! search's slowest run was its first after opening («Малика Т» 1 921 ms): a word too
+//! broad to gather was checked record by record, a page read anywhere for each. On B2
+//! the first runs take 3–137 ms; from a cold disk, store reopened, 16–98 ms at 1M.
 //!
 //! What limits each figure that misses its goal:
 //!
@@ -57,10 +57,10 @@
 //!   new name's words (four a person) among four million ordered by word costs nearly
 //!   a page read, decrypted, encrypted and written each. Moving that off the import
 //!   needs staged indexes (an LSM, as FTS5's segments) that every search reads twice.
-//! - **Intake from 100k to 1M on B** (7 965–8 715/s): that index again, each commit of
-//!   100 000 rows rewriting most of its pages; its rows now carry their record's words
-//!   (a tenth more bytes per person), which cost B2 a sixth of B1's rate for searches
-//!   a twentieth as slow cold. Groups slow with size likewise.
+//! - **Intake from 100k to 1M on B** (7 965–8 715/s): that index again, each commit
+//!   rewriting most of its pages (commits of a quarter of the store since 5c2b18a: +8%
+//!   warm, within B's spread); its rows carry their record's words, a sixth of B1's
+//!   rate for cold searches 20 times faster. Sorting words first gained nothing.
 /// What the `nansen` binary and the app allocate with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
