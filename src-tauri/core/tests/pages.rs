@@ -447,7 +447,8 @@ fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
     }
     let conn = hq.conn();
     // Each record's words, sorted and one space apart, on each of its name word rows and
-    // on a person's list row (what migration 17 writes for a store from before it).
+    // on a person's list and place rows (what migrations 17 and 18 write for a store
+    // from before them).
     let wrong: i64 = conn
         .query_row(
             "WITH expected AS (SELECT entity, group_concat(word, ' ') AS words
@@ -455,7 +456,9 @@ fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
              SELECT (SELECT count(*) FROM name_words n JOIN expected e USING (entity)
                      WHERE n.words <> e.words)
                   + (SELECT count(*) FROM person_index p LEFT JOIN expected e ON e.entity = p.person
-                     WHERE p.words <> coalesce(e.words, ''))",
+                     WHERE p.words <> coalesce(e.words, ''))
+                  + (SELECT count(*) FROM person_places x JOIN person_index p USING (person)
+                     WHERE x.words <> p.words)",
             [],
             |r| r.get(0),
         )

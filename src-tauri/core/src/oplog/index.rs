@@ -13,7 +13,7 @@
 //!   by status, `person_places` by place and status) is read from the cursor on, each
 //!   row checked against the conditions, until the page is full. The person list's
 //!   name order covers the words, so a broad search reads the next rows of one index
-//!   and nothing else; by status, likewise. A search walks when every word begins
+//!   and nothing else; by status or by place, likewise. A search walks when every word begins
 //!   more than [`COLLECT_LIMIT`] names, so matches are dense and the walk stops early,
 //!   or when a common name's matches would each be checked for a status; the total is
 //!   then "at least" what the rows read showed.
@@ -100,7 +100,7 @@ struct Source {
     sort_key: &'static str,
     id: &'static str,
     /// The column holding each row's folded name words, where the list's rows carry
-    /// them (migration 17).
+    /// them (migrations 17 and 18).
     words: Option<&'static str>,
 }
 
@@ -164,7 +164,7 @@ fn source(kind: Kind, filter: &Filter) -> Source {
             params: vec![text(place)],
             sort_key: "x.sort_key",
             id: "x.person",
-            words: None,
+            words: Some("x.words"),
         };
         if let Some(status) = &filter.status {
             s.push("x.protection = ?".into(), [text(status)]);
@@ -218,8 +218,8 @@ fn source(kind: Kind, filter: &Filter) -> Source {
 }
 
 /// A record of the list must have a word beginning with `word`: checked on the list's
-/// own row where it carries the words (`person_index`, whose name order covers them),
-/// else in `name_words`.
+/// own row where it carries the words (`person_index` and `person_places`, whose name
+/// orders cover them), else in `name_words`.
 fn push_word(src: &mut Source, word: &str) {
     if let Some(words) = src.words {
         src.push(format!("instr(' ' || {words}, ' ' || ?) > 0"), [text(word)]);
@@ -511,16 +511,24 @@ mod tests {
     use crate::store::migrations::{migrate, MIGRATIONS};
 
     #[test]
-    fn a_broad_search_walks_the_person_list_from_its_name_order_alone() {
+    fn a_broad_search_walks_the_person_list_by_status_or_place_from_one_name_order_alone() {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, MIGRATIONS).unwrap();
-        for (status, index) in [
-            (None, "person_index_in_order"),
-            (Some("detained".to_string()), "person_index_by_protection"),
+        let place = || Some("camp".to_string());
+        for (status, place, index) in [
+            (None, None, "COVERING INDEX person_index_in_order"),
+            (
+                Some("detained".to_string()),
+                None,
+                "COVERING INDEX person_index_by_protection",
+            ),
+            (None, place(), "COVERING INDEX person_places_in_order"),
+            (Some("detained".to_string()), place(), "PRIMARY KEY"),
         ] {
             let filter = Filter {
                 words: Filter::search(Some("sh t")),
                 status,
+                place,
                 ..Default::default()
             };
             let mut src = source(Kind::Person, &filter);
@@ -529,7 +537,7 @@ mod tests {
             }
             let (sql, params) = walk_sql(&src, None, 50);
             let plan = query_plan(&conn, &sql, params);
-            assert!(plan.contains(&format!("COVERING INDEX {index}")), "{plan}");
+            assert!(plan.contains(index), "{plan}");
             assert!(!plan.contains("name_words"), "{plan}");
             assert!(!plan.contains("TEMP B-TREE"), "{plan}");
         }

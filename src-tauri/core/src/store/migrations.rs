@@ -101,6 +101,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "person_words",
         sql: include_str!("../oplog/migrations/017_person_words.sql"),
     },
+    Migration {
+        version: 18,
+        name: "place_words",
+        sql: include_str!("../oplog/migrations/018_place_words.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {
@@ -272,6 +277,39 @@ mod tests {
         );
         let listed = pairs("SELECT person, words FROM person_index ORDER BY person");
         assert_eq!(listed, [("p1".into(), p1), ("p2".into(), String::new())]);
+    }
+
+    /// Migration 18 puts each person's words, as on their list row, on their place rows.
+    #[test]
+    fn migration_18_puts_each_persons_words_on_their_place_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &MIGRATIONS[..17]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO person_index (person, sort_key, deleted, words) VALUES
+                ('p1', 'k', 0, 'aziz karimov'), ('p2', 'j', 0, '');
+             INSERT INTO person_places (ancestor, protection, sort_key, person) VALUES
+                ('camp', 'detained', 'k', 'p1'), ('country', 'detained', 'k', 'p1'),
+                ('camp', '', 'j', 'p2');",
+        )
+        .unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT ancestor, person, words FROM person_places ORDER BY ancestor, person")
+            .unwrap();
+        let rows: Vec<(String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let row = |a: &str, p: &str, w: &str| (a.to_string(), p.to_string(), w.to_string());
+        assert_eq!(
+            rows,
+            [
+                row("camp", "p1", "aziz karimov"),
+                row("camp", "p2", ""),
+                row("country", "p1", "aziz karimov"),
+            ]
+        );
     }
 
     /// A store from before migration 7, poisoned the ways issue 7 showed: a forged

@@ -1,6 +1,7 @@
 //! Each record's folded name words (`domain::names`), in `name_words` for search by
-//! prefix and, for a person, on their list row: every row carries all of the record's
-//! words, so a search reading one word's range checks the others on the row itself.
+//! prefix and, for a person, on their list row and place rows: every row carries all of
+//! the record's words, so a search reading one word's range, or walking a list, checks
+//! them on the row itself.
 
 use super::clusters;
 use crate::domain::labels;
@@ -82,11 +83,14 @@ pub(super) fn write_names(
         ins.execute(params![id, w, kind.as_str(), shown, sort_key, all])?;
     }
     if kind == Kind::Person {
-        let mut stmt = conn.prepare_cached(
+        for sql in [
             "UPDATE person_index SET words = ?2 WHERE person = ?1 AND words <> ?2",
-        )?;
-        tick()?;
-        stmt.execute(params![id, all])?;
+            "UPDATE person_places SET words = ?2 WHERE person = ?1 AND words <> ?2",
+        ] {
+            let mut stmt = conn.prepare_cached(sql)?;
+            tick()?;
+            stmt.execute(params![id, all])?;
+        }
     }
     Ok(())
 }

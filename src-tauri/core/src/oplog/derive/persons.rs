@@ -185,7 +185,8 @@ pub(super) fn write_person(
     }
     if let Some((places, protection, sort_key)) = &after {
         let mut ins = conn.prepare_cached(
-            "INSERT OR IGNORE INTO person_places (ancestor, protection, sort_key, person) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO person_places (ancestor, protection, sort_key, person, words)
+             VALUES (?1, ?2, ?3, ?4, (SELECT words FROM person_index WHERE person = ?4))",
         )?;
         for place in places {
             add_count(conn, Counter::Persons, (place, protection), 1)?;
