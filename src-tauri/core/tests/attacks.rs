@@ -557,3 +557,41 @@ fn attack_7_a_weak_passphrase_is_refused_however_it_arrives() {
     assert_eq!(err.code(), "weak_passphrase");
     assert_eq!(Nansen::open(&dir, PASS).unwrap().digest().unwrap(), digest);
 }
+
+/// A bundle declares the schema of what it carries. One from a release that changed
+/// what bundles carry beyond this one's is refused, changing nothing. This release's
+/// exports declare the newest such migration, not the store's newest (its search words
+/// and duplicate tables are its own), so an office a release behind still takes them.
+#[test]
+fn a_bundle_of_a_newer_schema_is_refused_and_local_migrations_do_not_raise_it() {
+    use nansen_core::store::migrations::{bundle_schema_version, latest_version};
+    use nansen_core::sync::bundle;
+    let mut net = Net::new(1);
+    person(&mut net.offices[0], "Aziz Karimov", "uz-Latn");
+    let file = net.export_from_office(0, None);
+    let plain = bundle::decrypt(
+        &std::fs::read(&file).unwrap(),
+        &[&common::age_identity(&net.hq)],
+    )
+    .unwrap();
+    let declared = bundle::open(&plain).unwrap().manifest.schema_version;
+    assert_eq!(declared, bundle_schema_version());
+    assert!(declared < latest_version());
+
+    let before = net.hq.digest().unwrap();
+    let mut newer = Crafted::new(&net.offices[0], &net.hq);
+    newer.schema_version = latest_version() + 1;
+    let path = write(&mut net, &newer.seal());
+    let err = net.hq.import_bundle(&path, &mut |_| {}).unwrap_err();
+    assert_eq!(err.code(), "bundle_rejected", "{err}");
+    assert!(err.to_string().contains("newer version of Nansen"), "{err}");
+    assert_eq!(net.hq.digest().unwrap(), before);
+
+    // What a sender of the release before declared: its store's latest migration.
+    let mut older = Crafted::new(&net.offices[0], &net.hq);
+    older.schema_version = latest_version();
+    let path = write(&mut net, &older.seal());
+    net.hq.import_bundle(&path, &mut |_| {}).unwrap();
+    net.hq.import_bundle(&file, &mut |_| {}).unwrap();
+    assert_eq!(net.hq.person_counts(None).unwrap().values().sum::<u64>(), 1);
+}

@@ -84,6 +84,7 @@ fn intruder_bundle(i: &Intruder, to: &Nansen, dir: Directory) -> (Vec<u8>, Uuid)
         heads: vec![head],
         changes: vec![bytes],
         raw_changes: None,
+        schema_version: nansen_core::store::migrations::bundle_schema_version(),
     };
     (c.seal(), id)
 }

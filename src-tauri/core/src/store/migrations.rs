@@ -13,6 +13,11 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Whether it changes what a bundle may carry (the change format, the kinds and
+    /// fields of records, vocabularies, the trust directory), so that a store without it
+    /// must refuse a bundle from a store with it. A migration of local or derived tables
+    /// only does not: offices a release behind headquarters still take its bundles.
+    pub shapes_bundles: bool,
 }
 
 pub const MIGRATIONS: &[Migration] = &[
@@ -20,96 +25,125 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "op_log",
         sql: include_str!("../oplog/migrations/001_op_log.sql"),
+        shapes_bundles: true,
     },
     Migration {
         version: 2,
         name: "records",
         sql: include_str!("../domain/migrations/002_records.sql"),
+        shapes_bundles: true,
     },
     Migration {
         version: 3,
         name: "vocabularies",
         sql: include_str!("../domain/migrations/003_vocabularies.sql"),
+        shapes_bundles: true,
     },
     Migration {
         version: 4,
         name: "sync",
         sql: include_str!("../sync/migrations/004_sync.sql"),
+        shapes_bundles: true,
     },
     Migration {
         version: 5,
         name: "trust",
         sql: include_str!("../trust/migrations/005_trust.sql"),
+        shapes_bundles: true,
     },
     Migration {
         version: 6,
         name: "changes_rowid",
         sql: include_str!("../oplog/migrations/006_changes_rowid.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 7,
         name: "unverified",
         sql: include_str!("../sync/migrations/007_unverified.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 8,
         name: "derived",
         sql: include_str!("../oplog/migrations/008_derived.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 9,
         name: "exports",
         sql: include_str!("../export/migrations/009_exports.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 10,
         name: "verdicts",
         sql: include_str!("../domain/migrations/010_verdicts.sql"),
+        shapes_bundles: true,
     },
     Migration {
         version: 11,
         name: "duplicates",
         sql: include_str!("../oplog/migrations/011_duplicates.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 12,
         name: "vocab_uz_ky",
         sql: include_str!("../domain/migrations/012_vocab_uz_ky.sql"),
+        shapes_bundles: true,
     },
     Migration {
         version: 13,
         name: "candidate_scores",
         sql: include_str!("../oplog/migrations/013_candidate_scores.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 14,
         name: "blocks_by_birth",
         sql: include_str!("../oplog/migrations/014_blocks_by_birth.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 15,
         name: "duplicate_pending",
         sql: include_str!("../oplog/migrations/015_duplicate_pending.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 16,
         name: "record_order_without_persons",
         sql: include_str!("../oplog/migrations/016_record_order_without_persons.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 17,
         name: "person_words",
         sql: include_str!("../oplog/migrations/017_person_words.sql"),
+        shapes_bundles: false,
     },
     Migration {
         version: 18,
         name: "place_words",
         sql: include_str!("../oplog/migrations/018_place_words.sql"),
+        shapes_bundles: false,
     },
 ];
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+/// The schema a bundle declares: the newest migration that changes what bundles carry.
+/// A receiver refuses a bundle whose schema is newer than its own latest migration.
+pub fn bundle_schema_version() -> i64 {
+    MIGRATIONS
+        .iter()
+        .filter(|m| m.shapes_bundles)
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
 }
 
 pub fn checksum(m: &Migration) -> String {
@@ -210,6 +244,17 @@ mod tests {
                 "versions are contiguous"
             );
         }
+    }
+
+    /// The search words (17, 18) and the duplicate tables are the store's own: a store
+    /// of the release before them still takes this release's bundles.
+    #[test]
+    fn only_what_bundles_carry_raises_the_schema_they_declare() {
+        assert_eq!(bundle_schema_version(), 12);
+        for local in [6, 7, 8, 9, 11, 13, 14, 15, 16, 17, 18] {
+            assert!(!MIGRATIONS[local - 1].shapes_bundles, "migration {local}");
+        }
+        assert!(bundle_schema_version() < latest_version());
     }
 
     #[test]

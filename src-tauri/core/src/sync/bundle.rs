@@ -24,7 +24,7 @@
 //! |------------------|------------------------------------------------------------------|
 //! | `bundle_id`      | UUID; importing the same bundle twice is a recognised no-op      |
 //! | `created_at`     | RFC 3339, the sender's clock                                     |
-//! | `schema_version` | the sender's store schema; a newer one than ours is refused      |
+//! | `schema_version` | the newest migration of the sender's that changes what bundles carry; one newer than our latest is refused |
 //! | `app_version`    | the sending Nansen's version, for diagnostics                    |
 //! | `sender`         | `{device, user}`: the signing device and the person using it. Its office and role are never taken from here but from its certificate |
 //! | `recipients`     | device ids the bundle is for                                     |

@@ -222,7 +222,7 @@ pub fn write_bundle(
     let manifest = Manifest {
         bundle_id: Uuid::now_v7(),
         created_at: chrono::Utc::now().to_rfc3339(),
-        schema_version: crate::store::migrations::latest_version(),
+        schema_version: crate::store::migrations::bundle_schema_version(),
         app_version: env!("CARGO_PKG_VERSION").into(),
         sender: Sender {
             device: writer.keys.device_id(),

@@ -242,6 +242,8 @@ pub struct Crafted {
     pub changes: Vec<Vec<u8>>,
     /// Replaces the changes part (compressed) and what the manifest declares of it.
     pub raw_changes: Option<(Vec<u8>, nansen_core::sync::bundle::Counts)>,
+    /// The schema the manifest declares (what this release's exports declare, by default).
+    pub schema_version: i64,
 }
 
 impl Crafted {
@@ -257,6 +259,7 @@ impl Crafted {
             heads: vec![],
             changes: vec![],
             raw_changes: None,
+            schema_version: nansen_core::store::migrations::bundle_schema_version(),
         }
     }
 
@@ -284,7 +287,7 @@ impl Crafted {
         let manifest = Manifest {
             bundle_id: Uuid::now_v7(),
             created_at: chrono::Utc::now().to_rfc3339(),
-            schema_version: nansen_core::store::migrations::latest_version(),
+            schema_version: self.schema_version,
             app_version: "0.1.0".into(),
             sender: Sender {
                 device: self.sender,
