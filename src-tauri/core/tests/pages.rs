@@ -396,12 +396,8 @@ fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
         }
         all.push(id);
     }
-    let members: Vec<_> = all
-        .iter()
-        .step_by(3)
-        .map(|p| json!({"person": p}))
-        .collect();
-    // Two groups with statuses at two camps of one country.
+    // Two groups with statuses at two camps of one country: every third person from the
+    // first, and every third from the second.
     let country = hq
         .add(
             Kind::Location,
@@ -416,27 +412,24 @@ fn a_search_finds_the_same_persons_in_the_same_order_whichever_way_it_reads() {
         .unwrap()
     };
     let (camp_a, camp_b) = (camp("Camp A"), camp("Camp B"));
-    let g = hq
-        .add(Kind::Group, &json!({"name": "Taken", "members": members}))
+    let mut group = |from: usize, name: &str, value: &str, place: Uuid| {
+        let members: Vec<_> = all[from..]
+            .iter()
+            .step_by(3)
+            .map(|p| json!({"person": p}))
+            .collect();
+        let g = hq
+            .add(Kind::Group, &json!({"name": name, "members": members}))
+            .unwrap();
+        hq.add(
+            Kind::Status,
+            &json!({"group": g, "type": "protection", "value": value, "effective": "2005-06", "location": place}),
+        )
         .unwrap();
-    hq.add(
-        Kind::Status,
-        &json!({"group": g, "type": "protection", "value": "detained", "effective": "2005-06", "location": camp_a}),
-    )
-    .unwrap();
-    let others: Vec<_> = all[1..]
-        .iter()
-        .step_by(3)
-        .map(|p| json!({"person": p}))
-        .collect();
-    let g2 = hq
-        .add(Kind::Group, &json!({"name": "At risk", "members": others}))
-        .unwrap();
-    hq.add(
-        Kind::Status,
-        &json!({"group": g2, "type": "protection", "value": "at_risk", "effective": "2005-07", "location": camp_b}),
-    )
-    .unwrap();
+        g
+    };
+    let g = group(0, "Taken", "detained", camp_a);
+    let g2 = group(1, "At risk", "at_risk", camp_b);
     // Clusters: a search finds one by any member's words, and lists it once (some of
     // their members are deleted next).
     for pair in all[1..].chunks_exact(11) {
