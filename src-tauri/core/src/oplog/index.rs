@@ -13,10 +13,10 @@
 //!   by status, `person_places` by place and status) is read from the cursor on, each
 //!   row checked against the conditions, until the page is full. The person list's
 //!   name order covers the words, so a broad search reads the next rows of one index
-//!   and nothing else; by status or by place, likewise. A search walks when every word begins
-//!   more than [`COLLECT_LIMIT`] names, so matches are dense and the walk stops early,
-//!   or when a common name's matches would each be checked for a status; the total is
-//!   then "at least" what the rows read showed.
+//!   and nothing else; by status or by place, likewise. A search walks when every word
+//!   begins more than [`COLLECT_LIMIT`] names, so matches are dense and the walk stops
+//!   early, or when a common name's matches would each be checked for a status; the
+//!   total is then "at least" what the rows read showed.
 //!
 //! Either way no screen reads more than a bounded number of rows, whatever the size of
 //! the store: a search reads at most [`COLLECT_LIMIT`] rows of each word's range, the
