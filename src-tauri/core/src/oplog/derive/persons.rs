@@ -43,9 +43,13 @@ fn person_row(conn: &Connection, person: &str) -> Result<Option<PersonRow>> {
         .optional()?)
 }
 
-/// Where a live person is counted and listed: (their location and every place above
-/// it, with '' for everywhere; their protection status, '' for none; their sort key).
-fn placement(conn: &Connection, row: &PersonRow) -> Result<Option<(Vec<String>, String, String)>> {
+/// The places a person is counted in, sorted ('' for everywhere, first), their
+/// protection status ('' for none) and their sort key.
+type Placement = (Vec<String>, String, String);
+
+/// Where a live person is counted and listed: their location and every place above it,
+/// as the location tree says now.
+fn placement(conn: &Connection, row: &PersonRow) -> Result<Option<Placement>> {
     if row.deleted || row.merged_into.is_some() {
         return Ok(None);
     }
@@ -63,6 +67,27 @@ fn placement(conn: &Connection, row: &PersonRow) -> Result<Option<(Vec<String>, 
             above
         });
     }
+    places.sort();
+    Ok(Some((
+        places,
+        row.protection.clone().unwrap_or_default(),
+        row.sort_key.clone(),
+    )))
+}
+
+/// Where a person's list row and place rows say they are counted: as [`placement`]
+/// has it, but the places those rows were written with.
+fn placed(conn: &Connection, person: &str, row: &PersonRow) -> Result<Option<Placement>> {
+    if row.deleted || row.merged_into.is_some() {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached("SELECT ancestor FROM person_places WHERE person = ?1")?;
+    tick()?;
+    let mut places = vec![String::new()];
+    for ancestor in stmt.query_map([person], |r| r.get::<_, String>(0))? {
+        places.push(ancestor?);
+    }
+    places.sort();
     Ok(Some((
         places,
         row.protection.clone().unwrap_or_default(),
@@ -146,29 +171,18 @@ pub(super) fn write_person(
         location,
         merged_into,
     };
-    if old.as_ref() == Some(&new) {
+    let row_changed = old.as_ref() != Some(&new);
+    if !row_changed && !timeline_changed {
         return Ok(());
     }
-    // A new row takes the words `write_names` wrote (it keeps them up to date after).
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO person_index (person, sort_key, deleted, protection, location, merged_into, words)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-            coalesce((SELECT words FROM name_words WHERE entity = ?1 LIMIT 1), ''))
-         ON CONFLICT (person) DO UPDATE SET sort_key = excluded.sort_key, deleted = excluded.deleted,
-            protection = excluded.protection, location = excluded.location,
-            merged_into = excluded.merged_into",
-    )?;
-    tick()?;
-    stmt.execute(params![
-        person,
-        new.sort_key,
-        new.deleted,
-        new.protection,
-        new.location,
-        new.merged_into
-    ])?;
+    if row_changed {
+        write_row(conn, person, &new)?;
+    }
+    // Where the person is counted now is read from their place rows, not recomputed:
+    // a place moved in the tree (its persons' timelines refreshed) has already changed
+    // what the tree says.
     let before = match &old {
-        Some(o) => placement(conn, o)?,
+        Some(o) => placed(conn, person, o)?,
         None => None,
     };
     let after = placement(conn, &new)?;
@@ -196,5 +210,27 @@ pub(super) fn write_person(
             }
         }
     }
+    Ok(())
+}
+
+fn write_row(conn: &Connection, person: &str, new: &PersonRow) -> Result<()> {
+    // A new row takes the words `write_names` wrote (it keeps them up to date after).
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO person_index (person, sort_key, deleted, protection, location, merged_into, words)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+            coalesce((SELECT words FROM name_words WHERE entity = ?1 LIMIT 1), ''))
+         ON CONFLICT (person) DO UPDATE SET sort_key = excluded.sort_key, deleted = excluded.deleted,
+            protection = excluded.protection, location = excluded.location,
+            merged_into = excluded.merged_into",
+    )?;
+    tick()?;
+    stmt.execute(params![
+        person,
+        new.sort_key,
+        new.deleted,
+        new.protection,
+        new.location,
+        new.merged_into
+    ])?;
     Ok(())
 }
