@@ -50,46 +50,51 @@ type Placement = (Vec<String>, String, String);
 /// Where a live person is counted and listed: their location and every place above it,
 /// as the location tree says now.
 fn placement(conn: &Connection, row: &PersonRow) -> Result<Option<Placement>> {
-    if row.deleted || row.merged_into.is_some() {
-        return Ok(None);
-    }
-    let mut places = vec![String::new()];
-    if let Some(l) = &row.location {
+    counted_in(row, || {
+        let Some(l) = &row.location else {
+            return Ok(vec![]);
+        };
         let mut stmt =
             conn.prepare_cached("SELECT ancestor FROM location_ancestors WHERE location = ?1")?;
         tick()?;
         let above: Vec<String> = stmt
             .query_map([l], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        places.extend(if above.is_empty() {
+        Ok(if above.is_empty() {
             vec![l.clone()]
         } else {
             above
-        });
-    }
-    places.sort();
-    Ok(Some((
-        places,
-        row.protection.clone().unwrap_or_default(),
-        row.sort_key.clone(),
-    )))
+        })
+    })
 }
 
 /// Where a person's list row and place rows say they are counted: as [`placement`]
 /// has it, but the places those rows were written with.
 fn placed(conn: &Connection, person: &str, row: &PersonRow) -> Result<Option<Placement>> {
+    counted_in(row, || {
+        let mut stmt =
+            conn.prepare_cached("SELECT ancestor FROM person_places WHERE person = ?1")?;
+        tick()?;
+        let places = stmt
+            .query_map([person], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(places)
+    })
+}
+
+/// A live, unmerged person's [`Placement`], `places` giving the places besides ''.
+fn counted_in(
+    row: &PersonRow,
+    places: impl FnOnce() -> Result<Vec<String>>,
+) -> Result<Option<Placement>> {
     if row.deleted || row.merged_into.is_some() {
         return Ok(None);
     }
-    let mut stmt = conn.prepare_cached("SELECT ancestor FROM person_places WHERE person = ?1")?;
-    tick()?;
-    let mut places = vec![String::new()];
-    for ancestor in stmt.query_map([person], |r| r.get::<_, String>(0))? {
-        places.push(ancestor?);
-    }
-    places.sort();
+    let mut all = vec![String::new()];
+    all.extend(places()?);
+    all.sort();
     Ok(Some((
-        places,
+        all,
         row.protection.clone().unwrap_or_default(),
         row.sort_key.clone(),
     )))
