@@ -133,37 +133,59 @@ enum Step {
     },
 }
 
-fn step(stores: usize) -> impl Strategy<Value = Step> {
+/// How often each step comes, in the order of [`Step`]'s variants: Create, Rename, Note,
+/// Delete, Restore, AddAlias, RemoveAlias, Place, Group, Join, Status, Event,
+/// DeleteOther, Judge, Intake, Check, Export, Deliver, Lose, Hostile.
+type Mix = [u32; 20];
+
+/// A bit of everything. (Changing it changes what the saved regression seeds replay.)
+const EVERYTHING: Mix = [3, 3, 2, 1, 1, 2, 1, 2, 1, 2, 2, 2, 1, 3, 1, 2, 4, 4, 1, 3];
+
+/// Mostly places, statuses at them, moves and deletions of places, and what happens to
+/// the persons there (renames, deletions, merges), among fewer stores so that a store
+/// holds both the places and the persons: the derived places and counts must follow.
+/// Among everything, a place holding persons was almost never moved. With bugs put
+/// back, runs of 24 cases caught a moved place's persons left counted where it had
+/// been in 0 of 12 runs (11 of 12 with this mix), and a renamed person's place rows
+/// left with the old words in 2 of 12 (8 of 12).
+const AROUND_PLACES: Mix = [3, 3, 1, 2, 2, 1, 1, 6, 1, 2, 5, 3, 2, 3, 1, 1, 4, 4, 1, 1];
+
+fn step(stores: usize, mix: Mix) -> impl Strategy<Value = Step> {
     let s = 0..stores;
     prop_oneof![
-        3 => (s.clone(), any::<u8>()).prop_map(|(at, name)| Step::Create { at, name }),
-        3 => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(at, target, name)| Step::Rename { at, target, name }),
-        2 => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(at, target, note)| Step::Note { at, target, note }),
-        1 => (s.clone(), any::<usize>()).prop_map(|(at, target)| Step::Delete { at, target }),
-        1 => (s.clone(), any::<usize>()).prop_map(|(at, target)| Step::Restore { at, target }),
-        2 => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(at, target, alias)| Step::AddAlias { at, target, alias }),
-        1 => (s.clone(), any::<usize>()).prop_map(|(at, target)| Step::RemoveAlias { at, target }),
-        2 => (s.clone(), any::<usize>(), any::<usize>()).prop_map(|(at, place, parent)| Step::Place { at, place, parent }),
-        1 => (s.clone(), any::<usize>(), any::<usize>()).prop_map(|(at, a, b)| Step::Group { at, a, b }),
-        2 => (s.clone(), any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(at, group, target, leave)| Step::Join { at, group, target, leave }),
-        2 => (s.clone(), any::<usize>(), any::<bool>(), any::<u8>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, value, place, day)| Step::Status { at, target, group, value, place, day }),
-        2 => (s.clone(), any::<usize>(), any::<bool>(), any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, detention, place, day)| Step::Event { at, target, group, detention, place, day }),
-        1 => (s.clone(), any::<u8>(), any::<usize>(), any::<bool>()).prop_map(|(at, kind, target, restore)| Step::DeleteOther { at, kind, target, restore }),
-        3 => (s.clone(), any::<usize>(), any::<usize>(), any::<u8>()).prop_map(|(at, a, b, verdict)| Step::Judge { at, a, b, verdict }),
-        1 => (s.clone(), any::<u8>(), 1u8..4).prop_map(|(at, name, rows)| Step::Intake { at, name, rows }),
-        2 => (s.clone(), 1u8..4).prop_map(|(at, limit)| Step::Check { at, limit }),
-        4 => (s.clone(), s.clone()).prop_map(|(from, to)| Step::Export { from, to }),
-        4 => (any::<usize>(), any::<bool>()).prop_map(|(which, again)| Step::Deliver { which, again }),
-        1 => any::<usize>().prop_map(|which| Step::Lose { which }),
-        3 => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(to, victim, mode)| Step::Hostile { to, victim, mode }),
+        mix[0] => (s.clone(), any::<u8>()).prop_map(|(at, name)| Step::Create { at, name }),
+        mix[1] => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(at, target, name)| Step::Rename { at, target, name }),
+        mix[2] => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(at, target, note)| Step::Note { at, target, note }),
+        mix[3] => (s.clone(), any::<usize>()).prop_map(|(at, target)| Step::Delete { at, target }),
+        mix[4] => (s.clone(), any::<usize>()).prop_map(|(at, target)| Step::Restore { at, target }),
+        mix[5] => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(at, target, alias)| Step::AddAlias { at, target, alias }),
+        mix[6] => (s.clone(), any::<usize>()).prop_map(|(at, target)| Step::RemoveAlias { at, target }),
+        mix[7] => (s.clone(), any::<usize>(), any::<usize>()).prop_map(|(at, place, parent)| Step::Place { at, place, parent }),
+        mix[8] => (s.clone(), any::<usize>(), any::<usize>()).prop_map(|(at, a, b)| Step::Group { at, a, b }),
+        mix[9] => (s.clone(), any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(at, group, target, leave)| Step::Join { at, group, target, leave }),
+        mix[10] => (s.clone(), any::<usize>(), any::<bool>(), any::<u8>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, value, place, day)| Step::Status { at, target, group, value, place, day }),
+        mix[11] => (s.clone(), any::<usize>(), any::<bool>(), any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(at, target, group, detention, place, day)| Step::Event { at, target, group, detention, place, day }),
+        mix[12] => (s.clone(), any::<u8>(), any::<usize>(), any::<bool>()).prop_map(|(at, kind, target, restore)| Step::DeleteOther { at, kind, target, restore }),
+        mix[13] => (s.clone(), any::<usize>(), any::<usize>(), any::<u8>()).prop_map(|(at, a, b, verdict)| Step::Judge { at, a, b, verdict }),
+        mix[14] => (s.clone(), any::<u8>(), 1u8..4).prop_map(|(at, name, rows)| Step::Intake { at, name, rows }),
+        mix[15] => (s.clone(), 1u8..4).prop_map(|(at, limit)| Step::Check { at, limit }),
+        mix[16] => (s.clone(), s.clone()).prop_map(|(from, to)| Step::Export { from, to }),
+        mix[17] => (any::<usize>(), any::<bool>()).prop_map(|(which, again)| Step::Deliver { which, again }),
+        mix[18] => any::<usize>().prop_map(|which| Step::Lose { which }),
+        mix[19] => (s.clone(), any::<usize>(), any::<u8>()).prop_map(|(to, victim, mode)| Step::Hostile { to, victim, mode }),
     ]
 }
 
-fn scenario() -> impl Strategy<Value = (usize, Vec<Step>)> {
-    (2usize..=6).prop_flat_map(|offices| {
+/// A number of offices and what happens among them and headquarters.
+fn scenario(
+    mix: Mix,
+    offices: std::ops::RangeInclusive<usize>,
+    steps: std::ops::Range<usize>,
+) -> impl Strategy<Value = (usize, Vec<Step>)> {
+    offices.prop_flat_map(move |offices| {
         (
             Just(offices),
-            prop::collection::vec(step(offices + 1), 10..40),
+            prop::collection::vec(step(offices + 1, mix), steps.clone()),
         )
     })
 }
@@ -183,6 +205,33 @@ fn persons(net: &Net, at: usize) -> Vec<uuid::Uuid> {
 
 fn pick(ids: &[uuid::Uuid], i: usize) -> Option<uuid::Uuid> {
     (!ids.is_empty()).then(|| ids[i % ids.len()])
+}
+
+/// What a derived query of a store lists, as ids.
+fn derived_ids(net: &Net, at: usize, sql: &str) -> Vec<uuid::Uuid> {
+    let conn = net.store(idx(at)).conn();
+    let mut stmt = conn.prepare(sql).unwrap();
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|id| id.unwrap().parse().unwrap())
+        .collect();
+    ids
+}
+
+/// A person to act on: for an odd `i`, one with a place when there is one, since what
+/// happens to a placed person (a rename, a deletion, a merge) must also move their
+/// place rows and counts, and a person picked from all of them seldom has a place.
+fn aim(net: &Net, at: usize, i: usize) -> Option<uuid::Uuid> {
+    let placed = derived_ids(
+        net,
+        at,
+        "SELECT person FROM person_index WHERE location IS NOT NULL ORDER BY person",
+    );
+    if i % 2 == 1 && !placed.is_empty() {
+        return pick(&placed, i / 2);
+    }
+    pick(&persons(net, at), i)
 }
 
 fn records(net: &Net, at: usize, kind: Kind) -> Vec<uuid::Uuid> {
@@ -215,24 +264,22 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                 target,
                 note: name,
             } => {
-                let ps = persons(net, at);
-                if let Some(id) = ps.get(target % ps.len().max(1)) {
+                if let Some(id) = aim(net, at, target) {
                     let field = if matches!(s, Step::Rename { .. }) {
                         json!({"name": {"text": format!("Renamed {name} at {at}"), "lang": "en-Latn"}})
                     } else {
                         json!({"notes": format!("note {name} at {at}")})
                     };
-                    let _ = net.store_mut(idx(at)).edit(Kind::Person, *id, &field);
+                    let _ = net.store_mut(idx(at)).edit(Kind::Person, id, &field);
                 }
             }
             Step::Delete { at, target } | Step::Restore { at, target } => {
-                let ps = persons(net, at);
-                if let Some(id) = ps.get(target % ps.len().max(1)) {
+                if let Some(id) = aim(net, at, target) {
                     let n = net.store_mut(idx(at));
                     let _ = if matches!(s, Step::Delete { .. }) {
-                        n.delete(Kind::Person, *id)
+                        n.delete(Kind::Person, id)
                     } else {
-                        n.restore(Kind::Person, *id)
+                        n.restore(Kind::Person, id)
                     };
                 }
             }
@@ -262,30 +309,41 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                 prop_assert_eq!(n.duplicates_unchecked().unwrap(), waiting as u64);
             }
             Step::AddAlias { at, target, alias } => {
-                let ps = persons(net, at);
-                if let Some(id) = ps.get(target % ps.len().max(1)) {
+                if let Some(id) = aim(net, at, target) {
                     let _ = net.store_mut(idx(at)).edit(
                         Kind::Person,
-                        *id,
+                        id,
                         &json!({"add": {"aliases": [{"text": format!("Alias {}", alias % 4), "lang": "ru-Cyrl"}]}}),
                     );
                 }
             }
             Step::RemoveAlias { at, target } => {
-                let ps = persons(net, at);
-                if let Some(id) = ps.get(target % ps.len().max(1)) {
+                if let Some(id) = aim(net, at, target) {
                     let _ = net
                         .store_mut(idx(at))
-                        .edit(Kind::Person, *id, &json!({"aliases": []}));
+                        .edit(Kind::Person, id, &json!({"aliases": []}));
                 }
             }
             Step::Place { at, place, parent } => {
                 let places = records(net, at, Kind::Location);
+                // With few places, some steps move one rather than add another.
+                let move_early = (parent >> 8) % 2 == 1;
+                // Half the moves are of a place that holds persons (or of one above
+                // it): their counts and place rows must move with it.
+                let holding = derived_ids(
+                    net,
+                    at,
+                    "SELECT DISTINCT ancestor FROM person_places ORDER BY ancestor",
+                );
+                let moved = match pick(&holding, place / 2) {
+                    Some(held) if place % 2 == 1 => Some(held),
+                    _ => pick(&places, place),
+                };
                 let n = net.store_mut(idx(at));
                 let parent = pick(&places, parent);
-                match pick(&places, place) {
+                match moved {
                     // Moves may make a cycle; the derived places must cope with that.
-                    Some(place) if places.len() >= 4 => {
+                    Some(place) if places.len() >= 4 || places.len() >= 2 && move_early => {
                         let _ = n.edit(Kind::Location, place, &json!({"parent": parent}));
                     }
                     _ => {
@@ -397,8 +455,7 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                 }
             }
             Step::Judge { at, a, b, verdict } => {
-                let ps = persons(net, at);
-                if let (Some(a), Some(b)) = (pick(&ps, a), pick(&ps, b)) {
+                if let (Some(a), Some(b)) = (aim(net, at, a), pick(&persons(net, at), b)) {
                     let n = net.store_mut(idx(at));
                     // Refusals (a deleted person, a pair of one) are part of the game.
                     let _ = match verdict % 4 {
@@ -480,6 +537,61 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Runs a scenario, exchanges everything, and checks what every store must agree on.
+fn converges(offices: usize, steps: &[Step]) -> Result<(), TestCaseError> {
+    let mut net = Net::new(offices);
+    run(&mut net, steps)?;
+    // A final full exchange, twice, so changes relayed through HQ reach everyone.
+    net.full_exchange();
+    net.full_exchange();
+    // Persons written in bulk are compared with the rest once checked, on any
+    // store, in any number of steps between other writes.
+    for i in 0..=offices {
+        let n = net.store_mut(idx(i));
+        n.check_duplicates(None, &mut |_| {}).unwrap();
+        prop_assert_eq!(n.duplicates_unchecked().unwrap(), 0);
+    }
+    let digests = net.digests();
+    for d in &digests {
+        prop_assert_eq!(d, &digests[0]);
+    }
+    // The derived state (statuses, places, counts, name words) is the same
+    // everywhere too.
+    let derived: Vec<Vec<String>> = (0..=offices)
+        .map(|i| derived_dump(net.store(idx(i))))
+        .collect();
+    for d in &derived {
+        prop_assert_eq!(d, &derived[0]);
+    }
+    let conflicts: Vec<usize> = (0..=offices)
+        .map(|i| {
+            net.store(idx(i))
+                .conflicts(&Default::default())
+                .unwrap()
+                .total as usize
+        })
+        .collect();
+    prop_assert!(
+        conflicts.iter().all(|c| *c == conflicts[0]),
+        "every store lists the same conflicts: {:?}",
+        conflicts
+    );
+    only_genuine_changes(&net)?;
+    for i in 0..=offices {
+        let n = net.store_mut(idx(i));
+        for check in n.verify_log().unwrap() {
+            prop_assert!(check.problem.is_none(), "{:?}", check);
+        }
+        no_silent_loss(n)?;
+        // Incremental state equals a rebuild from the log.
+        let incremental = dump(n);
+        n.rebuild().unwrap();
+        prop_assert_eq!(dump(n), incremental);
+        prop_assert_eq!(n.info().unwrap().waiting_changes, 0);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
@@ -488,45 +600,12 @@ proptest! {
     })]
 
     #[test]
-    fn stores_that_exchanged_everything_converge((offices, steps) in scenario()) {
-        let mut net = Net::new(offices);
-        run(&mut net, &steps)?;
-        // A final full exchange, twice, so changes relayed through HQ reach everyone.
-        net.full_exchange();
-        net.full_exchange();
-        // Persons written in bulk are compared with the rest once checked, on any
-        // store, in any number of steps between other writes.
-        for i in 0..=offices {
-            let n = net.store_mut(idx(i));
-            n.check_duplicates(None, &mut |_| {}).unwrap();
-            prop_assert_eq!(n.duplicates_unchecked().unwrap(), 0);
-        }
-        let digests = net.digests();
-        for d in &digests {
-            prop_assert_eq!(d, &digests[0]);
-        }
-        // The derived state (statuses, places, counts, name words) is the same
-        // everywhere too.
-        let derived: Vec<Vec<String>> = (0..=offices)
-            .map(|i| derived_dump(net.store(idx(i))))
-            .collect();
-        for d in &derived {
-            prop_assert_eq!(d, &derived[0]);
-        }
-        let conflicts: Vec<usize> = (0..=offices).map(|i| net.store(idx(i)).conflicts(&Default::default()).unwrap().total as usize).collect();
-        prop_assert!(conflicts.iter().all(|c| *c == conflicts[0]), "every store lists the same conflicts: {:?}", conflicts);
-        only_genuine_changes(&net)?;
-        for i in 0..=offices {
-            let n = net.store_mut(idx(i));
-            for check in n.verify_log().unwrap() {
-                prop_assert!(check.problem.is_none(), "{:?}", check);
-            }
-            no_silent_loss(n)?;
-            // Incremental state equals a rebuild from the log.
-            let incremental = dump(n);
-            n.rebuild().unwrap();
-            prop_assert_eq!(dump(n), incremental);
-            prop_assert_eq!(n.info().unwrap().waiting_changes, 0);
-        }
+    fn stores_that_exchanged_everything_converge((offices, steps) in scenario(EVERYTHING, 2..=6, 10..40)) {
+        converges(offices, &steps)?;
+    }
+
+    #[test]
+    fn places_and_counts_follow_their_persons_everywhere((offices, steps) in scenario(AROUND_PLACES, 1..=2, 20..50)) {
+        converges(offices, &steps)?;
     }
 }
