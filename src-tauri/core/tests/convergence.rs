@@ -4,7 +4,7 @@
 //! has the same state, importing twice equals once, incremental equals a rebuild,
 //! nothing is silently lost, and nothing is stored that its device did not sign. Merges,
 //! unmerges and not-same judgements at random offices end in the same clusters
-//! everywhere.
+//! everywhere. A second mix of steps aims at places and the persons counted in them.
 
 mod common;
 #[path = "convergence/hostile.rs"]
