@@ -81,6 +81,10 @@ thread_local! {
     /// change.
     static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
         const { std::cell::RefCell::new(None) };
+    /// And one decompression context, for the same reason (an export or a rebuild
+    /// reads every change).
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 pub(crate) fn pack(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
@@ -111,7 +115,15 @@ impl FromSql for Packed {
             .flatten()
             .filter(|n| *n <= MAX_UNPACKED as u64)
             .ok_or(FromSqlError::InvalidType)?;
-        zstd::bulk::decompress(stored, size as usize)
+        DECOMPRESSOR
+            .with(|slot| {
+                let mut slot = slot.borrow_mut();
+                let d = match slot.as_mut() {
+                    Some(d) => d,
+                    None => slot.insert(zstd::bulk::Decompressor::new()?),
+                };
+                d.decompress(stored, size as usize)
+            })
             .map(Packed)
             .map_err(|e| FromSqlError::Other(Box::new(e)))
     }
