@@ -54,13 +54,15 @@ fn derived_ids(net: &Net, at: usize, sql: &str) -> Vec<uuid::Uuid> {
 /// happens to a placed person (a rename, a deletion, a merge) must also move their
 /// place rows and counts, and a person picked from all of them seldom has a place.
 fn aim(net: &Net, at: usize, i: usize) -> Option<uuid::Uuid> {
-    let placed = derived_ids(
-        net,
-        at,
-        "SELECT person FROM person_index WHERE location IS NOT NULL ORDER BY person",
-    );
-    if i % 2 == 1 && !placed.is_empty() {
-        return pick(&placed, i / 2);
+    if i % 2 == 1 {
+        let placed = derived_ids(
+            net,
+            at,
+            "SELECT person FROM person_index WHERE location IS NOT NULL ORDER BY person",
+        );
+        if let Some(person) = pick(&placed, i / 2) {
+            return Some(person);
+        }
     }
     pick(&persons(net, at), i)
 }
@@ -161,15 +163,15 @@ fn run(net: &mut Net, steps: &[Step]) -> Result<(), TestCaseError> {
                 let move_early = (parent >> 8) % 2 == 1;
                 // Half the moves are of a place that holds persons (or of one above
                 // it): their counts and place rows must move with it.
-                let holding = derived_ids(
-                    net,
-                    at,
-                    "SELECT DISTINCT ancestor FROM person_places ORDER BY ancestor",
-                );
-                let moved = match pick(&holding, place / 2) {
-                    Some(held) if place % 2 == 1 => Some(held),
-                    _ => pick(&places, place),
+                let holding = || {
+                    derived_ids(
+                        net,
+                        at,
+                        "SELECT DISTINCT ancestor FROM person_places ORDER BY ancestor",
+                    )
                 };
+                let held = (place % 2 == 1).then(|| pick(&holding(), place / 2));
+                let moved = held.flatten().or_else(|| pick(&places, place));
                 let n = net.store_mut(idx(at));
                 let parent = pick(&places, parent);
                 match moved {
